@@ -1,0 +1,1 @@
+"""Channel-neutral conversation: inbound events, replies, sessions and the engine that runs specs."""

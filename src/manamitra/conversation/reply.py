@@ -1,0 +1,138 @@
+"""What the platform says back, free of any channel's wire format.
+
+The WhatsApp renderer turns these into Graph API bodies and enforces Meta's limits; the engine
+keeps within them (≤3 buttons, ≤10 list rows) so nothing is cut silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+MAX_BUTTONS = 3
+MAX_BUTTON_TITLE = 20
+MAX_LIST_ROWS = 10
+MAX_ROW_TITLE = 24
+MAX_ROW_DESCRIPTION = 72
+MAX_INTERACTIVE_BODY = 1024
+MAX_TEXT_BODY = 4096
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: str
+    title: str
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Text:
+    body: str
+
+
+@dataclass(frozen=True)
+class Buttons:
+    body: str
+    choices: tuple[Choice, ...]
+    header: str | None = None
+    footer: str | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    rows: tuple[Choice, ...]
+
+
+@dataclass(frozen=True)
+class ListMenu:
+    body: str
+    button: str
+    sections: tuple[Section, ...]
+    header: str | None = None
+    footer: str | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    """A file to send; `media_key` names bytes in the platform's media store."""
+
+    media_key: str
+    filename: str
+    caption: str | None = None
+    mime_type: str = "application/pdf"
+
+
+@dataclass(frozen=True)
+class Image:
+    media_key: str
+    caption: str | None = None
+    mime_type: str = "image/png"
+
+
+@dataclass(frozen=True)
+class LocationRequest:
+    body: str
+
+
+@dataclass(frozen=True)
+class CtaUrl:
+    body: str
+    display_text: str
+    url: str
+    header: str | None = None
+    footer: str | None = None
+
+
+@dataclass(frozen=True)
+class Template:
+    """An approved template, the only kind Meta delivers outside the 24-hour window."""
+
+    name: str
+    language: str
+    body_params: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OrderDetails:
+    """WhatsApp Payments (India) bill: the citizen taps to pay with UPI or the gateway."""
+
+    reference_id: str
+    body: str
+    items: tuple[dict[str, Any], ...]
+    total_paise: int
+    payment_configuration: str
+    header: str | None = None
+    footer: str | None = None
+    expiry_seconds: int | None = None
+
+
+@dataclass(frozen=True)
+class OrderStatus:
+    reference_id: str
+    body: str
+    status: str
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class MarkRead:
+    message_id: str
+    typing: bool = False
+
+
+Reply = (
+    Text | Buttons | ListMenu | Document | Image | LocationRequest | CtaUrl | Template
+    | OrderDetails | OrderStatus | MarkRead
+)
+
+
+@dataclass
+class Outgoing:
+    """Replies collected for one citizen while handling one inbound message."""
+
+    citizen: str
+    replies: list[Reply] = field(default_factory=list)
+
+    def add(self, *replies: Reply) -> None:
+        self.replies.extend(replies)

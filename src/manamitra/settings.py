@@ -1,0 +1,49 @@
+"""Typed settings, read once from MM_* environment variables and passed down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MM_", extra="ignore")
+
+    database_url: str = "sqlite:///./var/manamitra.db"
+    whatsapp_app_secret: str = "demo-app-secret"
+    whatsapp_verify_token: str = "demo-verify-token"
+    whatsapp_access_token: str = "demo-access-token"
+    whatsapp_phone_number_id: str = "106540352242922"
+    whatsapp_display_number: str = "919552300009"
+    whatsapp_business_account_id: str = "102290129340398"
+    graph_api_url: str = "https://graph.facebook.com"
+    graph_api_version: str = "v23.0"
+    send_rate: float = Field(default=80.0, gt=0, le=1000)
+    public_url: str = "http://127.0.0.1:8000"
+    session_idle_hours: float = 24.0
+    webhook_max_body_bytes: int = 3 * 1024 * 1024
+    inbox_workers: int = 4
+    data_dir: Path = Path("./var")
+    keys_dir: Path | None = None
+    data_key: str | None = None  # base64 32-byte key for encrypting personal data at rest
+    log_level: str = "INFO"
+    redis_url: str | None = None
+
+    @field_validator("graph_api_url", "public_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @property
+    def graph_base(self) -> str:
+        return f"{self.graph_api_url}/{self.graph_api_version}"
+
+    @property
+    def resolved_keys_dir(self) -> Path:
+        return self.keys_dir or self.data_dir / "keys"
+
+
+def load_settings(**overrides: object) -> Settings:
+    return Settings(**overrides)  # type: ignore[arg-type]
