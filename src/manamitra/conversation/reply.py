@@ -136,3 +136,39 @@ class Outgoing:
 
     def add(self, *replies: Reply) -> None:
         self.replies.extend(replies)
+
+
+_REPLY_TYPES: dict[str, type] = {
+    "text": Text, "buttons": Buttons, "list": ListMenu, "document": Document, "image": Image,
+    "location_request": LocationRequest, "cta_url": CtaUrl, "template": Template,
+    "order_details": OrderDetails, "order_status": OrderStatus, "mark_read": MarkRead,
+}
+_TYPE_NAMES = {cls: name for name, cls in _REPLY_TYPES.items()}
+
+
+def reply_type(reply: Reply) -> str:
+    return _TYPE_NAMES[type(reply)]
+
+
+def reply_to_json(reply: Reply) -> dict[str, Any]:
+    """A channel-neutral, JSON-safe form of a reply, as the outbox stores it."""
+    from dataclasses import asdict
+
+    return {"type": reply_type(reply), **asdict(reply)}
+
+
+def reply_from_json(data: dict[str, Any]) -> Reply:
+    data = dict(data)
+    cls = _REPLY_TYPES[data.pop("type")]
+    if cls is Buttons:
+        data["choices"] = tuple(Choice(**c) for c in data["choices"])
+    elif cls is ListMenu:
+        data["sections"] = tuple(
+            Section(title=s["title"], rows=tuple(Choice(**r) for r in s["rows"]))
+            for s in data["sections"]
+        )
+    elif cls is Template:
+        data["body_params"] = tuple(data.get("body_params", ()))
+    elif cls is OrderDetails:
+        data["items"] = tuple(data["items"])
+    return cls(**data)  # type: ignore[no-any-return]
