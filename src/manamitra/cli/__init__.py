@@ -1,0 +1,1 @@
+"""The `manamitra` command."""

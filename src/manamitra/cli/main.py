@@ -1,0 +1,20 @@
+"""The `manamitra` command: demo, serve, db, chat, and each area's own sub-commands."""
+
+from __future__ import annotations
+
+import typer
+
+from manamitra.cli import platform as _platform
+
+app = typer.Typer(no_args_is_help=True, add_completion=False,
+                  help="Mana Mitra: a state's citizen services over WhatsApp.")
+
+_platform.register(app)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

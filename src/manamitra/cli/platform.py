@@ -1,0 +1,69 @@
+"""Commands that run the platform: demo, serve, db upgrade."""
+
+from __future__ import annotations
+
+import os
+
+import typer
+from rich.console import Console
+
+from manamitra.settings import load_settings
+from manamitra.store import migrate
+
+console = Console()
+db_app = typer.Typer(no_args_is_help=True, help="Database migrations.")
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = typer.Argument("heads")) -> None:
+    """Apply Alembic migrations to MM_DATABASE_URL."""
+    settings = load_settings()
+    migrate.upgrade(settings.database_url, revision)
+    console.print(f"[green]database at {revision}[/green]")
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to bind."),
+    port: int = typer.Option(8000, help="Port to bind."),
+    workers: int = typer.Option(1, help="Server processes (PostgreSQL for more than one)."),
+) -> None:
+    """The production server: webhook, per-citizen workers, outbox sender, SLA clock."""
+    import uvicorn
+
+    settings = load_settings()
+    if workers > 1 and settings.database_url.startswith("sqlite"):
+        raise typer.BadParameter("several workers need PostgreSQL (SQLite is single-process)")
+    migrate.upgrade(settings.database_url)
+    uvicorn.run("manamitra.app:create_app", factory=True, host=host, port=port,
+                workers=workers, loop="uvloop", http="httptools", log_level="warning")
+
+
+def demo(
+    host: str = typer.Option("127.0.0.1", help="Address to bind."),
+    port: int = typer.Option(8000, help="Port to bind."),
+) -> None:
+    """Platform + Graph API emulator + phone simulator on one port, demo data seeded."""
+    import uvicorn
+
+    from manamitra.app import create_app
+    from manamitra.demo import prepare_demo
+
+    base = f"http://{host}:{port}"
+    os.environ.setdefault("MM_DATABASE_URL", "sqlite:///./var/manamitra.db")
+    os.environ.setdefault("MM_GRAPH_API_URL", f"{base}/sandbox/graph")
+    os.environ.setdefault("MM_PUBLIC_URL", base)
+    settings = load_settings()
+    notes = prepare_demo(settings)
+    application = create_app(settings, demo=True)
+    console.print(f"[bold green]Mana Mitra demo[/bold green] — database {settings.database_url}")
+    for line in notes:
+        console.print(line)
+    console.print(f"Phone simulator: [bold]{base}/sandbox[/bold]")
+    uvicorn.run(application, host=host, port=port, loop="uvloop", http="httptools",
+                log_level="warning")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(db_app, name="db")
+    app.command()(serve)
+    app.command()(demo)

@@ -1,0 +1,13 @@
+"""Preparing the demo: migrations and seed data; each area adds its seeding here."""
+
+from __future__ import annotations
+
+from manamitra.settings import Settings
+from manamitra.store import migrate
+
+
+def prepare_demo(settings: Settings) -> list[str]:
+    """Migrate and seed; returns lines worth printing (URLs, demo logins)."""
+    migrate.upgrade(settings.database_url)
+    notes: list[str] = []
+    return notes
