@@ -1,0 +1,1 @@
+"""Channels: the edges where citizens' messages arrive and replies leave (WhatsApp Cloud API)."""
