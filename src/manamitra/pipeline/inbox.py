@@ -185,15 +185,20 @@ def _apply_statuses(conn: Connection, statuses: Sequence[StatusUpdate]) -> list[
     return unmatched
 
 
+def _earliest(column: Any, moment: datetime) -> Any:
+    return case((or_(column.is_(None), column > moment), moment), else_=column)
+
+
 def _status_statement(table: Any, update: StatusUpdate) -> Any:
     rank = STATUS_RANK[update.status]
     values: dict[str, Any] = {
         "status": case((_status_rank(table.c.status) < rank, update.status), else_=table.c.status),
     }
+    # Read implies delivered; each time column keeps the earliest report of it.
     if update.status in ("delivered", "read", "played"):
-        values["delivered_at"] = func.coalesce(table.c.delivered_at, update.timestamp)
+        values["delivered_at"] = _earliest(table.c.delivered_at, update.timestamp)
     if update.status in ("read", "played"):
-        values["read_at"] = func.coalesce(table.c.read_at, update.timestamp)
+        values["read_at"] = _earliest(table.c.read_at, update.timestamp)
     if update.status == "sent":
         values["sent_at"] = func.coalesce(table.c.sent_at, update.timestamp)
     if update.status == "failed":

@@ -1,0 +1,52 @@
+"""A small app holding only the webhook, for tests of the edge."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import httpx
+from fastapi import FastAPI
+
+from manamitra.channels.whatsapp.signature import sign
+from manamitra.channels.whatsapp.webhook import build_webhook_router
+from manamitra.observability import Metrics
+from manamitra.pipeline.inbox import InboxWriter
+from manamitra.settings import Settings
+from manamitra.store import Database
+
+SECRET = "test-app-secret"
+T = TypeVar("T")
+
+
+def settings(url: str, **overrides: Any) -> Settings:
+    return Settings(
+        database_url=url, whatsapp_app_secret=SECRET, whatsapp_verify_token="verify-me", **overrides
+    )
+
+
+def webhook_app(database: Database, **overrides: Any) -> tuple[FastAPI, InboxWriter, Metrics]:
+    metrics = Metrics()
+    inbox = InboxWriter(database)
+    app = FastAPI()
+    app.include_router(build_webhook_router(settings(database.url, **overrides), inbox, metrics))
+    return app, inbox, metrics
+
+
+def headers(body: bytes, secret: str = SECRET) -> dict[str, str]:
+    return {"X-Hub-Signature-256": sign(secret, body), "Content-Type": "application/json"}
+
+
+def run(
+    app: FastAPI, inbox: InboxWriter, scenario: Callable[[httpx.AsyncClient], Awaitable[T]]
+) -> T:
+    async def main() -> T:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            try:
+                return await scenario(client)
+            finally:
+                await inbox.aclose()
+
+    return asyncio.run(main())
