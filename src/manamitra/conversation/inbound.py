@@ -7,8 +7,19 @@ from datetime import datetime
 from typing import Any, Literal
 
 InboundKind = Literal[
-    "text", "choice", "image", "document", "audio", "video", "sticker", "location",
-    "contacts", "reaction", "flow", "order", "unsupported",
+    "text",
+    "choice",
+    "image",
+    "document",
+    "audio",
+    "video",
+    "sticker",
+    "location",
+    "contacts",
+    "reaction",
+    "flow",
+    "order",
+    "unsupported",
 ]
 
 

@@ -122,8 +122,17 @@ class MarkRead:
 
 
 Reply = (
-    Text | Buttons | ListMenu | Document | Image | LocationRequest | CtaUrl | Template
-    | OrderDetails | OrderStatus | MarkRead
+    Text
+    | Buttons
+    | ListMenu
+    | Document
+    | Image
+    | LocationRequest
+    | CtaUrl
+    | Template
+    | OrderDetails
+    | OrderStatus
+    | MarkRead
 )
 
 
@@ -139,9 +148,17 @@ class Outgoing:
 
 
 _REPLY_TYPES: dict[str, type] = {
-    "text": Text, "buttons": Buttons, "list": ListMenu, "document": Document, "image": Image,
-    "location_request": LocationRequest, "cta_url": CtaUrl, "template": Template,
-    "order_details": OrderDetails, "order_status": OrderStatus, "mark_read": MarkRead,
+    "text": Text,
+    "buttons": Buttons,
+    "list": ListMenu,
+    "document": Document,
+    "image": Image,
+    "location_request": LocationRequest,
+    "cta_url": CtaUrl,
+    "template": Template,
+    "order_details": OrderDetails,
+    "order_status": OrderStatus,
+    "mark_read": MarkRead,
 }
 _TYPE_NAMES = {cls: name for name, cls in _REPLY_TYPES.items()}
 

@@ -11,8 +11,13 @@ from manamitra.conversation.reply import Reply, reply_to_json, reply_type
 from manamitra.store.models import OutboundMessage
 
 
-def enqueue(session: Session, citizen: str, replies: Iterable[Reply], *,
-            source_inbound_id: int | None = None) -> list[OutboundMessage]:
+def enqueue(
+    session: Session,
+    citizen: str,
+    replies: Iterable[Reply],
+    *,
+    source_inbound_id: int | None = None,
+) -> list[OutboundMessage]:
     """Queue replies for one citizen, in order; the sender delivers them in this order."""
     now = clock.now()
     rows = [

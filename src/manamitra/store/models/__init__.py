@@ -6,5 +6,15 @@ from manamitra.store.models.pipeline import (
     MediaBlob,
     OutboundMessage,
 )
+from manamitra.store.models.trust import (
+    IssuedDocument,
+    LogCheckpoint,
+    LogEntry,
+    LogHead,
+    LogNode,
+)
 
-__all__ = ["Conversation", "InboundMessage", "MediaBlob", "OutboundMessage"]
+__all__ = [
+    "Conversation", "InboundMessage", "IssuedDocument", "LogCheckpoint", "LogEntry", "LogHead",
+    "LogNode", "MediaBlob", "OutboundMessage",
+]

@@ -1,0 +1,39 @@
+"""Load-time checks that tie specs to the registered field types and kinds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from manamitra.catalog.loader import DEPARTMENTS_FILE, SERVICES_DIR, Catalog, load_catalog
+from manamitra.catalog.schema import ServiceSpec, StepSpec
+from manamitra.errors import SpecError
+
+
+def check_step(spec: ServiceSpec, step: StepSpec) -> None:
+    from manamitra.conversation.fields import OPTION_PROVIDERS, get_field_type
+
+    if step.type == "group":
+        if step.repeat is None:
+            raise SpecError(f"steps.{step.id}.repeat: a group needs `repeat`")
+        return
+    field = get_field_type(step.type)
+    field.check(step)
+    if step.options_from and step.options_from not in OPTION_PROVIDERS:
+        raise SpecError(f"steps.{step.id}.options_from: unknown provider {step.options_from!r}")
+
+
+def check_kind(spec: ServiceSpec) -> None:
+    from manamitra.services.kind import get_kind
+
+    get_kind(spec.kind).check(spec)
+
+
+def load_checked_catalog(
+    services_dir: Path = SERVICES_DIR, departments_file: Path = DEPARTMENTS_FILE
+) -> Catalog:
+    """The catalogue with every step type, provider and kind block validated."""
+    import manamitra.services.all  # noqa: F401  (registers kinds and field types)
+
+    return load_catalog(
+        services_dir, departments_file, check_step=check_step, check_kind=check_kind
+    )

@@ -1,0 +1,140 @@
+"""Loading and checking every spec: a spec error names the file and the field."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError as PydanticValidationError
+
+from manamitra.catalog.schema import (
+    CATEGORIES,
+    DepartmentSpec,
+    ServiceSpec,
+    StepSpec,
+)
+from manamitra.errors import SpecError
+
+SERVICES_DIR = Path(__file__).parent / "services"
+DEPARTMENTS_FILE = Path(__file__).parent / "departments.yaml"
+
+StepChecker = Callable[[ServiceSpec, StepSpec], None]
+KindChecker = Callable[[ServiceSpec], None]
+
+
+@dataclass
+class Catalog:
+    """Every department and service, in menu order, with lookups by id, category, department."""
+
+    departments: dict[str, DepartmentSpec]
+    services: dict[str, ServiceSpec]
+    sources: dict[str, Path] = field(default_factory=dict)
+
+    def service(self, service_id: str) -> ServiceSpec | None:
+        return self.services.get(service_id)
+
+    def in_category(self, category: str) -> list[ServiceSpec]:
+        return sorted(
+            (s for s in self.services.values() if s.category == category),
+            key=lambda s: (s.order, s.id),
+        )
+
+    def departments_in(self, category: str) -> list[DepartmentSpec]:
+        ids = {s.department for s in self.services.values() if s.category == category}
+        return sorted((self.departments[d] for d in ids), key=lambda d: d.name.en)
+
+    def in_department(self, department: str, category: str | None = None) -> list[ServiceSpec]:
+        return sorted(
+            (
+                s
+                for s in self.services.values()
+                if s.department == department and (category is None or s.category == category)
+            ),
+            key=lambda s: (s.order, s.id),
+        )
+
+
+def _describe(error: PydanticValidationError) -> str:
+    parts = []
+    for item in error.errors():
+        location = ".".join(str(p) for p in item["loc"]) or "(document)"
+        parts.append(f"{location}: {item['msg']}")
+    return "; ".join(parts)
+
+
+def _documents(path: Path) -> Iterable[tuple[str, dict[str, Any]]]:
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise SpecError(f"{path.name}: not valid YAML: {exc}") from exc
+    if isinstance(loaded, dict) and "services" in loaded:
+        items = loaded["services"]
+        if not isinstance(items, list):
+            raise SpecError(f"{path.name}: services: must be a list")
+        for index, item in enumerate(items):
+            yield f"{path.name}: services[{index}]", item
+    elif isinstance(loaded, dict):
+        yield path.name, loaded
+    else:
+        raise SpecError(f"{path.name}: expected a mapping (one spec) or `services:` list")
+
+
+def load_departments(path: Path = DEPARTMENTS_FILE) -> dict[str, DepartmentSpec]:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    departments: dict[str, DepartmentSpec] = {}
+    for index, item in enumerate(raw.get("departments", [])):
+        try:
+            spec = DepartmentSpec.model_validate(item)
+        except PydanticValidationError as exc:
+            raise SpecError(f"{path.name}: departments[{index}]: {_describe(exc)}") from exc
+        if spec.id in departments:
+            raise SpecError(f"{path.name}: departments[{index}].id: {spec.id!r} used twice")
+        departments[spec.id] = spec
+    return departments
+
+
+def load_catalog(
+    services_dir: Path = SERVICES_DIR,
+    departments_file: Path = DEPARTMENTS_FILE,
+    *,
+    check_step: StepChecker | None = None,
+    check_kind: KindChecker | None = None,
+) -> Catalog:
+    """Load and validate every spec; the first error raises SpecError naming file and field."""
+    departments = load_departments(departments_file)
+    services: dict[str, ServiceSpec] = {}
+    sources: dict[str, Path] = {}
+    for path in sorted(services_dir.rglob("*.yaml")):
+        for where, document in _documents(path):
+            try:
+                spec = ServiceSpec.model_validate(document)
+            except PydanticValidationError as exc:
+                raise SpecError(f"{where}: {_describe(exc)}") from exc
+            if spec.id in services:
+                raise SpecError(f"{where}: id: {spec.id!r} also defined in {sources[spec.id].name}")
+            if spec.department not in departments:
+                raise SpecError(f"{where}: department: unknown department {spec.department!r}")
+            if spec.category not in CATEGORIES:
+                raise SpecError(f"{where}: category: unknown category {spec.category!r}")
+            try:
+                if check_step is not None:
+                    for step in _all_steps(spec.steps):
+                        check_step(spec, step)
+                if check_kind is not None:
+                    check_kind(spec)
+            except SpecError as exc:
+                raise SpecError(f"{where}: {exc}") from exc
+            services[spec.id] = spec
+            sources[spec.id] = path
+    return Catalog(departments=departments, services=services, sources=sources)
+
+
+def _all_steps(steps: tuple[StepSpec, ...]) -> list[StepSpec]:
+    found: list[StepSpec] = []
+    for step in steps:
+        found.append(step)
+        found.extend(_all_steps(step.steps))
+    return found

@@ -1,0 +1,133 @@
+"""The contract of a field type, and the registries of field types and option providers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from manamitra.catalog.schema import StepSpec
+from manamitra.conversation.i18n import t
+from manamitra.conversation.inbound import Inbound
+from manamitra.conversation.reply import Reply, Text
+from manamitra.errors import SpecError, ValidationError
+
+
+@dataclass(frozen=True)
+class Option:
+    """One choosable answer; `label`/`description` by language code."""
+
+    id: str
+    label: dict[str, str]
+    description: dict[str, str] | None = None
+    value: Any = None
+
+    def title(self, lang: str) -> str:
+        return self.label.get(lang) or self.label.get("en") or self.id
+
+    def detail(self, lang: str) -> str | None:
+        if not self.description:
+            return None
+        return self.description.get(lang) or self.description.get("en")
+
+    @property
+    def answer(self) -> Any:
+        return self.id if self.value is None else self.value
+
+
+@dataclass
+class AskContext:
+    """What a field may look at while asking or parsing: language, answers, options, services."""
+
+    lang: str
+    answers: dict[str, Any]
+    page: int = 0
+    services: dict[str, Any] = field(default_factory=dict)
+    db: Any = None
+    citizen: str = ""
+
+    def t(self, key: str, **params: object) -> str:
+        return t(self.lang, key, **params)
+
+    def options_from(self, provider: str, step: StepSpec) -> list[Option]:
+        try:
+            fetch = OPTION_PROVIDERS[provider]
+        except KeyError as exc:
+            raise SpecError(f"unknown options_from provider {provider!r}") from exc
+        return fetch(self, step)
+
+
+class PageRequest:
+    """A parse result meaning "show another page of options", not an answer."""
+
+    def __init__(self, page: int) -> None:
+        self.page = page
+
+
+class FieldType:
+    """Base of every field type. Subclasses set `name` and override what they need."""
+
+    name: ClassVar[str] = ""
+
+    def check(self, step: StepSpec) -> None:
+        """Reject a misconfigured step at load time (raise SpecError naming the field)."""
+
+    def prompt(self, step: StepSpec, ctx: AskContext, header: str = "") -> list[Reply]:
+        assert step.prompt is not None
+        body = step.prompt.get(ctx.lang)
+        if step.hint is not None:
+            body = f"{body}\n_{step.hint.get(ctx.lang)}_"
+        if step.optional:
+            body = f"{body}\n{ctx.t('flow.optional_skip')}"
+        return [Text(f"{header}{body}")]
+
+    def parse(self, step: StepSpec, inbound: Inbound, ctx: AskContext) -> Any:
+        raise NotImplementedError
+
+    def display(self, step: StepSpec, value: Any, lang: str) -> str:
+        return str(value)
+
+
+FIELD_TYPES: dict[str, FieldType] = {}
+OPTION_PROVIDERS: dict[str, Callable[[AskContext, StepSpec], list[Option]]] = {}
+
+
+def field_type(cls: type[FieldType]) -> type[FieldType]:
+    """Class decorator: register a field type under its `name`."""
+    if not cls.name or cls.name in FIELD_TYPES:
+        raise ValueError(f"field type name {cls.name!r} missing or taken")
+    FIELD_TYPES[cls.name] = cls()
+    return cls
+
+
+def option_provider(
+    name: str,
+) -> Callable[
+    [Callable[[AskContext, StepSpec], list[Option]]], Callable[[AskContext, StepSpec], list[Option]]
+]:
+    """Decorator: register a function that lists options for `options_from: NAME`."""
+
+    def register(
+        fn: Callable[[AskContext, StepSpec], list[Option]],
+    ) -> Callable[[AskContext, StepSpec], list[Option]]:
+        if name in OPTION_PROVIDERS:
+            raise ValueError(f"option provider {name!r} registered twice")
+        OPTION_PROVIDERS[name] = fn
+        return fn
+
+    return register
+
+
+def get_field_type(name: str) -> FieldType:
+    try:
+        return FIELD_TYPES[name]
+    except KeyError as exc:
+        raise SpecError(f"type: unknown field type {name!r}") from exc
+
+
+def require_text(inbound: Inbound) -> str:
+    """The typed text of an answer, or the title of a tapped option; else a clear error."""
+    text = inbound.text if inbound.kind == "text" else inbound.choice_title
+    if text is None or not text.strip():
+        raise ValidationError("errors.text_required")
+    return text.strip()

@@ -1,0 +1,61 @@
+"""Rendering "my applications" and one item's status as replies."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from manamitra import clock
+from manamitra.conversation.i18n import t
+from manamitra.conversation.reply import Buttons, Choice, Document, Reply, Text
+from manamitra.services.status import StatusItem, items_for
+
+MAX_SHOWN = 10
+
+
+def _line(item: StatusItem, lang: str) -> str:
+    return t(
+        lang,
+        "status.line",
+        reference=item.reference,
+        title=item.title.get(lang) or item.title.get("en", ""),
+        status=item.status.get(lang) or item.status.get("en", ""),
+        updated=clock.format_ist(item.updated_at, "%d-%m-%Y"),
+    )
+
+
+def status_replies(db: Session, citizen: str, lang: str) -> list[Reply]:
+    items = items_for(db, citizen)
+    menu = Buttons(
+        body=t(lang, "information.done"), choices=(Choice(id="nav:menu", title=t(lang, "menu")),)
+    )
+    if not items:
+        return [
+            Buttons(
+                body=t(lang, "status.none"), choices=(Choice(id="nav:menu", title=t(lang, "menu")),)
+            )
+        ]
+    lines = [t(lang, "status.title"), ""]
+    lines.extend(_line(item, lang) for item in items[:MAX_SHOWN])
+    lines.extend(["", t(lang, "status.more_hint", reference=items[0].reference)])
+    return [Text("\n".join(lines)[:4096]), menu]
+
+
+def item_replies(item: StatusItem, lang: str) -> list[Reply]:
+    lines = [_line(item, lang)]
+    if item.detail:
+        lines.append(item.detail.get(lang) or item.detail.get("en", ""))
+    replies: list[Reply] = [Text("\n".join(lines)[:4096])]
+    if item.document_media_key:
+        replies.append(
+            Document(
+                media_key=item.document_media_key,
+                filename=item.document_filename or f"{item.reference}.pdf",
+                caption=t(
+                    lang,
+                    "status.document_caption",
+                    reference=item.reference,
+                    title=item.title.get(lang) or item.title.get("en", ""),
+                ),
+            )
+        )
+    return replies

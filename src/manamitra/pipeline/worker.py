@@ -1,0 +1,155 @@
+"""Per-citizen workers: take a citizen's pending messages in order and run the engine on them.
+
+One transaction per batch holds, for every citizen in it, the conversation row lock, the
+engine's effects, the replies written to the outbox, and the inbox rows marked done. A crash
+anywhere rolls all of it back, so the messages are processed again and no effect repeats.
+On PostgreSQL, `FOR UPDATE SKIP LOCKED` on the conversation row keeps two workers (in any
+number of processes) off the same citizen; on SQLite the write transaction is exclusive.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from manamitra import clock
+from manamitra.conversation.engine import ConversationState, Engine
+from manamitra.conversation.inbound import Inbound
+from manamitra.pipeline.outbox import enqueue
+from manamitra.store import Database
+from manamitra.store.models import Conversation, InboundMessage
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+
+
+class ConversationWorker:
+    """Drains the inbox; `wake()` after new messages are stored, `run()` as a background job."""
+
+    def __init__(
+        self,
+        database: Database,
+        engine: Engine,
+        *,
+        citizens_per_batch: int = 64,
+        on_replies: Callable[[], None] | None = None,
+        on_processed: Callable[[list[InboundMessage]], None] | None = None,
+    ) -> None:
+        self.database = database
+        self.engine = engine
+        self.citizens_per_batch = citizens_per_batch
+        self.on_replies = on_replies
+        self.on_processed = on_processed
+        self._wakers: list[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = []
+
+    def wake(self) -> None:
+        """Safe from any thread: every running loop of this worker looks at the inbox now."""
+        for loop, event in list(self._wakers):
+            if not loop.is_closed():
+                loop.call_soon_threadsafe(event.set)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        wake = asyncio.Event()
+        waker = (asyncio.get_running_loop(), wake)
+        self._wakers.append(waker)
+        try:
+            await self._loop(stop, wake)
+        finally:
+            self._wakers.remove(waker)
+
+    async def _loop(self, stop: asyncio.Event, wake: asyncio.Event) -> None:
+        while not stop.is_set():
+            wake.clear()
+            processed = await asyncio.to_thread(self.process_batch)
+            if processed:
+                continue
+            waiter = asyncio.ensure_future(wake.wait())
+            stopper = asyncio.ensure_future(stop.wait())
+            await asyncio.wait({waiter, stopper}, timeout=0.5, return_when=asyncio.FIRST_COMPLETED)
+            waiter.cancel()
+            stopper.cancel()
+
+    # ---- one batch -----------------------------------------------------------------------
+    def process_batch(self) -> int:
+        """Process pending messages of up to `citizens_per_batch` citizens; returns how many."""
+        done: list[InboundMessage] = []
+        replies_written = 0
+        with self.database.unit_of_work() as db:
+            for convo in self._claim(db):
+                count, written = self._process_citizen(db, convo)
+                done.extend(count)
+                replies_written += written
+        if replies_written and self.on_replies is not None:
+            self.on_replies()
+        if done and self.on_processed is not None:
+            self.on_processed(done)
+        return len(done)
+
+    def _claim(self, db: Session) -> list[Conversation]:
+        waiting = (
+            select(InboundMessage.citizen)
+            .where(InboundMessage.status == "pending")
+            .group_by(InboundMessage.citizen)
+            .order_by(InboundMessage.citizen)
+            .limit(self.citizens_per_batch * 4)
+        )
+        query = select(Conversation).where(Conversation.citizen.in_(waiting))
+        if not self.database.is_sqlite:
+            query = query.with_for_update(skip_locked=True)
+        rows = list(db.scalars(query))
+        return rows[: self.citizens_per_batch]
+
+    def _process_citizen(
+        self, db: Session, convo: Conversation
+    ) -> tuple[list[InboundMessage], int]:
+        pending = list(
+            db.scalars(
+                select(InboundMessage)
+                .where(InboundMessage.citizen == convo.citizen, InboundMessage.status == "pending")
+                .order_by(InboundMessage.sent_at, InboundMessage.id)
+            )
+        )
+        state = ConversationState(
+            citizen=convo.citizen,
+            language=convo.language,
+            state=copy.deepcopy(convo.state or {}),
+            profile_name=convo.profile_name,
+        )
+        written = 0
+        for message in pending:
+            snapshot = (state.language, copy.deepcopy(state.state), state.profile_name)
+            try:
+                with db.begin_nested():
+                    replies = self.engine.handle(db, state, Inbound.from_json(message.payload))
+                    enqueue(db, convo.citizen, replies, source_inbound_id=message.id)
+                    written += len(replies)
+            except Exception as exc:  # a bug in one message must not stall the citizen
+                state.language, state.state, state.profile_name = snapshot
+                message.attempts += 1
+                message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+                log.exception("message failed", extra={"inbound_id": message.id})
+                if message.attempts < MAX_ATTEMPTS:
+                    break  # keep order: retry this one before any later message
+                message.status = "failed"
+                message.processed_at = clock.now()
+                continue
+            message.status = "done"
+            message.processed_at = clock.now()
+        convo.language = state.language
+        convo.state = _json_safe(state.state)
+        convo.profile_name = state.profile_name
+        convo.updated_at = clock.now()
+        convo.version = (convo.version or 0) + 1
+        return [m for m in pending if m.status == "done"], written
+
+
+def _json_safe(state: dict[str, Any]) -> dict[str, Any]:
+    # A fresh object so SQLAlchemy sees the JSON column as changed.
+    return copy.deepcopy(state)

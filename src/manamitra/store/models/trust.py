@@ -1,0 +1,185 @@
+"""Trust tables: the issued-document register, revocations, and the transparency log's
+entries, complete subtree hashes, head (append lock and frontier) and signed checkpoints;
+and `TrustRepository`, the queries `manamitra.trust` runs, so that package stays free of SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Index, Integer, LargeBinary, String, Text, func, select, tuple_
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from manamitra.store.base import Base, UtcDateTime
+from manamitra.store.models.pipeline import MediaBlob
+
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class IssuedDocument(Base):
+    """One signed document; the QR text lets the online check run the offline verifier."""
+
+    __tablename__ = "trust_document"
+
+    number: Mapped[str] = mapped_column(String(64), primary_key=True)
+    doc_type: Mapped[str] = mapped_column(String(32))
+    kid: Mapped[str] = mapped_column(String(64))
+    qr_text: Mapped[str] = mapped_column(Text)
+    url_token: Mapped[str] = mapped_column(String(16))
+    pdf_sha256: Mapped[str] = mapped_column(String(64))
+    media_key: Mapped[str] = mapped_column(String(128))
+    log_index: Mapped[int] = mapped_column(BigId)
+    issued_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    valid_until: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
+    revocation_reason: Mapped[str | None] = mapped_column(String(32), default=None)
+    revocation_note: Mapped[str | None] = mapped_column(Text, default=None)
+    revoked_by: Mapped[str | None] = mapped_column(String(128), default=None)
+
+    __table_args__ = (Index("ix_trust_document_revoked", "revoked_at"),)
+
+
+class LogHead(Base):
+    """The one row appends lock; it carries the size and the frontier (≤ 64 subtree hashes)."""
+
+    __tablename__ = "trust_log_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    size: Mapped[int] = mapped_column(BigId, default=0)
+    frontier: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
+    updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
+
+
+class LogEntry(Base):
+    __tablename__ = "trust_log_entry"
+
+    index: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
+    leaf_hash: Mapped[bytes] = mapped_column(LargeBinary)
+    kind: Mapped[str] = mapped_column(String(16))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (Index("ix_trust_log_entry_leaf_hash", "leaf_hash"),)
+
+
+class LogNode(Base):
+    """The hash of the complete subtree of 2**level leaves starting at leaf index·2**level."""
+
+    __tablename__ = "trust_log_node"
+
+    level: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    index: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
+    hash: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class LogCheckpoint(Base):
+    __tablename__ = "trust_log_checkpoint"
+
+    size: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
+    root_hash: Mapped[bytes] = mapped_column(LargeBinary)
+    note: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class TrustRepository:
+    """The trust tables behind the small interface `manamitra.trust` needs (one session)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # -- log head, entries, nodes ------------------------------------------------------------
+
+    def lock_head(self) -> LogHead:
+        """The head row, locked until the transaction ends: appends are serialised here
+        (FOR UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE already holds the write lock)."""
+        head = self.session.execute(
+            select(LogHead).where(LogHead.id == 1).with_for_update()
+        ).scalar_one_or_none()
+        if head is None:
+            head = LogHead(id=1, size=0, frontier=b"")
+            self.session.add(head)
+            self.session.flush()
+        return head
+
+    def head(self) -> tuple[int, bytes]:
+        row = self.session.execute(select(LogHead.size, LogHead.frontier)
+                                   .where(LogHead.id == 1)).one_or_none()
+        return (int(row[0]), bytes(row[1])) if row else (0, b"")
+
+    def add_entry(self, index: int, leaf_hash: bytes, kind: str, data: bytes,
+                  at: datetime, nodes: list[tuple[int, int, bytes]]) -> None:
+        self.session.add(LogEntry(index=index, leaf_hash=leaf_hash, kind=kind, data=data,
+                                  created_at=at))
+        self.session.add_all(LogNode(level=lv, index=ix, hash=h) for lv, ix, h in nodes)
+        self.session.flush()
+
+    def fetch_nodes(self, keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+        wanted = list(keys)
+        if not wanted:
+            return {}
+        rows = self.session.execute(
+            select(LogNode.level, LogNode.index, LogNode.hash)
+            .where(tuple_(LogNode.level, LogNode.index).in_(wanted))
+        ).all()
+        found = {(int(lv), int(ix)): bytes(h) for lv, ix, h in rows}
+        missing = set(wanted) - found.keys()
+        if missing:
+            raise LookupError(f"log nodes missing: {sorted(missing)[:5]}")
+        return found
+
+    def entries(self, start: int, end: int) -> list[tuple[int, bytes, bytes]]:
+        rows = self.session.execute(
+            select(LogEntry.index, LogEntry.leaf_hash, LogEntry.data)
+            .where(LogEntry.index >= start, LogEntry.index < end).order_by(LogEntry.index)
+        ).all()
+        return [(int(i), bytes(h), bytes(d)) for i, h, d in rows]
+
+    def find_leaf(self, leaf_hash: bytes, below: int) -> int | None:
+        return self.session.execute(
+            select(func.min(LogEntry.index))
+            .where(LogEntry.leaf_hash == leaf_hash, LogEntry.index < below)
+        ).scalar_one_or_none()
+
+    # -- checkpoints ---------------------------------------------------------------------------
+
+    def latest_checkpoint(self) -> LogCheckpoint | None:
+        return self.session.execute(
+            select(LogCheckpoint).order_by(LogCheckpoint.size.desc()).limit(1)
+        ).scalar_one_or_none()
+
+    def checkpoints(self) -> list[LogCheckpoint]:
+        return list(self.session.execute(
+            select(LogCheckpoint).order_by(LogCheckpoint.size)).scalars())
+
+    def add_checkpoint(self, size: int, root: bytes, note: str, at: datetime) -> LogCheckpoint:
+        row = LogCheckpoint(size=size, root_hash=root, note=note, created_at=at)
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    # -- documents -----------------------------------------------------------------------------
+
+    def add_document(self, document: IssuedDocument) -> None:
+        self.session.add(document)
+        self.session.flush()
+
+    def document(self, number: str, *, lock: bool = False) -> IssuedDocument | None:
+        query = select(IssuedDocument).where(IssuedDocument.number == number)
+        if lock:
+            query = query.with_for_update()
+        return self.session.execute(query).scalar_one_or_none()
+
+    def revoked(self) -> list[IssuedDocument]:
+        return list(self.session.execute(
+            select(IssuedDocument).where(IssuedDocument.revoked_at.is_not(None))
+            .order_by(IssuedDocument.revoked_at)).scalars())
+
+    def add_media(self, *, key: str, mime_type: str, filename: str, content: bytes,
+                  sha256: str, at: datetime) -> None:
+        self.session.add(MediaBlob(key=key, mime_type=mime_type, filename=filename,
+                                   sha256=sha256, size=len(content), content=content,
+                                   created_at=at))
+        self.session.flush()
+
+    def media(self, key: str) -> MediaBlob | None:
+        return self.session.get(MediaBlob, key)
