@@ -109,7 +109,7 @@ class GraphEmulator:
         if limits.is_mark_read(body):
             return self._mark_read_by_business(body)
         kind = limits.validate_message(body, self._media_exists)
-        to = str(body["to"]).lstrip("+")
+        to = self._recipient(body)
         fault = self.faults.take("messages", to)
         if fault is not None and fault.mode == "timeout":
             await asyncio.sleep(fault.delay)
@@ -133,11 +133,19 @@ class GraphEmulator:
             self.delivery.spawn(self._fail_later(record, graph_error.REENGAGEMENT, None))
         else:
             self.delivery.spawn(self._sent_then_delivered(record))
-        return {
-            "messaging_product": "whatsapp",
-            "contacts": [{"input": body["to"], "wa_id": to}],
-            "messages": [{"id": wamid}],
-        }
+        contact = {"input": body.get("to") or body["recipient"], "wa_id": to}
+        if body.get("recipient"):
+            contact["user_id"] = body["recipient"]
+        return {"messaging_product": "whatsapp", "contacts": [contact], "messages": [{"id": wamid}]}
+
+    def _recipient(self, body: dict[str, Any]) -> str:
+        """The phone a send goes to: `to` (a number) or `recipient` (a BSUID, since 2026)."""
+        if body.get("to"):
+            return limits.wa_id(str(body["to"]))
+        for phone in {*self.state.phones(), *self.state.chats()}:
+            if payload.user_id(phone) == body["recipient"]:
+                return phone
+        raise graph_error.param(f"Param recipient '{body['recipient']}' is not a valid user id.")
 
     def _mark_read_by_business(self, body: dict[str, Any]) -> dict[str, Any]:
         # Meta answers success even for ids it no longer shows; the phone sees blue ticks.

@@ -65,8 +65,11 @@ def validate_message(body: Any, media_exists: MediaExists) -> str:
         raise graph_error.param("The parameter messaging_product is required.")
     if body.get("recipient_type", "individual") not in ("individual", "group"):
         raise graph_error.param("Param recipient_type must be one of {INDIVIDUAL, GROUP}")
-    to = body.get("to")
-    if not isinstance(to, str) or not to.lstrip("+").isdigit():
+    to, recipient = body.get("to"), body.get("recipient")
+    if recipient is not None and to is None:
+        if not isinstance(recipient, str) or "." not in recipient:
+            raise graph_error.param("Param recipient must be a business-scoped user id.")
+    elif not isinstance(to, str) or not 8 <= len(wa_id(to)) <= 15:
         raise graph_error.param("The parameter to is required.")
     kind = body.get("type", "text")
     if kind not in MESSAGE_TYPES:
@@ -76,6 +79,11 @@ def validate_message(body: Any, media_exists: MediaExists) -> str:
         raise graph_error.param(f"The parameter {kind} is required.")
     _CHECKS[kind](content, media_exists)
     return str(kind)
+
+
+def wa_id(to: str) -> str:
+    """Meta accepts `to` with a plus, spaces or dashes; the WhatsApp id is the digits."""
+    return "".join(ch for ch in to if ch.isdigit())
 
 
 def _text(content: dict[str, Any], _media: MediaExists) -> None:
