@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import typer
 
+from manamitra.cli import chat as _chat
 from manamitra.cli import platform as _platform
 
-app = typer.Typer(no_args_is_help=True, add_completion=False,
-                  help="Mana Mitra: a state's citizen services over WhatsApp.")
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    help="Mana Mitra: a state's citizen services over WhatsApp.",
+)
 
 _platform.register(app)
+_chat.register(app)
 
 
 def main() -> None:
