@@ -1,5 +1,13 @@
 """Every table, one module per domain; importing this package registers them all."""
 
+from manamitra.store.models.applications import Application, ApplicationCounter
+from manamitra.store.models.bookings import Booking, BookingPool, BookingSeat
+from manamitra.store.models.payments import (
+    DepartmentPayment,
+    GatewayEvent,
+    LedgerEntry,
+    PaymentOrder,
+)
 from manamitra.store.models.pipeline import (
     Conversation,
     InboundMessage,
@@ -15,6 +23,9 @@ from manamitra.store.models.trust import (
 )
 
 __all__ = [
+    "Booking", "BookingPool", "BookingSeat", "DepartmentPayment", "GatewayEvent", "LedgerEntry",
+    "PaymentOrder",
+    "Application", "ApplicationCounter",
     "Conversation", "InboundMessage", "IssuedDocument", "LogCheckpoint", "LogEntry", "LogHead",
     "LogNode", "MediaBlob", "OutboundMessage",
 ]

@@ -102,14 +102,23 @@ class TrustRepository:
         return head
 
     def head(self) -> tuple[int, bytes]:
-        row = self.session.execute(select(LogHead.size, LogHead.frontier)
-                                   .where(LogHead.id == 1)).one_or_none()
+        row = self.session.execute(
+            select(LogHead.size, LogHead.frontier).where(LogHead.id == 1)
+        ).one_or_none()
         return (int(row[0]), bytes(row[1])) if row else (0, b"")
 
-    def add_entry(self, index: int, leaf_hash: bytes, kind: str, data: bytes,
-                  at: datetime, nodes: list[tuple[int, int, bytes]]) -> None:
-        self.session.add(LogEntry(index=index, leaf_hash=leaf_hash, kind=kind, data=data,
-                                  created_at=at))
+    def add_entry(
+        self,
+        index: int,
+        leaf_hash: bytes,
+        kind: str,
+        data: bytes,
+        at: datetime,
+        nodes: list[tuple[int, int, bytes]],
+    ) -> None:
+        self.session.add(
+            LogEntry(index=index, leaf_hash=leaf_hash, kind=kind, data=data, created_at=at)
+        )
         self.session.add_all(LogNode(level=lv, index=ix, hash=h) for lv, ix, h in nodes)
         self.session.flush()
 
@@ -118,8 +127,9 @@ class TrustRepository:
         if not wanted:
             return {}
         rows = self.session.execute(
-            select(LogNode.level, LogNode.index, LogNode.hash)
-            .where(tuple_(LogNode.level, LogNode.index).in_(wanted))
+            select(LogNode.level, LogNode.index, LogNode.hash).where(
+                tuple_(LogNode.level, LogNode.index).in_(wanted)
+            )
         ).all()
         found = {(int(lv), int(ix)): bytes(h) for lv, ix, h in rows}
         missing = set(wanted) - found.keys()
@@ -130,14 +140,16 @@ class TrustRepository:
     def entries(self, start: int, end: int) -> list[tuple[int, bytes, bytes]]:
         rows = self.session.execute(
             select(LogEntry.index, LogEntry.leaf_hash, LogEntry.data)
-            .where(LogEntry.index >= start, LogEntry.index < end).order_by(LogEntry.index)
+            .where(LogEntry.index >= start, LogEntry.index < end)
+            .order_by(LogEntry.index)
         ).all()
         return [(int(i), bytes(h), bytes(d)) for i, h, d in rows]
 
     def find_leaf(self, leaf_hash: bytes, below: int) -> int | None:
         return self.session.execute(
-            select(func.min(LogEntry.index))
-            .where(LogEntry.leaf_hash == leaf_hash, LogEntry.index < below)
+            select(func.min(LogEntry.index)).where(
+                LogEntry.leaf_hash == leaf_hash, LogEntry.index < below
+            )
         ).scalar_one_or_none()
 
     # -- checkpoints ---------------------------------------------------------------------------
@@ -148,8 +160,9 @@ class TrustRepository:
         ).scalar_one_or_none()
 
     def checkpoints(self) -> list[LogCheckpoint]:
-        return list(self.session.execute(
-            select(LogCheckpoint).order_by(LogCheckpoint.size)).scalars())
+        return list(
+            self.session.execute(select(LogCheckpoint).order_by(LogCheckpoint.size)).scalars()
+        )
 
     def add_checkpoint(self, size: int, root: bytes, note: str, at: datetime) -> LogCheckpoint:
         row = LogCheckpoint(size=size, root_hash=root, note=note, created_at=at)
@@ -170,15 +183,28 @@ class TrustRepository:
         return self.session.execute(query).scalar_one_or_none()
 
     def revoked(self) -> list[IssuedDocument]:
-        return list(self.session.execute(
-            select(IssuedDocument).where(IssuedDocument.revoked_at.is_not(None))
-            .order_by(IssuedDocument.revoked_at)).scalars())
+        return list(
+            self.session.execute(
+                select(IssuedDocument)
+                .where(IssuedDocument.revoked_at.is_not(None))
+                .order_by(IssuedDocument.revoked_at)
+            ).scalars()
+        )
 
-    def add_media(self, *, key: str, mime_type: str, filename: str, content: bytes,
-                  sha256: str, at: datetime) -> None:
-        self.session.add(MediaBlob(key=key, mime_type=mime_type, filename=filename,
-                                   sha256=sha256, size=len(content), content=content,
-                                   created_at=at))
+    def add_media(
+        self, *, key: str, mime_type: str, filename: str, content: bytes, sha256: str, at: datetime
+    ) -> None:
+        self.session.add(
+            MediaBlob(
+                key=key,
+                mime_type=mime_type,
+                filename=filename,
+                sha256=sha256,
+                size=len(content),
+                content=content,
+                created_at=at,
+            )
+        )
         self.session.flush()
 
     def media(self, key: str) -> MediaBlob | None:

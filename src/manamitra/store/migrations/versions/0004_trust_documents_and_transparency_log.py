@@ -74,8 +74,12 @@ def upgrade() -> None:
         sa.Column("created_at", Utc, nullable=False),
         sa.PrimaryKeyConstraint("size", name=op.f("pk_trust_log_checkpoint")),
     )
-    head = sa.table("trust_log_head", sa.column("id", sa.Integer()),
-                    sa.column("size", sa.Integer()), sa.column("frontier", sa.LargeBinary()))
+    head = sa.table(
+        "trust_log_head",
+        sa.column("id", sa.Integer()),
+        sa.column("size", sa.Integer()),
+        sa.column("frontier", sa.LargeBinary()),
+    )
     op.bulk_insert(head, [{"id": 1, "size": 0, "frontier": b""}])
 
 

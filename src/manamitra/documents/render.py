@@ -1,0 +1,336 @@
+"""Lays a document out as a bilingual A4 PDF: emblem, government and office, title, number and
+dates, statement, facts, validity, the signed QR, the signature block and how to verify.
+
+Telugu is shaped by HarfBuzz (fpdf2 text shaping) in Noto Sans Telugu, so conjuncts and vowel
+signs are right and the text copies out as Unicode; the fonts ship inside the package.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import segno
+import yaml
+from fpdf import FPDF
+
+from manamitra import clock
+from manamitra.documents.template import Bilingual, DocumentType
+
+FONTS = Path(__file__).parent / "fonts"
+LABELS_FILE = Path(__file__).parent / "labels.yaml"
+MAX_QR_VERSION = 12
+INK = (20, 40, 90)
+MUTED = (90, 90, 90)
+
+
+@dataclass(frozen=True)
+class Office:
+    """The issuing office as printed and as named in the QR (`code`)."""
+
+    code: str
+    name_en: str
+    name_te: str
+
+
+@dataclass(frozen=True)
+class Officer:
+    designation_en: str
+    designation_te: str
+    name_en: str | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    """Everything printed on one document."""
+
+    doc_type: DocumentType
+    number: str
+    holder_en: str
+    holder_te: str
+    facts: dict[str, Any]
+    office: Office
+    officer: Officer
+    issued_at: datetime
+    valid_until: datetime | None
+    qr_text: str
+    verify_url: str
+    verify_page: str
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+class QrTooLargeError(ValueError):
+    pass
+
+
+@cache
+def labels() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(LABELS_FILE.read_text("utf-8"))
+    return data
+
+
+def _label(key: str, *sub: str) -> Bilingual:
+    node: Any = labels()[key]
+    for part in sub:
+        node = node[part]
+    return Bilingual(te=node["te"], en=node["en"])
+
+
+def qr_code(text: str) -> segno.QRCode:
+    """The signed QR at error level M; refuses a payload that needs more than version 12."""
+    code = segno.make_qr(text, error="m", boost_error=False)
+    if int(code.version) > MAX_QR_VERSION:
+        raise QrTooLargeError(
+            f"QR needs version {code.version} (> {MAX_QR_VERSION}): "
+            "put fewer facts in the signed claims"
+        )
+    return code
+
+
+def _png(code: segno.QRCode, scale: int = 4) -> io.BytesIO:
+    buffer = io.BytesIO()
+    code.save(buffer, kind="png", scale=scale, border=4)
+    buffer.seek(0)
+    return buffer
+
+
+class _Pdf(FPDF):
+    def __init__(self) -> None:
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.set_compression(True)
+        self.set_auto_page_break(False)
+        self.set_margins(16, 14, 16)
+        self.add_font("te", "", str(FONTS / "NotoSansTelugu-Regular.ttf"))
+        self.add_font("te", "B", str(FONTS / "NotoSansTelugu-Bold.ttf"))
+        self.add_font("la", "", str(FONTS / "NotoSans-Regular.ttf"))
+        self.add_font("la", "B", str(FONTS / "NotoSans-Bold.ttf"))
+        self.set_fallback_fonts(["la"], exact_match=False)
+        self.set_text_shaping(True)
+
+    def te(self, size: float, bold: bool = False) -> None:
+        self.set_font("te", "B" if bold else "", size)
+
+    def la(self, size: float, bold: bool = False) -> None:
+        self.set_font("la", "B" if bold else "", size)
+
+    def centred(self, text: str, height: float) -> None:
+        self.set_x(self.l_margin)
+        self.cell(w=self.epw, h=height, text=text, align="C", new_x="LMARGIN", new_y="NEXT")
+
+
+def _emblem(pdf: _Pdf, cx: float, cy: float, r: float) -> None:
+    """An original seal placeholder (rings, a sun of rays and a lotus disc), not a state emblem;
+    a deployment puts its own emblem artwork here."""
+    pdf.set_draw_color(*INK)
+    pdf.set_line_width(0.6)
+    pdf.circle(x=cx, y=cy, radius=r)
+    pdf.set_line_width(0.25)
+    pdf.circle(x=cx, y=cy, radius=r - 1.4)
+    for i in range(24):
+        angle = 2 * math.pi * i / 24
+        inner, outer = r * 0.45, r - 2.4
+        pdf.line(
+            cx + inner * math.cos(angle),
+            cy + inner * math.sin(angle),
+            cx + outer * math.cos(angle),
+            cy + outer * math.sin(angle),
+        )
+    pdf.set_fill_color(*INK)
+    pdf.circle(x=cx, y=cy, radius=r * 0.38, style="F")
+    pdf.set_fill_color(255, 255, 255)
+    pdf.circle(x=cx, y=cy, radius=r * 0.2, style="F")
+
+
+def _border(pdf: _Pdf) -> None:
+    pdf.set_draw_color(*INK)
+    pdf.set_line_width(0.8)
+    pdf.rect(7, 7, 196, 283)
+    pdf.set_line_width(0.25)
+    pdf.rect(9, 9, 192, 279)
+
+
+def _pair(pdf: _Pdf, label: Bilingual, value_te: str, value_en: str) -> None:
+    """One row of the facts table: label and value in both scripts (the value once if equal)."""
+    pdf.set_draw_color(170, 180, 200)
+    pdf.set_line_width(0.2)
+    pdf.set_x(16)
+    pdf.te(9, bold=True)
+    pdf.cell(66, 7, f"{label.te} / {label.en}", border=1)
+    pdf.te(9.5)
+    value = value_en if value_te == value_en else f"{value_te} / {value_en}"
+    pdf.cell(112, 7, value, border=1, new_x="LMARGIN", new_y="NEXT")
+
+
+def render(page: Page) -> bytes:
+    kind = page.doc_type
+    pdf = _Pdf()
+    pdf.set_title(f"{kind.spec.title.en} {page.number}")
+    pdf.set_author(page.office.name_en)
+    pdf.set_subject(kind.spec.title.en)
+    pdf.set_creator("Mana Mitra")
+    pdf.set_creation_date(page.issued_at)
+    pdf.add_page()
+    _border(pdf)
+    _emblem(pdf, 105, 25, 11)
+
+    pdf.set_text_color(*INK)
+    pdf.set_y(38)
+    government = _label("government")
+    pdf.te(13, bold=True)
+    pdf.centred(government.te, 7)
+    pdf.la(11.5, bold=True)
+    pdf.centred(government.en, 6)
+    department = _label("departments", kind.spec.department)
+    pdf.te(10)
+    pdf.centred(f"{department.te}  ·  {page.office.name_te}", 5.5)
+    pdf.la(9.5)
+    pdf.centred(f"{department.en}  ·  {page.office.name_en}", 5)
+    pdf.set_draw_color(*INK)
+    pdf.set_line_width(0.5)
+    pdf.line(16, pdf.get_y() + 2, 194, pdf.get_y() + 2)
+
+    pdf.set_y(pdf.get_y() + 5)
+    pdf.te(17, bold=True)
+    pdf.centred(kind.spec.title.te, 9)
+    pdf.la(14, bold=True)
+    pdf.centred(kind.spec.title.en, 7.5)
+
+    pdf.set_text_color(0, 0, 0)
+    pdf.set_y(pdf.get_y() + 3)
+    number = _label("number", kind.layout)
+    issued = _label("issued_on")
+    pdf.te(10, bold=True)
+    y = pdf.get_y()
+    pdf.set_x(16)
+    pdf.cell(100, 5.5, f"{number.te} / {number.en}: {page.number}")
+    pdf.set_xy(110, y)
+    pdf.cell(
+        84,
+        5.5,
+        f"{issued.te} / {issued.en}: {clock.format_ist(page.issued_at, '%d-%m-%Y')}",
+        align="R",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    name = _label("name")
+    pdf.cell(
+        178,
+        6,
+        f"{name.te} / {name.en}: {page.holder_te} / {page.holder_en}",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+
+    pdf.set_y(pdf.get_y() + 3)
+    pdf.te(11.5)
+    pdf.multi_cell(
+        178,
+        7,
+        kind.statement("te", page.facts, page.holder_te, page.number),
+        align="J",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.set_y(pdf.get_y() + 2)
+    pdf.la(10.5)
+    pdf.multi_cell(
+        178,
+        5.6,
+        kind.statement("en", page.facts, page.holder_en, page.number),
+        align="J",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+
+    pdf.set_y(pdf.get_y() + 4)
+    # the type's own facts; the family's common ones (parent, address) are in the statement
+    for spec in kind.spec.fields:
+        if all(page.facts.get(k) not in (None, "") for k in spec.fact_keys()):
+            _pair(pdf, spec.label, spec.show(page.facts, "te"), spec.show(page.facts, "en"))
+    valid = _label("valid_until")
+    if page.valid_until is not None:
+        until = clock.format_ist(page.valid_until, "%d-%m-%Y")
+        _pair(pdf, valid, until, until)
+    else:
+        forever = _label("no_expiry")
+        _pair(pdf, valid, forever.te, forever.en)
+    _pair(pdf, _label("issuing_office"), page.office.name_te, page.office.name_en)
+
+    _signature_area(pdf, page)
+    _verification_footer(pdf, page)
+    return bytes(pdf.output())
+
+
+def _signature_area(pdf: _Pdf, page: Page) -> None:
+    top = 190.0
+    code = qr_code(page.qr_text)
+    size = 48.0
+    pdf.image(_png(code), x=16, y=top, w=size, h=size)
+    caption = _label("signed_qr")
+    pdf.set_xy(16, top + size)
+    pdf.te(6.5)
+    pdf.set_text_color(*MUTED)
+    pdf.multi_cell(70, 3.2, f"{caption.te}\n{caption.en}", align="L")
+
+    # the officer's block, with a round office seal drawn beside it
+    pdf.set_text_color(0, 0, 0)
+    signed = _label("digitally_signed")
+    x = 118.0
+    pdf.set_draw_color(*INK)
+    pdf.set_line_width(0.4)
+    pdf.circle(x=98, y=top + 22, radius=11)
+    pdf.circle(x=98, y=top + 22, radius=9.6)
+    pdf.set_font("la", "B", 5.5)
+    pdf.set_text_color(*INK)
+    pdf.set_xy(87, top + 19.5)
+    pdf.cell(22, 2.5, page.office.code[:18], align="C")
+    pdf.set_xy(87, top + 22.5)
+    pdf.cell(22, 2.5, "MANA MITRA", align="C")
+    pdf.set_text_color(0, 0, 0)
+    pdf.set_xy(x, top + 8)
+    pdf.te(9)
+    pdf.cell(76, 5, f"{signed.te} / {signed.en}", align="R", new_x="LEFT", new_y="NEXT")
+    pdf.te(11, bold=True)
+    pdf.cell(76, 6, page.officer.designation_te, align="R", new_x="LEFT", new_y="NEXT")
+    pdf.la(10.5, bold=True)
+    pdf.cell(76, 5.5, page.officer.designation_en, align="R", new_x="LEFT", new_y="NEXT")
+    if page.officer.name_en:
+        pdf.la(9.5)
+        pdf.cell(76, 5, page.officer.name_en, align="R", new_x="LEFT", new_y="NEXT")
+    pdf.te(9.5)
+    pdf.cell(76, 5, page.office.name_te, align="R", new_x="LEFT", new_y="NEXT")
+    pdf.la(9)
+    pdf.cell(76, 5, page.office.name_en, align="R", new_x="LEFT", new_y="NEXT")
+    pdf.cell(76, 5, clock.format_ist(page.issued_at), align="R")
+
+
+def _verification_footer(pdf: _Pdf, page: Page) -> None:
+    top = 256.0
+    pdf.set_draw_color(170, 180, 200)
+    pdf.set_line_width(0.3)
+    pdf.line(16, top - 2, 194, top - 2)
+    link = qr_code(page.verify_url)
+    pdf.image(_png(link, scale=3), x=172, y=top, w=22, h=22)
+    pdf.set_font("la", "", 6)
+    pdf.set_text_color(*MUTED)
+    pdf.set_xy(168, top + 22)
+    pdf.cell(30, 3, _label("link_qr").en, align="C")
+    how = labels()["how_to_verify"]
+    values = {"url": page.verify_url, "verify_page": page.verify_page}
+    pdf.set_text_color(0, 0, 0)
+    pdf.set_xy(16, top)
+    pdf.te(7.6)
+    pdf.multi_cell(152, 3.9, how["te"].format_map(values), new_x="LMARGIN", new_y="NEXT")
+    pdf.la(7.2)
+    pdf.set_x(16)
+    pdf.multi_cell(152, 3.4, how["en"].format_map(values), new_x="LMARGIN", new_y="NEXT")
+    footer = _label("footer")
+    pdf.set_text_color(*MUTED)
+    pdf.set_xy(16, 281)
+    pdf.te(6.5)
+    pdf.cell(178, 3.5, f"{footer.te}  {footer.en}", align="C")

@@ -1,0 +1,218 @@
+"""Document templates as data: one YAML file per family (certificate, receipt, ticket) under
+`documents/templates/`, validated at load so a bad template stops start-up, not an issuance.
+
+    family: certificate
+    layout: certificate
+    types:
+      income:
+        department: revenue            # whose key signs it
+        number_prefix: INC
+        validity_days: 365
+        title: {te: "ఆదాయ ధ్రువీకరణ పత్రం", en: "INCOME CERTIFICATE"}
+        statement: {te: "… {holder} … {annual_income} …", en: "… {holder} … {annual_income} …"}
+        fields:
+          - {key: annual_income, format: rupees, qr: true, label: {te: "వార్షిక ఆదాయం", en: "Annual income"}}
+    common_fields: []
+"""
+
+from __future__ import annotations
+
+import string
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from manamitra import clock
+from manamitra.errors import PayloadError, SpecError
+
+TEMPLATES = Path(__file__).parent / "templates"
+Format = Literal["text", "bilingual", "rupees", "paise", "count", "date", "datetime", "choice"]
+LANGUAGES = ("te", "en")
+
+
+class Bilingual(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    te: str
+    en: str
+
+    def get(self, language: str) -> str:
+        return self.te if language == "te" else self.en
+
+
+class FieldSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    format: Format = "text"
+    label: Bilingual
+    qr: bool = False
+    required: bool = True
+    choices: dict[str, Bilingual] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _choices_for_choice(self) -> FieldSpec:
+        if (self.format == "choice") != bool(self.choices):
+            raise ValueError(f"field {self.key}: choices go with format 'choice' only")
+        return self
+
+    def fact_keys(self) -> tuple[str, ...]:
+        return (f"{self.key}_en", f"{self.key}_te") if self.format == "bilingual" else (self.key,)
+
+    def show(self, facts: dict[str, Any], language: str) -> str:
+        """The fact as a citizen reads it, in one language."""
+        if self.format == "bilingual":
+            return str(facts[f"{self.key}_{language}"])
+        value = facts[self.key]
+        if self.format == "choice":
+            return self.choices[str(value)].get(language)
+        return format_value(self.format, value)
+
+    def qr_value(self, facts: dict[str, Any]) -> str | int:
+        value = facts[f"{self.key}_en" if self.format == "bilingual" else self.key]
+        return value if isinstance(value, int) else str(value)
+
+
+class TypeSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    department: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    number_prefix: str = Field(pattern=r"^[A-Z]{2,5}$")
+    validity_days: int | None = Field(default=None, gt=0)
+    title: Bilingual
+    statement: Bilingual
+    fields: list[FieldSpec]
+
+
+class FamilySpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    family: str
+    layout: Literal["certificate", "receipt", "ticket"]
+    types: dict[str, TypeSpec]
+    common_fields: list[FieldSpec] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _placeholders_known(self) -> FamilySpec:
+        for name, spec in self.types.items():
+            known = {"holder", "number"} | {f.key for f in [*spec.fields, *self.common_fields]}
+            for language in LANGUAGES:
+                text = spec.statement.get(language)
+                used = {p for _, p, _, _ in string.Formatter().parse(text) if p}
+                unknown = used - known
+                if unknown:
+                    raise ValueError(
+                        f"{self.family}.{name} statement ({language}) uses "
+                        f"unknown placeholders {sorted(unknown)}"
+                    )
+        return self
+
+
+class DocumentType(BaseModel):
+    """One type with its family's layout and common fields resolved."""
+
+    model_config = ConfigDict(frozen=True)
+    name: str
+    family: str
+    layout: str
+    spec: TypeSpec
+    common_fields: list[FieldSpec]
+
+    @property
+    def all_fields(self) -> list[FieldSpec]:
+        return [*self.spec.fields, *self.common_fields]
+
+    def check_facts(self, facts: dict[str, Any]) -> None:
+        for spec in self.all_fields:
+            present = all(facts.get(k) not in (None, "") for k in spec.fact_keys())
+            if spec.required and not present:
+                raise PayloadError(
+                    f"{self.name}: fact {spec.key!r} is required "
+                    f"(give {', '.join(spec.fact_keys())})"
+                )
+            if present and spec.format == "choice" and str(facts[spec.key]) not in spec.choices:
+                raise PayloadError(f"{self.name}: {spec.key} must be one of {sorted(spec.choices)}")
+
+    def statement(self, language: str, facts: dict[str, Any], holder: str, number: str) -> str:
+        values: dict[str, str] = {"holder": holder, "number": number}
+        for spec in self.all_fields:
+            if all(facts.get(k) not in (None, "") for k in spec.fact_keys()):
+                values[spec.key] = spec.show(facts, language)
+            else:
+                values[spec.key] = "—"
+        return self.spec.statement.get(language).format_map(values)
+
+    def qr_facts(self, facts: dict[str, Any]) -> dict[str, str | int]:
+        return {
+            f.key: f.qr_value(facts)
+            for f in self.all_fields
+            if f.qr and all(facts.get(k) not in (None, "") for k in f.fact_keys())
+        }
+
+
+def indian_grouping(value: int) -> str:
+    """12345678 → 1,23,45,678: lakhs and crores, as Indian documents write amounts."""
+    sign, digits = ("-" if value < 0 else ""), str(abs(value))
+    if len(digits) <= 3:
+        return sign + digits
+    head, tail = digits[:-3], digits[-3:]
+    groups = []
+    while len(head) > 2:
+        groups.insert(0, head[-2:])
+        head = head[:-2]
+    if head:
+        groups.insert(0, head)
+    return sign + ",".join([*groups, tail])
+
+
+def format_value(fmt: str, value: Any) -> str:
+    if fmt == "rupees":
+        return f"₹ {indian_grouping(int(value))}"
+    if fmt == "paise":
+        rupees, paise = divmod(int(value), 100)
+        return f"₹ {indian_grouping(rupees)}.{paise:02d}"
+    if fmt == "date":
+        day = value if isinstance(value, date) else date.fromisoformat(str(value))
+        return day.strftime("%d-%m-%Y")
+    if fmt == "datetime":
+        moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+        return clock.format_ist(moment, "%d-%m-%Y %I:%M %p")
+    return str(value)
+
+
+@cache
+def families() -> dict[str, FamilySpec]:
+    found: dict[str, FamilySpec] = {}
+    for path in sorted(TEMPLATES.glob("*.yaml")):
+        try:
+            spec = FamilySpec.model_validate(yaml.safe_load(path.read_text("utf-8")))
+        except ValidationError as exc:
+            raise SpecError(f"document template {path.name}: {exc}") from exc
+        found[spec.family] = spec
+    return found
+
+
+@cache
+def document_types() -> dict[str, DocumentType]:
+    types: dict[str, DocumentType] = {}
+    for family in families().values():
+        for name, spec in family.types.items():
+            if name in types:
+                raise SpecError(f"document type {name!r} is declared twice")
+            types[name] = DocumentType(
+                name=name,
+                family=family.family,
+                layout=family.layout,
+                spec=spec,
+                common_fields=family.common_fields,
+            )
+    return types
+
+
+def document_type(name: str) -> DocumentType:
+    try:
+        return document_types()[name]
+    except KeyError as exc:
+        raise PayloadError(
+            f"no document type {name!r}; known: {', '.join(sorted(document_types()))}"
+        ) from exc

@@ -1,0 +1,245 @@
+"""The trust service the rest of the platform calls: sign, register, revoke, verify online,
+publish checkpoints and the status list. Built once by the composition root.
+
+    trust = TrustService.from_settings(settings)
+    with database.unit_of_work() as session:
+        trust.revoke(session, "AP-INC-2026-000042", reason="issued_in_error", actor="tahsildar:17")
+    trust.verify_online(session, qr_text).to_json()   # {"verdict", "claims", "reasons"}
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from manamitra import clock
+from manamitra.errors import ConflictError, NotFoundError, PayloadError
+from manamitra.settings import Settings
+from manamitra.store.models.trust import IssuedDocument, TrustRepository
+from manamitra.trust import entry, payload
+from manamitra.trust import status as status_list
+from manamitra.trust.cose import Signer
+from manamitra.trust.keys import LOG_OWNER, FileKeyStore, KeyInfo, KeyRing, KeySource, Role
+from manamitra.trust.log import TransparencyLog, origin_for
+from manamitra.trust.verify import Result, Revocation, verify
+
+
+class _RegisterRevocations:
+    """Online revocation: the register, read in the verifier's own transaction."""
+
+    def __init__(self, repo: TrustRepository) -> None:
+        self.repo = repo
+
+    def revocation(self, number: str) -> Revocation | None:
+        doc = self.repo.document(number)
+        if doc is None or doc.revoked_at is None:
+            return None
+        return Revocation(
+            number, status_list.reason_label(doc.revocation_reason or ""), doc.revoked_at
+        )
+
+
+@dataclass(frozen=True)
+class Sealing:
+    """A signed QR for a document about to be registered."""
+
+    qr_text: str
+    kid: str
+    cose_bytes: bytes
+    signature: bytes
+    url_token: str
+
+
+class TrustService:
+    def __init__(self, keys: KeySource, *, public_url: str, checkpoint_file: Path | None) -> None:
+        self.keys = keys
+        self.public_url = public_url.rstrip("/")
+        self.log = TransparencyLog(origin_for(public_url), self._log_key, checkpoint_file)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> TrustService:
+        return cls(
+            FileKeyStore(settings.resolved_keys_dir),
+            public_url=settings.public_url,
+            checkpoint_file=settings.data_dir / "log" / "checkpoint",
+        )
+
+    # -- keys ----------------------------------------------------------------------------------
+
+    def keyring(self) -> KeyRing:
+        return self.keys.keyring()
+
+    def _log_key(self) -> tuple[Signer, KeyInfo]:
+        info = self.keyring().active(LOG_OWNER)
+        if info is None:
+            raise NotFoundError("no log key: run `manamitra keys init`")
+        return self.keys.signer(info.kid), info
+
+    def create_key(self, repo: TrustRepository, owner: str, role: Role = "issuer") -> KeyInfo:
+        """A new active key for `owner`, retiring its previous one; both changes are logged."""
+        previous = self.keyring().active(owner)
+        info = self.keys.create(owner, role)
+        self.log.append(
+            repo,
+            "key",
+            entry.key_event(
+                event="created",
+                kid=info.kid,
+                owner=owner,
+                role=role,
+                public=info.public,
+                at=info.created_at,
+            ),
+        )
+        if previous is not None:
+            retired = self.keys.retire(previous.kid)
+            self.log.append(
+                repo,
+                "key",
+                entry.key_event(
+                    event="retired",
+                    kid=retired.kid,
+                    owner=owner,
+                    role=retired.role,
+                    public=retired.public,
+                    at=retired.retired_at or clock.now(),
+                ),
+            )
+        return info
+
+    def ensure_keys(self, repo: TrustRepository, owners: list[str]) -> None:
+        """Keys for the log and each owner that has none yet (first start, demo, tests)."""
+        ring = self.keyring()
+        if ring.active(LOG_OWNER) is None:
+            self.create_key(repo, LOG_OWNER, "log")
+        for owner in owners:
+            if ring.active(owner) is None:
+                self.create_key(repo, owner, "issuer")
+
+    def issuer(self, repo: TrustRepository, owner: str) -> Signer:
+        info = self.keyring().active(owner)
+        if info is None:
+            self.ensure_keys(repo, [owner])
+            info = self.keyring().active(owner)
+            assert info is not None
+        return self.keys.signer(info.kid)
+
+    # -- issuing -------------------------------------------------------------------------------
+
+    def verify_url(self, number: str, token: str) -> str:
+        return f"{self.public_url}/v/{number}-{token}"
+
+    def seal(
+        self,
+        repo: TrustRepository,
+        claims: payload.Claims,
+        owner: str,
+        url_token: str | None = None,
+    ) -> Sealing:
+        signer = self.issuer(repo, owner)
+        qr_text = payload.seal(claims, signer)
+        sealed = payload.unseal(qr_text)
+        return Sealing(
+            qr_text, signer.kid, sealed.cose_bytes, sealed.message.signature, url_token or ""
+        )
+
+    @staticmethod
+    def new_url_token() -> str:
+        return secrets.token_hex(3)
+
+    def register(
+        self,
+        repo: TrustRepository,
+        claims: payload.Claims,
+        sealing: Sealing,
+        *,
+        pdf_sha256: str,
+        media_key: str,
+    ) -> int:
+        """Record the issued document and append its issuance to the log; returns the index."""
+        if repo.document(claims.number) is not None:
+            raise ConflictError(f"document {claims.number} was already issued")
+        index = self.log.append(
+            repo,
+            "issue",
+            entry.issuance(
+                doc_type=claims.doc_type,
+                number=claims.number,
+                kid=sealing.kid,
+                issued_at=claims.issued_at,
+                signature=sealing.signature,
+                holder_en=claims.holder_en,
+                holder_te=claims.holder_te,
+                pdf_sha256=pdf_sha256,
+                cose_bytes=sealing.cose_bytes,
+            ),
+        )
+        repo.add_document(
+            IssuedDocument(
+                number=claims.number,
+                doc_type=claims.doc_type,
+                kid=sealing.kid,
+                qr_text=sealing.qr_text,
+                url_token=sealing.url_token,
+                pdf_sha256=pdf_sha256,
+                media_key=media_key,
+                log_index=index,
+                issued_at=claims.issued_at,
+                valid_until=claims.expires_at,
+            )
+        )
+        return index
+
+    # -- revoking and verifying ----------------------------------------------------------------
+
+    def revoke(
+        self, session: Any, number: str, reason: str, actor: str, note: str = ""
+    ) -> IssuedDocument:
+        """An officer's revocation: effective online at once, logged, and in the next status
+        list. `reason` is a code from `trust.status.REASONS`."""
+        if reason not in status_list.REASONS:
+            raise PayloadError(f"unknown revocation reason {reason!r}")
+        repo = TrustRepository(session)
+        doc = repo.document(number, lock=True)
+        if doc is None:
+            raise NotFoundError(f"no issued document {number}")
+        if doc.revoked_at is not None:
+            return doc
+        moment = clock.now()
+        doc.revoked_at, doc.revocation_reason = moment, reason
+        doc.revocation_note, doc.revoked_by = note or None, actor
+        self.log.append(
+            repo, "revoke", entry.revocation(number=number, reason_code=reason, at=moment)
+        )
+        return doc
+
+    def verify_online(self, session: Any, text: str) -> Result:
+        return verify(text, self.keyring(), _RegisterRevocations(TrustRepository(session)))
+
+    def verify_link(self, session: Any, number: str, token: str) -> Result | None:
+        """The verdict for a printed verification link, or None if the link is not ours."""
+        repo = TrustRepository(session)
+        doc = repo.document(number)
+        if doc is None or not secrets.compare_digest(doc.url_token, token):
+            return None
+        return verify(doc.qr_text, self.keyring(), _RegisterRevocations(repo))
+
+    def status_list(self, session: Any) -> str:
+        repo = TrustRepository(session)
+        revoked = {
+            entry.number_hash(d.number): (d.revocation_reason or "", d.revoked_at)
+            for d in repo.revoked()
+            if d.revoked_at is not None
+        }
+        signer, _ = self._log_key()
+        return status_list.sign(status_list.StatusList(clock.now(), revoked), signer)
+
+    def publish_checkpoint(self, database: Any) -> str:
+        """Sign (if the tree grew) and commit a checkpoint, then publish it; its note text."""
+        with database.unit_of_work() as session:
+            row = self.log.sign_checkpoint(TrustRepository(session))
+            note = row.note
+        self.log.publish(note)
+        return note
