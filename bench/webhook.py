@@ -1,0 +1,287 @@
+"""End-to-end webhook benchmark: signed inbound messages in, replies out at a Graph stand-in.
+
+Measures, on this machine and in one run:
+  * the ceiling: a bare Starlette endpoint that only reads the body;
+  * for SQLite and (when reachable) PostgreSQL: webhook acknowledgement p50/p99, inbound
+    messages per second sustained end to end (until the last reply reaches the Graph
+    stand-in), and webhook-to-reply p50/p99 — at a fixed offered rate and at full speed.
+
+    .venv/bin/python bench/webhook.py [--messages 15000] [--rate 1500] [--connections 64]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+
+sys.path.insert(0, str(Path(__file__).parent))
+import loadgen
+
+SECRET = "bench-app-secret"
+PHONE_NUMBER_ID = "106540352242922"
+PYTHON = sys.executable
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_ready(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=1).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up")
+
+
+@contextmanager
+def process(
+    args: list[str], env: dict[str, str] | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
+    proc = subprocess.Popen(
+        args,
+        env={**os.environ, **(env or {})},
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def webhook_body(citizen: str, index: int, run: str) -> bytes:
+    payload = {
+        "object": "whatsapp_business_account",
+        "entry": [
+            {
+                "id": "102290129340398",
+                "changes": [
+                    {
+                        "field": "messages",
+                        "value": {
+                            "messaging_product": "whatsapp",
+                            "metadata": {
+                                "display_phone_number": "919552300009",
+                                "phone_number_id": PHONE_NUMBER_ID,
+                            },
+                            "contacts": [{"profile": {"name": "Bench Citizen"}, "wa_id": citizen}],
+                            "messages": [
+                                {
+                                    "from": citizen,
+                                    "id": f"wamid.BENCH{run}{index:08d}",
+                                    "timestamp": str(int(time.time())),
+                                    "type": "text",
+                                    "text": {"body": "Hi"},
+                                }
+                            ],
+                        },
+                    }
+                ],
+            }
+        ],
+    }
+    return orjson.dumps(payload)
+
+
+def requests_for(port: int, count: int, run: str, offset: int = 0) -> tuple[list[bytes], list[str]]:
+    citizens = [f"91{7000000000 + offset + i}" for i in range(count)]
+    bodies = [
+        loadgen.signed_request(
+            "127.0.0.1", port, "/webhooks/whatsapp", webhook_body(c, i, run), SECRET
+        )
+        for i, c in enumerate(citizens)
+    ]
+    return bodies, citizens
+
+
+def ms(seconds: float) -> float:
+    return round(seconds * 1000, 2)
+
+
+def measure_ceiling(args: argparse.Namespace) -> dict[str, Any]:
+    port = free_port()
+    with process([PYTHON, str(ROOT / "bench" / "bare_starlette.py"), str(port)]):
+        wait_ready(f"http://127.0.0.1:{port}/webhooks/whatsapp")
+        bodies, _ = requests_for(port, args.messages, "CEIL")
+        started = time.perf_counter()
+        results = asyncio.run(loadgen.run("127.0.0.1", port, bodies, args.connections))
+        elapsed = time.perf_counter() - started
+    acks = [r.acked_at - r.sent_at for r in results]
+    return {
+        "requests_per_s": round(len(results) / elapsed),
+        "ack_p50_ms": ms(loadgen.percentile(acks, 50)),
+        "ack_p99_ms": ms(loadgen.percentile(acks, 99)),
+    }
+
+
+@contextmanager
+def database(store: str) -> Iterator[str]:
+    if store == "sqlite":
+        with tempfile.TemporaryDirectory() as tmp:
+            yield f"sqlite:///{tmp}/bench.db"
+        return
+    import psycopg
+
+    base = os.environ.get("MM_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+    schema = f"bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield f"{base}?options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(base, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+def measure_platform(store: str, args: argparse.Namespace, graph_port: int) -> dict[str, Any]:
+    from manamitra.store import migrate
+
+    out: dict[str, Any] = {}
+    with database(store) as url:
+        migrate.upgrade(url)
+        port = free_port()
+        env = {
+            "MM_DATABASE_URL": url,
+            "MM_WHATSAPP_APP_SECRET": SECRET,
+            "MM_GRAPH_API_URL": f"http://127.0.0.1:{graph_port}",
+            "MM_SEND_RATE": str(args.send_rate),
+            "MM_WHATSAPP_PHONE_NUMBER_ID": PHONE_NUMBER_ID,
+            "MM_LOG_LEVEL": "WARNING",
+        }
+        server = [
+            PYTHON,
+            "-m",
+            "uvicorn",
+            "manamitra.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--loop",
+            "uvloop",
+            "--http",
+            "httptools",
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ]
+        with process(server, env) as proc:
+            try:
+                wait_ready(f"http://127.0.0.1:{port}/healthz")
+            except RuntimeError as exc:
+                detail = proc.stderr.read().decode()[-3000:] if proc.stderr else ""
+                raise RuntimeError(detail) from exc
+            offset = 0
+            for label, rate, count in (
+                ("warmup", None, 500),
+                (f"offered {args.rate:g}/s", args.rate, args.messages),
+                ("full speed", None, args.messages),
+            ):
+                httpx.post(f"http://127.0.0.1:{graph_port}/reset")
+                bodies, citizens = requests_for(port, count, f"{store[:2].upper()}{offset}", offset)
+                offset += count
+                started = time.time()
+                results = asyncio.run(
+                    loadgen.run("127.0.0.1", port, bodies, args.connections, rate=rate)
+                )
+                ack_done = time.time()
+                arrivals = wait_for_replies(graph_port, set(citizens), timeout=120)
+                if label == "warmup":
+                    continue
+                sent_at = {c: r.sent_at for c, r in zip(citizens, results, strict=True)}
+                latencies = [arrivals[c] - sent_at[c] for c in citizens if c in arrivals]
+                last = max(arrivals.values()) if arrivals else ack_done
+                acks = [r.acked_at - r.sent_at for r in results]
+                out[label] = {
+                    "messages": count,
+                    "non_200": sum(1 for r in results if r.status != 200),
+                    "acked_per_s": round(count / (ack_done - started)),
+                    "end_to_end_per_s": round(len(arrivals) / (last - started)),
+                    "replies_received": len(arrivals),
+                    "ack_p50_ms": ms(loadgen.percentile(acks, 50)),
+                    "ack_p99_ms": ms(loadgen.percentile(acks, 99)),
+                    "reply_p50_ms": ms(loadgen.percentile(latencies, 50)),
+                    "reply_p99_ms": ms(loadgen.percentile(latencies, 99)),
+                }
+    return out
+
+
+def wait_for_replies(graph_port: int, citizens: set[str], timeout: float) -> dict[str, float]:
+    deadline = time.monotonic() + timeout
+    found: dict[str, float] = {}
+    while time.monotonic() < deadline:
+        stats = httpx.get(f"http://127.0.0.1:{graph_port}/stats", timeout=30).json()
+        found = {c: times[0] for c, times in stats.items() if c in citizens}
+        if len(found) >= len(citizens):
+            break
+        time.sleep(0.5)
+    return found
+
+
+def postgres_reachable() -> bool:
+    try:
+        import psycopg
+
+        base = os.environ.get("MM_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+        with psycopg.connect(base, connect_timeout=3):
+            return True
+    except Exception:  # noqa: BLE001 - any failure means "not here"
+        return False
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--messages", type=int, default=15000)
+    parser.add_argument("--rate", type=float, default=1500)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--send-rate", type=float, default=1000)
+    parser.add_argument("--stores", default="sqlite,postgres")
+    args = parser.parse_args()
+    report: dict[str, Any] = {"machine_cpus": os.cpu_count(), "messages": args.messages}
+    report["ceiling_bare_starlette"] = measure_ceiling(args)
+    print(orjson.dumps(report["ceiling_bare_starlette"]).decode(), flush=True)
+    graph_port = free_port()
+    with process([PYTHON, str(ROOT / "bench" / "graph_standin.py"), str(graph_port)]):
+        wait_ready(f"http://127.0.0.1:{graph_port}/stats")
+        for store in args.stores.split(","):
+            if store == "postgres" and not postgres_reachable():
+                report[store] = "skipped: PostgreSQL not reachable"
+                continue
+            report[store] = measure_platform(store, args, graph_port)
+            print(store, orjson.dumps(report[store]).decode(), flush=True)
+    print(orjson.dumps(report, option=orjson.OPT_INDENT_2).decode())
+
+
+if __name__ == "__main__":
+    main()
