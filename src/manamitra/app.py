@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
 
 from manamitra.catalog.checks import load_checked_catalog
+from manamitra.channels.whatsapp import outbox_store
+from manamitra.channels.whatsapp.graph_client import GraphClient
+from manamitra.channels.whatsapp.sender import OutboxSender
+from manamitra.channels.whatsapp.webhook import build_webhook_router
 from manamitra.conversation.engine import Engine
+from manamitra.observability import Metrics, metrics_router
+from manamitra.pipeline import inbox as inbox_queue
+from manamitra.pipeline.inbox import InboxWriter
 from manamitra.pipeline.worker import ConversationWorker
 from manamitra.runtime import Runtime
 from manamitra.settings import Settings, load_settings
@@ -30,6 +41,20 @@ def create_app(settings: Settings | None = None, *, demo: bool = False,
     for index in range(max(1, settings.inbox_workers if not runtime.database.is_sqlite else 1)):
         runtime.add_job(f"conversation-worker-{index}", worker.run)
 
+    # The WhatsApp edge: webhook → inbox (group commit) → workers → outbox → sender → Graph.
+    metrics = Metrics()
+    inbox = InboxWriter(runtime.database, on_stored=lambda _citizens: worker.wake())
+    graph = GraphClient(settings)
+    sender = OutboxSender(runtime.database, graph, settings, metrics=metrics)
+    worker.on_replies = sender.notify
+    runtime.services.update(metrics=metrics, inbox=inbox, graph=graph, sender=sender)
+    runtime.add_job("inbox-writer", inbox.run)
+    runtime.add_job("outbox-sender", sender.run)
+    metrics.add_queue_depth("inbox_writer", lambda: inbox.queue_depth)
+    metrics.add_queue_depth("inbound_pending", lambda: inbox_queue.pending_count(runtime.database))
+    metrics.add_queue_depth("outbound_pending",
+                            lambda: outbox_store.pending_count(runtime.database))
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if background:
@@ -37,15 +62,32 @@ def create_app(settings: Settings | None = None, *, demo: bool = False,
         try:
             yield
         finally:
+            await inbox.aclose()
             await runtime.stop()
+            await graph.aclose()
 
     app = FastAPI(title="Mana Mitra", lifespan=lifespan, docs_url="/api/docs",
                   openapi_url="/api/openapi.json")
     app.state.runtime = runtime
 
+    app.include_router(build_webhook_router(settings, inbox, metrics))
+    app.include_router(metrics_router(metrics))
+
+    def database_reachable() -> bool:
+        try:
+            with runtime.database.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            return True
+        except Exception:
+            logging.getLogger(__name__).exception("health check: database unreachable")
+            return False
+
     @app.get("/healthz")
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
+    async def healthz() -> JSONResponse:
+        ok = await asyncio.to_thread(database_reachable)
+        return JSONResponse({"status": "ok" if ok else "unavailable",
+                             "database": "ok" if ok else "unreachable"},
+                            status_code=200 if ok else 503)
 
     if demo:
         from manamitra.sandbox import mount_sandbox

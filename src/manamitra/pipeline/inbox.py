@@ -396,3 +396,11 @@ class InboxWriter:
         self._orphans.extend((d, s) for d, s in retried if id(s) in still)
         deadline = time.monotonic() + self.orphan_ttl
         self._orphans.extend((deadline, s) for s in unmatched if id(s) not in old)
+
+
+def pending_count(database: Database) -> int:
+    """Inbound messages stored but not yet processed (the workers' queue depth)."""
+    table = InboundMessage.__table__
+    with database.unit_of_work() as session:
+        query = select(func.count()).select_from(table).where(table.c.status == "pending")
+        return int(session.execute(query).scalar_one())
