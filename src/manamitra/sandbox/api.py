@@ -180,6 +180,17 @@ def build_api_router(emulator: GraphEmulator, phone: Phone) -> APIRouter:
         records = sorted(state, key=lambda r: r.at)
         return [r.to_json() for r in records]
 
+    @router.get("/snapshot")
+    async def snapshot() -> dict[str, Any]:
+        """Phones, chats and the feed position they match, for the page to start from."""
+        seq, phones, records = state.snapshot()
+        return {
+            "seq": seq,
+            "phones": [{"number": n, "name": name} for n, name in phones.items()],
+            "messages": [r.to_json() for r in sorted(records, key=lambda r: r.at)],
+            "business": {"display_number": emulator.business.display_number},
+        }
+
     @router.post("/read")
     async def read(body: ReadIn) -> dict[str, list[str]]:
         return {"read": await emulator.phone_read(body.phone.lstrip("+"), body.wamids)}
@@ -264,14 +275,12 @@ def build_api_router(emulator: GraphEmulator, phone: Phone) -> APIRouter:
 
     @router.get("/events")
     async def events(request: Request, after: int | None = None) -> StreamingResponse:
+        # On reconnect the browser sends Last-Event-ID: it wins over the first `after`.
         last = request.headers.get("last-event-id")
-        start = (
-            after
-            if after is not None
-            else int(last)
-            if last and last.isdigit()
-            else (state.last_seq)
-        )
+        if last and last.isdigit():
+            start = int(last)
+        else:
+            start = after if after is not None else state.last_seq
         return StreamingResponse(
             _event_stream(emulator, start),
             media_type="text/event-stream",

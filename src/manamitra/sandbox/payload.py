@@ -30,7 +30,7 @@ def new_wamid(wa_id: str) -> str:
     """An id shaped like Meta's: base64 of a small binary record that names the number."""
     digits = wa_id.lstrip("+").encode()
     raw = (
-        b"\x18"
+        b"\x1c\x18"
         + bytes([len(digits)])
         + digits
         + b"\x15\x02\x00\x12\x18\x14"

@@ -136,7 +136,9 @@ class Phone:
         )
         if kind == "reaction":
             self.state.react(content["message_id"], wa_id, content.get("emoji", ""))
-        await self.emulator.delivery.deliver(body)
+        if await self.emulator.delivery.deliver(body):
+            # The platform took it: the phone shows two grey ticks (blue once marked read).
+            self.state.set_status(wamid, "delivered")
         return wamid
 
     async def text(

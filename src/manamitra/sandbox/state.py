@@ -257,6 +257,11 @@ class SandboxState:
                 seq = 0
             return [event for event in self._events if event["seq"] > seq]
 
+    def snapshot(self) -> tuple[int, dict[str, str], list[Record]]:
+        with self._lock:
+            records = [r for chat in self._chats.values() for r in chat]
+            return self._seq, dict(self._phones), records
+
     @property
     def last_seq(self) -> int:
         with self._lock:
