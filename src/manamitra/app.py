@@ -18,12 +18,16 @@ from manamitra.channels.whatsapp.graph_client import GraphClient
 from manamitra.channels.whatsapp.sender import OutboxSender
 from manamitra.channels.whatsapp.webhook import build_webhook_router
 from manamitra.conversation.engine import Engine
+from manamitra.documents import DocumentService, document_types
 from manamitra.observability import Metrics, metrics_router
 from manamitra.pipeline import inbox as inbox_queue
 from manamitra.pipeline.inbox import InboxWriter
 from manamitra.pipeline.worker import ConversationWorker
 from manamitra.runtime import Runtime
 from manamitra.settings import Settings, load_settings
+from manamitra.trust import TrustService
+from manamitra.trust.service import checkpoint_publisher
+from manamitra.web import build_transparency_router, build_verification_router
 
 
 def create_app(settings: Settings | None = None, *, demo: bool = False,
@@ -31,6 +35,10 @@ def create_app(settings: Settings | None = None, *, demo: bool = False,
     """The platform. `demo` adds the local WhatsApp (Graph emulator, simulator, sandbox gateway)."""
     settings = settings or load_settings()
     runtime = Runtime.build(settings)
+    trust = TrustService.from_settings(settings)
+    runtime.services.update(trust=trust, documents=DocumentService(trust))
+    runtime.add_job("log-checkpoint", checkpoint_publisher(
+        trust, runtime.database, sorted({t.spec.department for t in document_types().values()})))
     catalog = load_checked_catalog()
     runtime.services["catalog"] = catalog
     engine = Engine(catalog, services=runtime.services,
@@ -72,6 +80,8 @@ def create_app(settings: Settings | None = None, *, demo: bool = False,
 
     app.include_router(build_webhook_router(settings, inbox, metrics))
     app.include_router(metrics_router(metrics))
+    app.include_router(build_verification_router(trust, runtime.database))
+    app.include_router(build_transparency_router(trust, runtime.database))
 
     def database_reachable() -> bool:
         try:

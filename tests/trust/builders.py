@@ -3,9 +3,12 @@ demo income certificate issued through the real code path."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+import httpx
 
 from manamitra.documents import Issued, Office, Officer, issue_document
 from manamitra.store import Database
@@ -62,3 +65,25 @@ def issue_income(
             issued_at=issued_at,
             valid_until=valid_until,
         )
+
+
+class AsgiClient:
+    """A synchronous face on httpx's ASGI transport (Starlette's TestClient wants httpx2)."""
+
+    def __init__(self, app: Any, base_url: str = "http://testserver") -> None:
+        self.app = app
+        self.base_url = base_url
+
+    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        async def go() -> httpx.Response:
+            transport = httpx.ASGITransport(app=self.app)
+            async with httpx.AsyncClient(transport=transport, base_url=self.base_url) as client:
+                return await client.request(method, path, **kwargs)
+
+        return asyncio.run(go())
+
+    def get(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.request("POST", path, **kwargs)

@@ -9,7 +9,10 @@ publish checkpoints and the status list. Built once by the composition root.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -243,3 +246,23 @@ class TrustService:
             note = row.note
         self.log.publish(note)
         return note
+
+
+def checkpoint_publisher(
+    trust: TrustService, database: Any, owners: list[str], every: float = 30.0
+) -> Callable[[asyncio.Event], Awaitable[None]]:
+    """A background job: make sure keys exist, then sign and publish a checkpoint whenever
+    the log has grown, so witnesses always find a fresh one at the file and the URL."""
+
+    async def run(stop: asyncio.Event) -> None:
+        def prepare() -> None:
+            with database.unit_of_work() as session:
+                trust.ensure_keys(TrustRepository(session), owners)
+
+        await asyncio.to_thread(prepare)
+        while not stop.is_set():
+            await asyncio.to_thread(trust.publish_checkpoint, database)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=every)
+
+    return run

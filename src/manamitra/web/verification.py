@@ -1,0 +1,129 @@
+"""Public verification over HTTP: the /verify page (paste, photo or PDF; Telugu and English),
+the printed link /v/{number}-{token}, POST /api/verify, and the published keys and status list.
+
+Every route ends in `TrustService.verify_online`, the same verdict the command line gives.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel, Field
+
+from manamitra import clock
+from manamitra.documents.scan import find_qr_text
+from manamitra.documents.template import document_types
+from manamitra.store import Database
+from manamitra.trust import Result, TrustService
+
+HERE = Path(__file__).parent
+MAX_UPLOAD = 12 * 1024 * 1024
+_templates = Jinja2Templates(directory=str(HERE / "templates"))
+
+
+@cache
+def messages() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load((HERE / "messages.yaml").read_text("utf-8"))
+    return data
+
+
+class VerifyRequest(BaseModel):
+    qr: str = Field(min_length=1, max_length=4000)
+
+
+def _language(request: Request) -> str:
+    lang = request.query_params.get("lang")
+    if lang in ("te", "en"):
+        return lang
+    accept = request.headers.get("accept-language", "")
+    return "en" if accept.lower().startswith("en") else "te"
+
+
+def _page(
+    request: Request,
+    lang: str,
+    result: Result | None = None,
+    problem: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    context: dict[str, Any] = {"t": messages(), "lang": lang, "result": None, "problem": problem}
+    if result is not None:
+        claims = result.claims
+        kind = document_types().get(str(claims.get("type", "")))
+        context.update(
+            result=result.to_json(),
+            doc_title=kind.spec.title.get(lang) if kind else claims.get("type", ""),
+            fact_labels={f.key: f.label.get(lang) for f in kind.all_fields} if kind else {},
+            issued_on=_day(claims.get("issued_at")),
+            valid_until=_day(claims.get("valid_until")),
+        )
+    return _templates.TemplateResponse(request, "verify.html", context, status_code=status)
+
+
+def _day(iso: Any) -> str | None:
+    from datetime import datetime
+
+    return clock.format_ist(datetime.fromisoformat(iso), "%d-%m-%Y") if iso else None
+
+
+def build_verification_router(trust: TrustService, database: Database) -> APIRouter:
+    router = APIRouter(tags=["verification"])
+
+    def check(text: str) -> Result:
+        with database.unit_of_work() as session:
+            return trust.verify_online(session, text)
+
+    @router.get("/.well-known/manamitra/keys.json")
+    def keys() -> JSONResponse:
+        return JSONResponse(
+            trust.keyring().to_jwks(), headers={"Cache-Control": "public, max-age=300"}
+        )
+
+    @router.get("/.well-known/manamitra/status.json")
+    def status() -> Response:
+        with database.unit_of_work() as session:
+            text = trust.status_list(session)
+        return Response(
+            text, media_type="application/json", headers={"Cache-Control": "public, max-age=60"}
+        )
+
+    @router.post("/api/verify")
+    def api_verify(body: VerifyRequest) -> JSONResponse:
+        return JSONResponse(check(body.qr).to_json())
+
+    @router.get("/verify", response_class=HTMLResponse)
+    def verify_page(request: Request) -> HTMLResponse:
+        return _page(request, _language(request))
+
+    @router.post("/verify", response_class=HTMLResponse)
+    def verify_form(
+        request: Request, qr: str = Form(""), file: UploadFile | None = File(None)
+    ) -> HTMLResponse:
+        lang = _language(request)
+        text = qr.strip()
+        if file is not None and file.filename:
+            data = file.file.read(MAX_UPLOAD + 1)
+            found = find_qr_text(data) if len(data) <= MAX_UPLOAD else None
+            if found is None:
+                return _page(request, lang, problem="no_qr", status=422)
+            text = found
+        if not text:
+            return _page(request, lang, problem="no_qr", status=422)
+        return _page(request, lang, check(text))
+
+    @router.get("/v/{reference}", response_class=HTMLResponse)
+    def printed_link(request: Request, reference: str) -> HTMLResponse:
+        number, _, token = reference.rpartition("-")
+        with database.unit_of_work() as session:
+            result = trust.verify_link(session, number, token) if number else None
+        if result is None:
+            return _page(request, _language(request), problem="unknown_link", status=404)
+        return _page(request, _language(request), result)
+
+    return router
