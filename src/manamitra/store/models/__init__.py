@@ -2,6 +2,8 @@
 
 from manamitra.store.models.applications import Application, ApplicationCounter
 from manamitra.store.models.bookings import Booking, BookingPool, BookingSeat
+from manamitra.store.models.console import AuditEntry, ConsoleSession, Officer
+from manamitra.store.models.grievances import ApplicationCase, CaseEvent, Grievance, Office
 from manamitra.store.models.payments import (
     DepartmentPayment,
     GatewayEvent,
@@ -23,6 +25,8 @@ from manamitra.store.models.trust import (
 )
 
 __all__ = [
+    "ApplicationCase", "AuditEntry", "CaseEvent", "ConsoleSession", "Grievance", "Office",
+    "Officer",
     "Booking", "BookingPool", "BookingSeat", "DepartmentPayment", "GatewayEvent", "LedgerEntry",
     "PaymentOrder",
     "Application", "ApplicationCounter",

@@ -1,0 +1,121 @@
+"""The office hierarchy (state → district → mandal per department) and routing to it."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from manamitra.grievances.places import districts
+from manamitra.store.models.grievances import Office
+
+OFFICES_FILE = Path(__file__).parent / "data" / "offices.yaml"
+DISCOMS = {"apepdcl": "APEPDCL", "apcpdcl": "APCPDCL", "apspdcl": "APSPDCL"}
+
+
+@cache
+def office_names() -> dict[str, Any]:
+    data = yaml.safe_load(OFFICES_FILE.read_text(encoding="utf-8"))
+    return dict(data["departments"])
+
+
+def office_departments() -> tuple[str, ...]:
+    return tuple(office_names())
+
+
+def office_id(department: str, place: str | None = None) -> str:
+    """ "revenue", "revenue.guntur", "revenue.guntur.tenali" (place = a district or mandal id)."""
+    return f"{department}.{place}" if place else department
+
+
+def build_offices(department: str) -> list[Office]:
+    """Every office row of one department (not yet added to a session)."""
+    names = office_names()[department]
+    discom = DISCOMS.get(department, "")
+    state = Office(
+        id=office_id(department),
+        department=department,
+        level="state",
+        name_en=names["state"]["en"].format(discom=discom),
+        name_te=names["state"]["te"].format(discom=discom),
+    )
+    rows = [state]
+    for district in districts().values():
+        if department in DISCOMS and district.discom != department:
+            continue
+        district_office = Office(
+            id=office_id(department, district.id),
+            department=department,
+            level="district",
+            district=district.id,
+            parent_id=state.id,
+            name_en=names["district"]["en"].format(district=district.en),
+            name_te=names["district"]["te"].format(district=district.te),
+        )
+        rows.append(district_office)
+        for mandal in district.mandals:
+            rows.append(
+                Office(
+                    id=office_id(department, mandal.id),
+                    department=department,
+                    level="mandal",
+                    district=district.id,
+                    mandal=mandal.id,
+                    parent_id=district_office.id,
+                    name_en=names["mandal"]["en"].format(mandal=mandal.en),
+                    name_te=names["mandal"]["te"].format(mandal=mandal.te),
+                )
+            )
+    return rows
+
+
+def seed_offices(db: Session) -> int:
+    """Insert the offices that are missing (idempotent); returns how many were added."""
+    existing = set(db.scalars(select(Office.id)))
+    added = 0
+    for department in office_departments():
+        for office in build_offices(department):
+            if office.id not in existing:
+                db.add(office)
+                added += 1
+        db.flush()
+    return added
+
+
+def responsible_department(department: str, district: str | None) -> str:
+    """Power complaints go to the discom serving the district, whichever discom was chosen."""
+    if department in DISCOMS and district:
+        found = districts().get(district)
+        if found is not None:
+            return found.discom
+    return department
+
+
+def route(db: Session, department: str, district: str | None, mandal: str | None) -> Office | None:
+    """The most local office of the department for the place; falls back up the hierarchy."""
+    department = responsible_department(department, district)
+    mandal = ".".join((mandal or "").split(".")[:2]) or None
+    if district is None and mandal:
+        district = mandal.split(".")[0]
+    for candidate in (
+        office_id(department, mandal) if mandal else None,
+        office_id(department, district) if district else None,
+        office_id(department),
+    ):
+        if candidate is None:
+            continue
+        office = db.get(Office, candidate)
+        if office is not None:
+            return office
+    return None
+
+
+def office_name(db: Session, office_id_: str | None, lang: str) -> str:
+    office = db.get(Office, office_id_) if office_id_ else None
+    if office is None:
+        return "-"
+    return office.name_te if lang == "te" else office.name_en

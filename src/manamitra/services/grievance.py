@@ -1,0 +1,287 @@
+"""The `grievance` kind: register a complaint, check one by number, or rate/reopen one.
+
+Registration asks what the spec's steps ask (a description as text or a voice note, up to
+three photos, the place by WhatsApp pin or district → mandal → village), routes it to the
+responsible office and answers with the grievance number and the expected resolution date.
+Recognised answer ids: `description`, `photos` (group of `photo`), `location`, `district`,
+`mandal`, `village`, `issue` (a sub-category choice). Example::
+
+    kind: grievance
+    grievance:
+      category: street_lights
+      action: register            # or `status`, or `feedback`
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from manamitra import clock
+from manamitra.catalog.places import gazetteer
+from manamitra.catalog.schema import ServiceSpec, StepSpec
+from manamitra.conversation.fields.base import (
+    AskContext,
+    FieldType,
+    Option,
+    field_type,
+    option_provider,
+)
+from manamitra.conversation.i18n import t
+from manamitra.conversation.inbound import Inbound
+from manamitra.conversation.reply import Text
+from manamitra.conversation.status_view import item_replies
+from manamitra.errors import SpecError, ValidationError
+from manamitra.grievances import cases
+from manamitra.grievances.offices import office_name
+from manamitra.grievances.workflow import load_workflow
+from manamitra.services.kind import Done, KindResult, ServiceContext, ServiceKind, service_kind
+from manamitra.services.status import StatusItem, number_lookup, status_source
+from manamitra.store.models.grievances import Grievance
+
+ACTIONS = ("register", "status", "feedback")
+NUMBER = re.compile(r"^GRV-\d{4}-\d{6}$")
+MIN_DESCRIPTION = 10
+
+
+@field_type
+class ComplaintField(FieldType):
+    """The problem in the citizen's words, typed or as a voice note (kept as an attachment)::
+
+    - {id: description, type: complaint, prompt: {en: "Describe the problem.", te: "సమస్యను వివరించండి."}}
+    """
+
+    name = "complaint"
+
+    def parse(self, step: StepSpec, inbound: Inbound, ctx: AskContext) -> Any:
+        if inbound.kind == "audio" and inbound.media is not None:
+            from manamitra.conversation.fields.upload import media_key
+
+            return {
+                "voice": True,
+                "media_key": media_key(inbound.media.id),
+                "media_id": inbound.media.id,
+                "mime_type": inbound.media.mime_type,
+            }
+        text = (inbound.text or "").strip() if inbound.kind == "text" else ""
+        if len(text) < MIN_DESCRIPTION:
+            raise ValidationError("grievances.description_expected")
+        return {"text": text[:2000]}
+
+    def display(self, step: StepSpec, value: Any, lang: str) -> str:
+        if isinstance(value, dict) and value.get("voice"):
+            return t(lang, "grievances.voice_note")
+        if isinstance(value, dict):
+            return str(value.get("text", ""))[:200]
+        return str(value)
+
+
+def _nearest_district(latitude: float, longitude: float) -> str | None:
+    best: tuple[float, str] | None = None
+    for district in gazetteer().districts:
+        if district.latitude is None or district.longitude is None:
+            continue
+        distance = math.hypot(district.latitude - latitude, district.longitude - longitude)
+        if best is None or distance < best[0]:
+            best = (distance, district.id)
+    return best[1] if best else None
+
+
+def _attachments(answers: dict[str, Any]) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    description = answers.get("description")
+    if isinstance(description, dict) and description.get("voice"):
+        found.append({"kind": "voice", **description})
+    for item in answers.get("photos") or []:
+        photo = item.get("photo") if isinstance(item, dict) else None
+        if isinstance(photo, dict):
+            found.append({"kind": "photo", **photo})
+    return found[:4]
+
+
+def _place(answers: dict[str, Any]) -> dict[str, Any]:
+    place: dict[str, Any] = {"district": None, "mandal": None, "village": None}
+    for key in ("village", "mandal", "district"):
+        value = answers.get(key)
+        if isinstance(value, str) and value:
+            parts = value.split(".")
+            place["district"] = place["district"] or parts[0]
+            if len(parts) >= 2:
+                place["mandal"] = place["mandal"] or ".".join(parts[:2])
+            if len(parts) >= 3:
+                place["village"] = place["village"] or value
+    pin = answers.get("location")
+    if isinstance(pin, dict) and pin.get("latitude") is not None:
+        place["latitude"] = float(pin["latitude"])
+        place["longitude"] = float(pin["longitude"])
+        place["address"] = pin.get("address") or pin.get("name")
+        if place["district"] is None:
+            place["district"] = _nearest_district(place["latitude"], place["longitude"])
+    return place
+
+
+def status_item(db: Session, grievance: Grievance) -> StatusItem:
+    flow = load_workflow("grievance")
+    title = {
+        lang: t(lang, "grievances.title", category=_category_label(grievance, lang))
+        for lang in ("en", "te")
+    }
+    detail = {
+        lang: t(
+            lang,
+            "grievances.detail",
+            office=office_name(db, grievance.office_id, lang),
+            due=clock.format_ist(grievance.due_at, "%d-%m-%Y"),
+        )
+        for lang in ("en", "te")
+    }
+    return StatusItem(
+        reference=grievance.number,
+        title=title,
+        status={lang: flow.label(grievance.state, lang) for lang in ("en", "te")},
+        updated_at=clock.as_utc(grievance.updated_at),
+        detail=detail,
+    )
+
+
+def _category_label(grievance: Grievance, lang: str) -> str:
+    from manamitra.grievances.categories import category_label
+
+    return category_label(grievance.category, lang)
+
+
+@status_source("grievances")
+def _citizen_grievances(db: Session, citizen: str) -> list[StatusItem]:
+    rows = db.scalars(
+        select(Grievance)
+        .where(Grievance.citizen == citizen)
+        .order_by(Grievance.updated_at.desc())
+        .limit(20)
+    ).all()
+    return [status_item(db, row) for row in rows]
+
+
+@number_lookup("grievances")
+def _grievance_by_number(db: Session, citizen: str, text: str) -> StatusItem | None:
+    number = text.strip().upper()
+    if not NUMBER.match(number):
+        return None
+    row = cases.find_grievance(db, number)
+    if row is None or row.citizen != citizen:
+        return None
+    return status_item(db, row)
+
+
+@option_provider("grievances_awaiting_feedback")
+def _awaiting_feedback(ctx: AskContext, step: StepSpec) -> list[Option]:
+    if ctx.db is None:
+        return []
+    rows = ctx.db.scalars(
+        select(Grievance)
+        .where(Grievance.citizen == ctx.citizen, Grievance.state.in_(("resolved", "rejected")))
+        .order_by(Grievance.resolved_at.desc())
+        .limit(30)
+    ).all()
+    flow = load_workflow("grievance")
+    return [
+        Option(
+            id=row.number,
+            label={"en": row.number, "te": row.number},
+            description={lang: flow.label(row.state, lang) for lang in ("en", "te")},
+        )
+        for row in rows
+    ]
+
+
+@service_kind
+class GrievanceKind(ServiceKind):
+    name = "grievance"
+    confirm = False  # status and feedback answer at once; registration acknowledges
+
+    def check(self, spec: ServiceSpec) -> None:
+        config = spec.grievance or {}
+        action = config.get("action", "register")
+        if action not in ACTIONS:
+            raise SpecError(f"grievance.action: one of {', '.join(ACTIONS)}")
+        if action == "register" and not config.get("category"):
+            raise SpecError("grievance.category: required to route and time the complaint")
+
+    def complete(self, ctx: ServiceContext) -> KindResult:
+        action = ctx.spec.kind_config.get("action", "register")
+        if action == "status":
+            return self._status(ctx)
+        if action == "feedback":
+            return self._feedback(ctx)
+        return self._register(ctx)
+
+    def _register(self, ctx: ServiceContext) -> KindResult:
+        config = ctx.spec.kind_config
+        description = ctx.answers.get("description")
+        text = description.get("text") if isinstance(description, dict) else None
+        issue = ctx.answers.get("issue")
+        if isinstance(issue, str) and issue:
+            text = f"[{issue}] {text or ''}".strip()
+        place = _place(ctx.answers)
+        row = cases.register_grievance(
+            ctx.db,
+            cases.NewGrievance(
+                citizen=ctx.citizen,
+                lang=ctx.lang,
+                service_id=ctx.spec.id,
+                department=str(config.get("department", ctx.spec.department)),
+                category=str(config["category"]),
+                description=text,
+                attachments=_attachments(ctx.answers),
+                district=place["district"],
+                mandal=place["mandal"],
+                village=place["village"],
+                latitude=place.get("latitude"),
+                longitude=place.get("longitude"),
+                address=place.get("address"),
+                sla_days=ctx.spec.sla_days,
+            ),
+        )
+        ctx.say(
+            Text(
+                ctx.t(
+                    "grievances.acknowledged",
+                    number=row.number,
+                    office=office_name(ctx.db, row.office_id, ctx.lang),
+                    due=clock.format_ist(row.due_at, "%d-%m-%Y"),
+                )
+            )
+        )
+        return Done()
+
+    def _status(self, ctx: ServiceContext) -> KindResult:
+        typed = str(ctx.answers.get("number") or "").strip().upper()
+        item = _grievance_by_number(ctx.db, ctx.citizen, typed)
+        if item is None:
+            ctx.say(Text(ctx.t("grievances.not_found", number=typed[:40])))
+        else:
+            ctx.say(*item_replies(item, ctx.lang))
+        return Done()
+
+    def _feedback(self, ctx: ServiceContext) -> KindResult:
+        number = str(ctx.answers.get("grievance") or "")
+        row = cases.find_grievance(ctx.db, number) if number else None
+        if row is None or row.citizen != ctx.citizen or row.state not in ("resolved", "rejected"):
+            ctx.say(Text(ctx.t("grievances.none_to_rate")))
+            return Done()
+        if ctx.answers.get("verdict") == "reopen":
+            reason = ctx.answers.get("reason")
+            if cases.reopen(ctx.db, row, str(reason) if reason else None):
+                ctx.say(Text(ctx.t("grievances.reopened", number=row.number)))
+            else:
+                days = cases.reopen_window().days
+                ctx.say(Text(ctx.t("grievances.reopen_window_over", number=row.number, days=days)))
+            return Done()
+        rating = int(str(ctx.answers.get("rating") or "5"))
+        comment = ctx.answers.get("comment")
+        cases.rate(ctx.db, row, rating, str(comment) if comment else None)
+        ctx.say(Text(ctx.t("grievances.thanks_rating", number=row.number, rating=rating)))
+        return Done()
