@@ -192,6 +192,12 @@ class DepartmentSpec(BaseModel):
     category: Literal[
         "electricity", "revenue", "municipal", "grievances", "temples", "bus", "other"
     ] = "other"
+    # Prefix of application numbers ("REV" in REV-2026-000123); defaults to the id, upper-cased.
+    code: str | None = Field(default=None, pattern=r"^[A-Z]{2,6}$")
+
+    @property
+    def number_prefix(self) -> str:
+        return self.code or self.id[:6].upper()
 
     def title(self, lang: str) -> str:
         return (self.short_name or self.name).get(lang)

@@ -3,4 +3,11 @@
 from __future__ import annotations
 
 import manamitra.conversation.fields  # noqa: F401
-from manamitra.services import information  # noqa: F401
+from manamitra.conversation.fields import aadhaar, identifier, location, place, upload  # noqa: F401
+from manamitra.services import (
+    application,  # noqa: F401
+    download,  # noqa: F401
+    grievance,  # noqa: F401
+    information,  # noqa: F401
+    lookup,  # noqa: F401
+)

@@ -1,0 +1,33 @@
+"""The Aadhaar number field: 12 digits, first not 0 or 1, Verhoeff checksum; kept encrypted.
+
+The answer is stored only as ``{"enc": …, "last4": …}`` (manamitra.privacy), so neither the
+conversation state nor the application row ever holds the number in clear; it is shown masked::
+
+    - {id: aadhaar, type: aadhaar, prompt: {en: "Aadhaar number?", te: "ఆధార్ నంబర్?"}}
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from manamitra.catalog.schema import StepSpec
+from manamitra.conversation.fields.base import AskContext, FieldType, field_type, require_text
+from manamitra.conversation.fields.basic import _digits
+from manamitra.conversation.inbound import Inbound
+from manamitra.errors import ValidationError
+from manamitra.privacy import cipher_for, is_valid_aadhaar, mask_aadhaar
+
+
+@field_type
+class AadhaarField(FieldType):
+    name = "aadhaar"
+
+    def parse(self, step: StepSpec, inbound: Inbound, ctx: AskContext) -> Any:
+        text = re.sub(r"[\s-]", "", _digits(require_text(inbound)))
+        if not is_valid_aadhaar(text):
+            raise ValidationError("errors.aadhaar_invalid")
+        return cipher_for(ctx.services).seal_aadhaar(text)
+
+    def display(self, step: StepSpec, value: Any, lang: str) -> str:
+        return mask_aadhaar(value)

@@ -1,0 +1,12 @@
+"""Department systems behind the lookup and download kinds: Protocols, embedded reference
+systems seeded with realistic records, and an adapter for a department's HTTP API."""
+
+from manamitra.departments.base import (
+    DepartmentSystems,
+    DocumentSource,
+    Record,
+    RecordLookup,
+    systems_for,
+)
+
+__all__ = ["DepartmentSystems", "DocumentSource", "Record", "RecordLookup", "systems_for"]

@@ -1,0 +1,59 @@
+"""What a department system must answer, per kind of service.
+
+    RecordLookup.lookup(source, identifier)   -> Record | None   (lookup kind)
+    DocumentSource.document(source, identifier) -> Record | None (download kind)
+
+`source` names a register ("ration_card", "ssc_result", "adangal"…); `identifier` is the key
+the citizen gave (a card number, a hall ticket number, "village-id/survey-number"). None means
+"no such record"; a system that does not answer raises DepartmentUnavailableError.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class Record:
+    """One record of a department register. Text facts are {"en", "te"} or plain values."""
+
+    source: str
+    identifier: str
+    facts: dict[str, Any]
+    rows: tuple[dict[str, Any], ...] = field(default=())
+
+    def fact(self, key: str, lang: str) -> str:
+        return render_value(self.facts.get(key), lang)
+
+
+def render_value(value: Any, lang: str) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, dict) and ("en" in value or "te" in value):
+        return str(value.get(lang) or value.get("en") or "")
+    if isinstance(value, bool):
+        return {"en": "Yes" if value else "No", "te": "అవును" if value else "కాదు"}[lang]
+    return str(value)
+
+
+class RecordLookup(Protocol):
+    def lookup(self, source: str, identifier: str) -> Record | None: ...
+
+
+class DocumentSource(Protocol):
+    def document(self, source: str, identifier: str) -> Record | None: ...
+
+
+class DepartmentSystems(RecordLookup, DocumentSource, Protocol):
+    """Both roles; the embedded reference systems and the HTTP adapter implement them."""
+
+
+def systems_for(services: dict[str, Any] | None) -> DepartmentSystems:
+    """The runtime's department systems (`services["departments"]`), else the embedded ones."""
+    if services and services.get("departments") is not None:
+        found: DepartmentSystems = services["departments"]
+        return found
+    from manamitra.departments.reference import embedded_systems
+
+    return embedded_systems()

@@ -1,0 +1,197 @@
+"""The `download` kind: fetch a document the citizen is entitled to and send it as a PDF.
+
+The department's DocumentSource returns the record; `verify` steps (date of birth, mobile…)
+must match it before anything is sent. The copy is rendered as a bilingual A4 PDF (Noto Sans
+Telugu from manamitra/documents/fonts), kept as a MediaBlob in the turn's transaction and
+sent as a WhatsApp document.
+
+Example::
+
+    kind: download
+    steps:
+      - {id: hall_ticket, type: identifier, pattern: "\\d{10}", example: "2512104356",
+         prompt: {en: "Hall ticket number?", te: "హాల్ టికెట్ నంబర్?"}}
+      - {id: date_of_birth, type: date, past: true, prompt: {en: "Date of birth?", te: "పుట్టిన తేదీ?"}}
+    download:
+      source: ssc_hall_ticket
+      title: {en: SSC hall ticket, te: పదో తరగతి హాల్ టికెట్}
+      verify: [{step: date_of_birth, fact: date_of_birth}]
+      show:
+        - {fact: candidate, label: {en: Candidate, te: అభ్యర్థి}}
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import cache
+from pathlib import Path
+
+from fpdf import FPDF
+from sqlalchemy.orm import Session
+
+from manamitra import clock
+from manamitra.catalog.loader import load_departments
+from manamitra.catalog.schema import DepartmentSpec, Localized, ServiceSpec
+from manamitra.conversation.reply import Document, Text
+from manamitra.departments.base import Record, render_value, systems_for
+from manamitra.errors import SpecError
+from manamitra.services.kind import (
+    AskAgain,
+    Done,
+    KindResult,
+    ServiceContext,
+    ServiceKind,
+    service_kind,
+)
+from manamitra.services.lookup import check_record_block, record_key, verified
+from manamitra.store.models import MediaBlob
+
+FONTS = Path(__file__).resolve().parents[1] / "documents" / "fonts"
+PDF_MIME = "application/pdf"
+
+
+@cache
+def _departments() -> dict[str, DepartmentSpec]:
+    return load_departments()
+
+
+@cache
+def _fonts_present() -> bool:
+    return (FONTS / "NotoSansTelugu-Regular.ttf").exists()
+
+
+def _pdf() -> FPDF:
+    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    pdf.set_compression(True)
+    pdf.set_margins(18, 16, 18)
+    pdf.add_font("te", "", str(FONTS / "NotoSansTelugu-Regular.ttf"))
+    pdf.add_font("te", "B", str(FONTS / "NotoSansTelugu-Bold.ttf"))
+    pdf.add_font("la", "", str(FONTS / "NotoSans-Regular.ttf"))
+    pdf.add_font("la", "B", str(FONTS / "NotoSans-Bold.ttf"))
+    pdf.set_fallback_fonts(["la"], exact_match=False)
+    pdf.set_text_shaping(True)
+    pdf.add_page()
+    return pdf
+
+
+def render_record(spec: ServiceSpec, record: Record, title: Localized) -> bytes:
+    """A bilingual copy: title, department, each shown fact as Telugu / English label + value."""
+    config = spec.download or {}
+    pdf = _pdf()
+    width = pdf.epw
+    pdf.set_font("te", "B", 15)
+    pdf.multi_cell(width, 8, title.te, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("la", "B", 13)
+    pdf.multi_cell(width, 7, title.en.upper(), align="C", new_x="LMARGIN", new_y="NEXT")
+    department = _departments().get(spec.department)
+    if department is not None:
+        pdf.set_font("te", "", 10)
+        pdf.multi_cell(
+            width,
+            6,
+            f"{department.name.te} / {department.name.en}",
+            align="C",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+    pdf.ln(4)
+    pdf.set_font("la", "", 10)
+    pdf.cell(width, 6, f"No. {record.identifier}", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    for item in config.get("show") or []:
+        label = Localized.model_validate(item["label"])
+        value_te = render_value(record.facts.get(item["fact"]), "te")
+        value_en = render_value(record.facts.get(item["fact"]), "en")
+        value = value_te if value_te == value_en else f"{value_te} / {value_en}"
+        pdf.set_font("te", "B", 10)
+        pdf.multi_cell(width * 0.42, 6, f"{label.te} / {label.en}", new_x="RIGHT", new_y="TOP")
+        pdf.set_font("te", "", 10)
+        pdf.multi_cell(width * 0.58, 6, value, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(1)
+    rows = config.get("rows")
+    if rows and record.rows:
+        pdf.ln(3)
+        label = Localized.model_validate(rows["label"])
+        pdf.set_font("te", "B", 11)
+        pdf.cell(width, 7, f"{label.te} / {label.en}", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("te", "", 10)
+        for number, row in enumerate(record.rows, start=1):
+            values = [render_value(row.get(name), "te") for name in rows.get("fields", [])]
+            pdf.multi_cell(
+                width, 6, f"{number}. {' — '.join(values)}", new_x="LMARGIN", new_y="NEXT"
+            )
+    pdf.ln(6)
+    pdf.set_font("la", "", 8)
+    printed = clock.format_ist(clock.now(), "%d-%m-%Y %I:%M %p IST")
+    pdf.multi_cell(
+        width,
+        5,
+        f"Copy generated through Mana Mitra on {printed} from the department's records.",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    return bytes(pdf.output())
+
+
+def store_pdf(db: Session, key: str, filename: str, content: bytes) -> MediaBlob:
+    existing = db.get(MediaBlob, key)
+    if existing is not None:
+        return existing
+    blob = MediaBlob(
+        key=key,
+        mime_type=PDF_MIME,
+        filename=filename,
+        sha256=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+        content=content,
+        created_at=clock.now(),
+    )
+    db.add(blob)
+    db.flush()
+    return blob
+
+
+@service_kind
+class Download(ServiceKind):
+    name = "download"
+
+    def check(self, spec: ServiceSpec) -> None:
+        config = spec.download or {}
+        check_record_block(spec, config, "download")
+        try:
+            Localized.model_validate(config.get("title"))
+        except ValueError as exc:
+            raise SpecError(f"download.title: {exc}") from exc
+        if not config.get("show"):
+            raise SpecError("download.show: list the facts to print")
+        if not _fonts_present():
+            raise SpecError("download: the Noto fonts are missing from manamitra/documents/fonts")
+
+    def complete(self, ctx: ServiceContext) -> KindResult:
+        config = ctx.spec.download or {}
+        key = record_key(ctx.spec, config, ctx.answers)
+        first = ctx.spec.steps[0].id
+        record = systems_for(ctx.services).document(config["source"], key)
+        if record is None or not verified(config, record, ctx.answers):
+            return AskAgain(first, "records.not_found", {"value": ctx.answers.get(first, key)})
+        title = Localized.model_validate(config["title"])
+        safe = re.sub(r"[^A-Za-z0-9]+", "-", record.identifier).strip("-")
+        day = clock.to_ist(clock.now()).strftime("%Y%m%d")
+        media_key = f"record/{config['source']}/{safe}/{day}.pdf"
+        filename = f"{config['source'].replace('_', '-')}-{safe}.pdf"
+        if ctx.db.get(MediaBlob, media_key) is None:
+            store_pdf(ctx.db, media_key, filename, render_record(ctx.spec, record, title))
+        ctx.say(Text(ctx.t("records.document_ready", title=title.get(ctx.lang))))
+        ctx.say(
+            Document(
+                media_key=media_key,
+                filename=filename,
+                caption=ctx.t(
+                    "records.document_caption",
+                    title=title.get(ctx.lang),
+                    reference=record.identifier,
+                ),
+            )
+        )
+        return Done()
