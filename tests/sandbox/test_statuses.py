@@ -211,3 +211,15 @@ async def test_chat_is_bounded_per_phone(
         "b6",
         "b7",
     ]
+
+
+async def test_statuses_can_be_switched_off_for_benchmarks(
+    graph: httpx.AsyncClient, simulator: httpx.AsyncClient, sandbox: Sandbox, receiver: Receiver
+) -> None:
+    sandbox.emulator.delays.enabled = False
+    await say_hi(simulator)
+    before = len(receiver.requests)
+    response = await graph.post(URL, json=text_body("quiet"))
+    assert response.status_code == 200
+    await sandbox.drain()
+    assert len(receiver.requests) == before

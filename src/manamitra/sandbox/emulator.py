@@ -62,10 +62,15 @@ def media_kind(mime_type: str) -> str | None:
 
 @dataclass
 class StatusDelays:
-    """Seconds from acceptance to `sent`, and from `sent` to `delivered`."""
+    """Seconds from acceptance to `sent`, and from `sent` to `delivered`.
+
+    `enabled=False` skips sent/delivered webhooks (benchmarks that only count replies);
+    failures (131047, injected faults) are still reported.
+    """
 
     sent: float = 0.05
     delivered: float = 0.15
+    enabled: bool = True
 
 
 class GraphEmulator:
@@ -132,7 +137,10 @@ class GraphEmulator:
         elif kind != "template" and not self.state.in_service_window(to):
             self.delivery.spawn(self._fail_later(record, graph_error.REENGAGEMENT, None))
         else:
-            self.delivery.spawn(self._sent_then_delivered(record))
+            if self.delays.enabled:
+                self.delivery.spawn(self._sent_then_delivered(record))
+            else:
+                self.state.set_status(record.wamid, "delivered")
         contact = {"input": body.get("to") or body["recipient"], "wa_id": to}
         if body.get("recipient"):
             contact["user_id"] = body["recipient"]

@@ -410,8 +410,11 @@
     const bubble = el("div", {class: "bubble"});
     const after = document.createDocumentFragment();
     if (mine) renderMine(record, bubble); else renderBusiness(phone, record, bubble, after);
-    bubble.append(el("span", {class: "meta"}, el("span", {class: "time", text: record.at_ist}),
-      mine ? ticks(record.status) : null));
+    const meta = el("span", {class: "meta"}, el("span", {class: "time", text: record.at_ist}),
+      mine ? ticks(record.status) : null);
+    // WhatsApp shows the time above a message's action button, not under it.
+    const action = bubble.querySelector(".list-open, .cta-button, .location-request, .order-pay");
+    if (action) action.before(meta); else bubble.append(meta);
     row.append(bubble, after);
     if (record.status === "failed") {
       row.append(el("div", {class: "failed-note", "data-testid": "failed-note",
