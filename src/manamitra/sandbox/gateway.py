@@ -147,7 +147,7 @@ class SandboxGateway:
             return GatewayOrder(order.id, order.receipt, order.amount_paise, order.status)
 
     def payment_link(self, *, receipt: str, amount_paise: int, description: str) -> str:
-        return f"{self.checkout_base}/pay/{receipt}"
+        return f"{self.checkout_base}/sandbox/gateway/checkout/{receipt}"
 
     def payments_for(self, receipt: str) -> list[GatewayPayment]:
         with self._lock:

@@ -1,0 +1,46 @@
+"""What happens when an order's money is confirmed: each purpose registers a fulfiller.
+
+A fulfiller runs inside the confirming transaction and returns what the citizen is told and
+whether the money must go back (a bus seat that expired and could not be re-allocated, say).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from manamitra.conversation.reply import Reply
+from manamitra.store.models import PaymentOrder
+
+
+@dataclass
+class Fulfilment:
+    outcome: str  # fulfilled | reallocated | refund
+    replies: list[Reply] = field(default_factory=list)
+
+    @property
+    def refund(self) -> bool:
+        return self.outcome == "refund"
+
+
+Fulfiller = Callable[[Session, PaymentOrder, dict[str, Any]], Fulfilment]
+
+FULFILLERS: dict[str, Fulfiller] = {}
+
+
+def fulfiller(purpose: str) -> Callable[[Fulfiller], Fulfiller]:
+    def register(fn: Fulfiller) -> Fulfiller:
+        FULFILLERS[purpose] = fn
+        return fn
+
+    return register
+
+
+def fulfil(db: Session, order: PaymentOrder, services: dict[str, Any]) -> Fulfilment:
+    handler = FULFILLERS.get(order.purpose)
+    if handler is None:
+        return Fulfilment(outcome="fulfilled")
+    return handler(db, order, services)

@@ -1,0 +1,65 @@
+"""Gateway webhook signatures: HMAC-SHA256 over "<timestamp>.<body>" with the webhook secret.
+
+Signing the timestamp with the body lets the receiver refuse a captured request replayed later
+(older than `TOLERANCE`), and the event id header lets it ignore the same event delivered twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+from manamitra import clock
+from manamitra.errors import SignatureError
+
+SIGNATURE_HEADER = "x-gateway-signature"
+TIMESTAMP_HEADER = "x-gateway-timestamp"
+EVENT_ID_HEADER = "x-gateway-event-id"
+TOLERANCE = timedelta(minutes=5)
+
+
+class SignatureMissingError(SignatureError):
+    """No signature at all (the route answers 401)."""
+
+
+class SignatureStaleError(SignatureError):
+    """Correctly signed but too old or from the future: a replay (the route answers 403)."""
+
+
+def sign(secret: str, body: bytes, timestamp: int) -> str:
+    message = str(timestamp).encode() + b"." + body
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def signed_headers(
+    secret: str, body: bytes, event_id: str, at: datetime | None = None
+) -> dict[str, str]:
+    timestamp = int((at or clock.now()).timestamp())
+    return {
+        SIGNATURE_HEADER: sign(secret, body, timestamp),
+        TIMESTAMP_HEADER: str(timestamp),
+        EVENT_ID_HEADER: event_id,
+        "content-type": "application/json",
+    }
+
+
+def verify(secret: str, body: bytes, headers: Mapping[str, str]) -> str:
+    """The event id of a correctly signed, fresh request; raises a SignatureError otherwise."""
+    lowered = {k.lower(): v for k, v in headers.items()}
+    signature = lowered.get(SIGNATURE_HEADER)
+    stamp = lowered.get(TIMESTAMP_HEADER)
+    event_id = lowered.get(EVENT_ID_HEADER)
+    if not signature or not stamp or not event_id:
+        raise SignatureMissingError("gateway signature, timestamp or event id missing")
+    try:
+        timestamp = int(stamp)
+    except ValueError as exc:
+        raise SignatureError("gateway timestamp is not a number") from exc
+    if not hmac.compare_digest(sign(secret, body, timestamp), signature):
+        raise SignatureError("gateway signature does not match")
+    sent = datetime.fromtimestamp(timestamp, tz=clock.now().tzinfo)
+    if abs(clock.now() - sent) > TOLERANCE:
+        raise SignatureStaleError("gateway webhook timestamp outside tolerance")
+    return event_id

@@ -1,0 +1,48 @@
+"""The payments and bookings areas' own message catalogue (Telugu and English), kept apart
+from the engine's so each area edits only its own file; `text(lang, "payments.paid", …)`."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+MESSAGES = Path(__file__).parent / "messages"
+
+
+@cache
+def _catalogue(lang: str) -> dict[str, Any]:
+    data = yaml.safe_load((MESSAGES / f"{lang}.yaml").read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError(f"{lang}.yaml: expected a mapping")
+    return data
+
+
+def text(lang: str, key: str, **params: object) -> str:
+    node: Any = _catalogue("te" if lang == "te" else "en")
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            raise KeyError(f"message {key!r} missing from the {lang} payments catalogue")
+        node = node[part]
+    if not isinstance(node, str):
+        raise KeyError(f"message {key!r} is not a sentence")
+    return node.format(**params) if params else node
+
+
+def rupees(paise: int) -> str:
+    """₹1,234.50 in the Indian grouping (lakh, crore); whole rupees without decimals."""
+    whole, part = divmod(abs(paise), 100)
+    digits = str(whole)
+    if len(digits) > 3:
+        head, tail = digits[:-3], digits[-3:]
+        groups = []
+        while len(head) > 2:
+            groups.insert(0, head[-2:])
+            head = head[:-2]
+        if head:
+            groups.insert(0, head)
+        digits = ",".join([*groups, tail])
+    sign = "-" if paise < 0 else ""
+    return f"{sign}₹{digits}" + (f".{part:02d}" if part else "")

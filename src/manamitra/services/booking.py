@@ -1,0 +1,569 @@
+"""The `booking` kind: APSRTC bus seats and temple darshan, seva and rooms, held while the
+citizen pays, sold on confirmed payment, cancelled with the refund rule; "my tickets".
+
+Example::
+
+    kind: booking
+    steps:
+      - {id: temple, type: choice, options_from: temples, prompt: {en: "Temple?", te: "ఆలయం?"}}
+      - {id: offering, type: choice, options_from: temple_offerings, offering_kind: darshan,
+         prompt: {en: "Darshan?", te: "దర్శనం?"}}
+      - {id: visit_date, type: choice, options_from: booking_dates, prompt: {en: "Date?", te: "తేదీ?"}}
+      - {id: slot, type: choice, options_from: temple_slots, prompt: {en: "Time?", te: "సమయం?"}}
+      - id: pilgrims
+        type: group
+        repeat: {min: 1, max: 6}
+        steps:
+          - {id: pilgrim_name, type: name, prompt: {en: "Name?", te: "పేరు?"}}
+          - {id: id_type, type: choice, options_from: photo_id_types, prompt: {en: "ID?", te: "గుర్తింపు కార్డు?"}}
+          - {id: id_last4, type: text, prompt: {en: "Last 4 digits?", te: "చివరి 4 అంకెలు?"}}
+    booking: {domain: temple}
+
+`booking: {domain: bus}` books a bus (steps from_stop, to_stop, travel_date, bus_service,
+seat_preference, passengers[name, age, gender], concession); `booking: {action: cancel}`
+cancels one of the citizen's tickets (step `ticket`, options_from: my_tickets).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from manamitra import clock
+from manamitra.bookings.inventory import (
+    HoldRequest,
+    available,
+    booking_id_for,
+    cancel,
+    ensure_pool,
+    find_pool,
+    hold,
+    settle,
+)
+from manamitra.bookings.ticket import issue_ticket
+from manamitra.catalog.schema import ServiceSpec
+from manamitra.conversation.fields.base import AskContext, Option, option_provider
+from manamitra.conversation.reply import Document, Text
+from manamitra.departments import apsrtc, temples
+from manamitra.errors import SpecError
+from manamitra.payments.confirm import refund
+from manamitra.payments.fulfil import Fulfilment, fulfiller
+from manamitra.payments.orders import bill_replies, create_order, find_order
+from manamitra.payments.service import payments_from
+from manamitra.payments.text import rupees, text
+from manamitra.services.kind import Done, KindResult, ServiceContext, ServiceKind, service_kind
+from manamitra.services.status import StatusItem, number_lookup, status_source
+from manamitra.store.models import Booking, PaymentOrder
+
+BUS_STEPS = {"from_stop", "to_stop", "travel_date", "bus_service", "passengers"}
+TEMPLE_STEPS = {"temple", "offering", "visit_date", "slot", "pilgrims"}
+
+
+@service_kind
+class BookingKind(ServiceKind):
+    name = "booking"
+    confirm = True
+
+    def check(self, spec: ServiceSpec) -> None:
+        config = spec.booking or {}
+        ids = {s.id for s in spec.steps}
+        if config.get("action") == "cancel":
+            if "ticket" not in ids:
+                raise SpecError("booking: a cancel service needs a `ticket` step")
+            return
+        need = {"bus": BUS_STEPS, "temple": TEMPLE_STEPS}.get(str(config.get("domain")))
+        if need is None:
+            raise SpecError("booking.domain: must be bus or temple (or action: cancel)")
+        if not need <= ids:
+            raise SpecError(f"booking: steps {sorted(need - ids)} are missing")
+
+    def complete(self, ctx: ServiceContext) -> KindResult:
+        config = ctx.spec.booking or {}
+        if config.get("action") == "cancel":
+            return _cancel(ctx)
+        if config["domain"] == "bus":
+            return _book_bus(ctx)
+        return _book_temple(ctx)
+
+
+def _key(ctx: ServiceContext) -> str:
+    return f"{ctx.citizen}:{ctx.spec.id}:{ctx.inbound.message_id if ctx.inbound else ''}"
+
+
+def _hold_and_bill(
+    ctx: ServiceContext, *, booking: Booking, items: list[dict[str, Any]], title: dict[str, str]
+) -> KindResult:
+    payments = payments_from(ctx.services)
+    order = create_order(
+        ctx.db,
+        payments,
+        citizen=ctx.citizen,
+        lang=ctx.lang,
+        purpose="booking",
+        service_id=ctx.spec.id,
+        subject=booking.id,
+        title=title,
+        items=items,
+        idempotency_key=f"booking:{booking.id}",
+        prefix="MB",
+        meta={"booking": booking.id},
+    )
+    booking.order_id = order.id
+    seats = booking.details.get("seats")
+    ctx.say(
+        Text(
+            text(
+                ctx.lang,
+                "bookings.held",
+                reference=booking.id,
+                amount=rupees(order.amount_paise),
+                until=clock.format_ist(booking.expires_at, "%I:%M %p"),
+                seats=", ".join(seats) if seats else "-",
+            )
+        )
+    )
+    ctx.say(*bill_replies(payments, order, ctx.lang))
+    return Done(to_menu=False)
+
+
+def _book_bus(ctx: ServiceContext) -> KindResult:
+    a = ctx.answers
+    day = date.fromisoformat(str(a["travel_date"]))
+    service = apsrtc.service_by_id(str(a["bus_service"]), day)
+    if service is None or service.departs_at <= clock.now():
+        ctx.say(Text(text(ctx.lang, "bookings.service_gone")))
+        return Done()
+    concession = str(a.get("concession") or "none")
+    passengers = list(a["passengers"])
+    genders = [str(p.get("gender", "male")) for p in passengers]
+    fares = [service.fare(int(p.get("age", 30)), concession) for p in passengers]
+    pool = ensure_pool(
+        ctx.db,
+        key=service.pool_key,
+        domain="bus",
+        capacity=service.seats,
+        starts_at=service.departs_at,
+        meta={"class": service.bus_class.id},
+    )
+    venue = {
+        lang: f"{apsrtc.stop_name(service.origin, lang)} → "
+        f"{apsrtc.stop_name(service.destination, lang)}, "
+        f"{service.bus_class.name[lang]} {service.departs}"
+        for lang in ("en", "te")
+    }
+    payments = payments_from(ctx.services)
+    preference = str(a.get("seat_preference") or "any")
+    booking = hold(
+        ctx.db,
+        pool,
+        HoldRequest(
+            booking_id=booking_id_for("APT", _key(ctx)),
+            citizen=ctx.citizen,
+            domain="bus",
+            service_id=ctx.spec.id,
+            quantity=len(passengers),
+            amount_paise=sum(fares),
+            minutes=payments.hold_minutes,
+            details={
+                "venue": venue,
+                "service": service.id,
+                "day": day.isoformat(),
+                "class": service.bus_class.id,
+                "genders": genders,
+                "preference": preference,
+                "people": [
+                    f"{p.get('name')} ({p.get('age')}, {p.get('gender')})" for p in passengers
+                ],
+                "holder": str(passengers[0].get("name", ctx.citizen)),
+            },
+            pick_seats=lambda taken: apsrtc.pick_seats(
+                service.bus_class, genders, preference, taken
+            ),
+        ),
+    )
+    if booking is None:
+        ctx.say(Text(text(ctx.lang, "bookings.sold_out")))
+        return Done()
+    items = [
+        {
+            "id": str(i + 1),
+            "name": f"{p.get('name')} ({service.id})"[:60],
+            "amount_paise": fare,
+            "quantity": 1,
+        }
+        for i, (p, fare) in enumerate(zip(passengers, fares, strict=True))
+    ]
+    return _hold_and_bill(
+        ctx,
+        booking=booking,
+        items=items,
+        title={
+            "en": f"APSRTC {venue['en']} {day:%d-%m-%Y}",
+            "te": f"ఏపీఎస్‌ఆర్టీసీ {venue['te']} {day:%d-%m-%Y}",
+        },
+    )
+
+
+def _book_temple(ctx: ServiceContext) -> KindResult:
+    a = ctx.answers
+    temple = temples.TEMPLES[str(a["temple"])]
+    offering = temple.offering(str(a["offering"]))
+    day = date.fromisoformat(str(a["visit_date"]))
+    slot = str(a["slot"])
+    if offering is None or slot not in offering.slots:
+        ctx.say(Text(text(ctx.lang, "bookings.service_gone")))
+        return Done()
+    starts = temples.slot_start(day, slot)
+    if starts <= clock.now():
+        ctx.say(Text(text(ctx.lang, "bookings.service_gone")))
+        return Done()
+    pilgrims = list(a["pilgrims"])[: offering.max_per_booking]
+    persons = len(pilgrims)
+    if (
+        _persons_today(ctx.db, ctx.citizen, temple.id, day) + persons
+        > temples.MAX_PERSONS_PER_MOBILE_PER_DAY
+    ):
+        ctx.say(
+            Text(
+                text(
+                    ctx.lang, "bookings.limit_reached", limit=temples.MAX_PERSONS_PER_MOBILE_PER_DAY
+                )
+            )
+        )
+        return Done()
+    ids = {f"{p.get('id_type')}:{p.get('id_last4')}" for p in pilgrims}
+    if ids & _ids_today(ctx.db, temple.id, day) or len(ids) < persons:
+        ctx.say(Text(text(ctx.lang, "bookings.pilgrim_already_booked")))
+        return Done()
+    quantity = 1 if offering.kind == "room" else persons
+    pool = ensure_pool(
+        ctx.db,
+        key=temples.pool_key(temple.id, offering.id, day, slot),
+        domain="temple",
+        capacity=offering.quota,
+        starts_at=starts,
+        meta={"temple": temple.id, "offering": offering.id},
+    )
+    venue = {lang: f"{temple.name[lang]} — {offering.name[lang]}" for lang in ("en", "te")}
+    payments = payments_from(ctx.services)
+    booking = hold(
+        ctx.db,
+        pool,
+        HoldRequest(
+            booking_id=booking_id_for("TMP", _key(ctx)),
+            citizen=ctx.citizen,
+            domain="temple",
+            service_id=ctx.spec.id,
+            quantity=quantity,
+            amount_paise=offering.price_paise * quantity,
+            minutes=payments.hold_minutes,
+            details={
+                "venue": venue,
+                "temple": temple.id,
+                "offering": offering.id,
+                "kind": offering.kind,
+                "day": day.isoformat(),
+                "slot": slot,
+                "ids": sorted(ids),
+                "people": [str(p.get("pilgrim_name")) for p in pilgrims],
+                "holder": str(pilgrims[0].get("pilgrim_name", ctx.citizen)),
+            },
+        ),
+    )
+    if booking is None:
+        ctx.say(Text(text(ctx.lang, "bookings.sold_out")))
+        return Done()
+    items = [
+        {
+            "id": "1",
+            "name": venue["en"][:60],
+            "amount_paise": offering.price_paise,
+            "quantity": quantity,
+        }
+    ]
+    return _hold_and_bill(
+        ctx,
+        booking=booking,
+        items=items,
+        title={lang: f"{venue[lang]} {day:%d-%m-%Y} {slot}" for lang in ("en", "te")},
+    )
+
+
+def _active_temple_bookings(db: Session, temple: str, day: date) -> list[Booking]:
+    rows = db.scalars(
+        select(Booking).where(Booking.domain == "temple", Booking.status.in_(("held", "confirmed")))
+    )
+    return [
+        b
+        for b in rows
+        if b.details.get("temple") == temple
+        and b.details.get("day") == day.isoformat()
+        and (b.status == "confirmed" or b.expires_at > clock.now())
+    ]
+
+
+def _persons_today(db: Session, citizen: str, temple: str, day: date) -> int:
+    return sum(
+        len(b.details.get("people", []))
+        for b in _active_temple_bookings(db, temple, day)
+        if b.citizen == citizen
+    )
+
+
+def _ids_today(db: Session, temple: str, day: date) -> set[str]:
+    return {i for b in _active_temple_bookings(db, temple, day) for i in b.details.get("ids", [])}
+
+
+def _cancel(ctx: ServiceContext) -> KindResult:
+    booking = ctx.db.get(Booking, str(ctx.answers["ticket"]))
+    if booking is None or booking.citizen != ctx.citizen or booking.status != "confirmed":
+        ctx.say(Text(text(ctx.lang, "bookings.not_cancellable")))
+        return Done()
+    hours = (booking.starts_at - clock.now()).total_seconds() / 3600
+    rule = apsrtc.refund_percent if booking.domain == "bus" else temples.refund_percent
+    percent = rule(hours) if hours > 0 else 0
+    if hours <= 0 or not cancel(ctx.db, booking):
+        ctx.say(Text(text(ctx.lang, "bookings.not_cancellable")))
+        return Done()
+    amount = booking.amount_paise * percent // 100
+    order = find_order(ctx.db, booking.order_id or "", lock=True)
+    if amount > 0 and order is not None:
+        amount = refund(
+            ctx.db, payments_from(ctx.services), order, note="cancellation", amount_paise=amount
+        )
+        booking.refund_paise = amount
+        if amount == order.amount_paise:
+            order.status = "refunded"
+        order.updated_at = clock.now()
+    ctx.say(
+        Text(
+            text(
+                ctx.lang,
+                "bookings.cancelled",
+                reference=booking.id,
+                percent=percent,
+                amount=rupees(amount),
+            )
+        )
+    )
+    return Done()
+
+
+@fulfiller("booking")
+def _fulfil_booking(db: Session, order: PaymentOrder, services: dict[str, Any]) -> Fulfilment:
+    booking = db.get(Booking, str((order.meta or {}).get("booking")))
+    if booking is None:
+        return Fulfilment(
+            "refund", [Text(text(order.lang, "bookings.expired_refunded", reference=order.id))]
+        )
+    pick = None
+    if booking.domain == "bus":
+        bus_class = apsrtc.CLASSES[booking.details["class"]]
+        genders = list(booking.details.get("genders", []))
+        preference = str(booking.details.get("preference", "any"))
+
+        def pick(taken: set[str]) -> list[str] | None:
+            return apsrtc.pick_seats(bus_class, genders, preference, taken)
+
+    outcome = settle(db, booking, pick)
+    if outcome == "refund":
+        return Fulfilment(
+            "refund", [Text(text(order.lang, "bookings.expired_refunded", reference=booking.id))]
+        )
+    key, filename = issue_ticket(db, booking, services)
+    replies: list[Any] = []
+    if outcome == "reallocated":
+        replies.append(Text(text(order.lang, "bookings.reallocated", reference=booking.id)))
+    seats = booking.details.get("seats")
+    replies.append(
+        Text(
+            text(
+                order.lang,
+                "bookings.confirmed",
+                reference=booking.id,
+                when=clock.format_ist(booking.starts_at),
+                seats=", ".join(seats) if seats else "-",
+            )
+        )
+    )
+    replies.append(
+        Document(
+            media_key=key,
+            filename=filename,
+            caption=text(order.lang, "bookings.ticket_caption", reference=booking.id),
+        )
+    )
+    return Fulfilment(outcome, replies)
+
+
+# ---- option providers ----------------------------------------------------------------------
+def _both(en: str, te: str) -> dict[str, str]:
+    return {"en": en, "te": te}
+
+
+@option_provider("apsrtc_stops")
+def _stops(ctx: AskContext, step: Any) -> list[Option]:
+    origin = ctx.answers.get("from_stop")
+    return [Option(id=k, label=_both(v[0], v[1])) for k, v in apsrtc.STOPS.items() if k != origin]
+
+
+@option_provider("booking_dates")
+def _dates(ctx: AskContext, step: Any) -> list[Option]:
+    days = int(step.params.get("days", 7)) if hasattr(step, "params") else 7
+    out = []
+    for index, day in enumerate(apsrtc.upcoming_days(days)):
+        en = day.strftime("%a %d %b")
+        te = ("ఈరోజు " if index == 0 else "రేపు " if index == 1 else "") + day.strftime("%d-%m-%Y")
+        out.append(Option(id=day.isoformat(), label=_both(en, te)))
+    return out
+
+
+@option_provider("apsrtc_services")
+def _services(ctx: AskContext, step: Any) -> list[Option]:
+    origin, destination = ctx.answers.get("from_stop"), ctx.answers.get("to_stop")
+    day = ctx.answers.get("travel_date")
+    if not origin or not destination or not day:
+        return []
+    out = []
+    for service in apsrtc.services(str(origin), str(destination), date.fromisoformat(str(day))):
+        if service.departs_at <= clock.now():
+            continue
+        pool = find_pool(ctx.db, service.pool_key) if ctx.db is not None else None
+        left = service.seats if pool is None else available(ctx.db, pool)
+        fare = rupees(service.fare(30, "none"))
+        out.append(
+            Option(
+                id=service.id,
+                label={
+                    lang: f"{service.departs} {service.bus_class.name[lang]}"[:24]
+                    for lang in ("en", "te")
+                },
+                description={
+                    "en": f"{fare} · {left} seats left · {service.km} km",
+                    "te": f"{fare} · {left} సీట్లు ఖాళీ · {service.km} కి.మీ.",
+                },
+            )
+        )
+    return out
+
+
+@option_provider("temples")
+def _temples(ctx: AskContext, step: Any) -> list[Option]:
+    return [
+        Option(id=t.id, label=dict(t.name), description=dict(t.town))
+        for t in temples.TEMPLES.values()
+    ]
+
+
+@option_provider("temple_offerings")
+def _offerings(ctx: AskContext, step: Any) -> list[Option]:
+    temple = temples.TEMPLES.get(str(ctx.answers.get("temple")))
+    kind = step.params.get("offering_kind")
+    if temple is None:
+        return []
+    return [
+        Option(
+            id=o.id,
+            label=dict(o.name),
+            description={"en": rupees(o.price_paise), "te": rupees(o.price_paise)},
+        )
+        for o in temple.offerings
+        if kind is None or o.kind == kind
+    ]
+
+
+@option_provider("temple_slots")
+def _slots(ctx: AskContext, step: Any) -> list[Option]:
+    temple = temples.TEMPLES.get(str(ctx.answers.get("temple")))
+    offering = temple.offering(str(ctx.answers.get("offering"))) if temple else None
+    day = ctx.answers.get("visit_date")
+    if temple is None or offering is None or not day:
+        return []
+    out = []
+    for slot in offering.slots:
+        start = temples.slot_start(date.fromisoformat(str(day)), slot)
+        if start <= clock.now():
+            continue
+        pool = (
+            find_pool(
+                ctx.db, temples.pool_key(temple.id, offering.id, date.fromisoformat(str(day)), slot)
+            )
+            if ctx.db is not None
+            else None
+        )
+        left = offering.quota if pool is None else available(ctx.db, pool)
+        out.append(
+            Option(
+                id=slot, label=_both(slot, slot), description=_both(f"{left} left", f"{left} ఖాళీ")
+            )
+        )
+    return out
+
+
+@option_provider("photo_id_types")
+def _id_types(ctx: AskContext, step: Any) -> list[Option]:
+    return [Option(id=k, label=dict(v)) for k, v in temples.ID_TYPES.items()]
+
+
+@option_provider("my_tickets")
+def _my_tickets(ctx: AskContext, step: Any) -> list[Option]:
+    if ctx.db is None:
+        return []
+    rows = ctx.db.scalars(
+        select(Booking)
+        .where(
+            Booking.citizen == ctx.citizen,
+            Booking.status == "confirmed",
+            Booking.starts_at > clock.now(),
+        )
+        .order_by(Booking.starts_at)
+        .limit(30)
+    )
+    return [
+        Option(
+            id=b.id,
+            label=_both(b.id, b.id),
+            description={
+                lang: f"{b.details.get('venue', {}).get(lang, '')[:45]} "
+                f"{clock.format_ist(b.starts_at, '%d-%m %H:%M')}"[:72]
+                for lang in ("en", "te")
+            },
+        )
+        for b in rows
+    ]
+
+
+# ---- "my tickets" --------------------------------------------------------------------------
+def _ticket_item(b: Booking) -> StatusItem:
+    return StatusItem(
+        reference=b.id,
+        title={lang: b.details.get("venue", {}).get(lang, b.service_id) for lang in ("en", "te")},
+        status={lang: text(lang, f"bookings.status_{b.status}") for lang in ("en", "te")},
+        updated_at=b.updated_at,
+        detail={lang: clock.format_ist(b.starts_at) for lang in ("en", "te")},
+        document_media_key=b.ticket_media_key if b.status == "confirmed" else None,
+        document_filename=f"ticket-{b.id}.pdf" if b.ticket_media_key else None,
+    )
+
+
+@status_source("tickets")
+def my_tickets(db: Session, citizen: str) -> list[StatusItem]:
+    rows = db.scalars(
+        select(Booking)
+        .where(Booking.citizen == citizen)
+        .order_by(Booking.updated_at.desc())
+        .limit(10)
+    )
+    return [_ticket_item(b) for b in rows]
+
+
+@number_lookup("tickets")
+def ticket_by_number(db: Session, citizen: str, typed: str) -> StatusItem | None:
+    typed = typed.strip().upper()
+    if not typed.startswith(("APT", "TMP")) or len(typed) > 24:
+        return None
+    booking = db.get(Booking, typed)
+    return _ticket_item(booking) if booking is not None and booking.citizen == citizen else None
