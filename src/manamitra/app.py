@@ -7,6 +7,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None, *, demo: bool = False,
     app.include_router(metrics_router(metrics))
     app.include_router(build_verification_router(trust, runtime.database))
     app.include_router(build_transparency_router(trust, runtime.database))
+    _wire_payments(app, runtime, settings, sender.notify, demo=demo)
 
     def database_reachable() -> bool:
         try:
@@ -105,3 +107,28 @@ def create_app(settings: Settings | None = None, *, demo: bool = False,
         mount_sandbox(app, settings)
 
     return app
+
+
+def _wire_payments(app: FastAPI, runtime: Runtime, settings: Settings, notify: Any, *,
+                   demo: bool) -> None:
+    """Payments and bookings: the gateway (the sandbox gateway is the only adapter so far),
+    the webhook and checkout routes, and the job that returns expired holds to stock."""
+    from manamitra.bookings.expiry import expiry_job
+    from manamitra.payments import Payments, PaymentsConfig
+    from manamitra.sandbox.gateway import SandboxGateway
+    from manamitra.sandbox.gateway_api import GatewayWebhooks, build_gateway_router
+    from manamitra.web.payments import build_payments_router
+
+    config = PaymentsConfig()
+    gateway = SandboxGateway(config.webhook_secret, checkout_base=settings.public_url,
+                             state_file=settings.data_dir / "sandbox-gateway.json")
+    payments = Payments(gateway=gateway, public_url=settings.public_url, checkout=config.checkout,
+                        payment_configuration=config.payment_configuration,
+                        hold_minutes=config.hold_minutes, notify=notify)
+    runtime.services["payments"] = payments
+    runtime.add_job("booking-hold-expiry", expiry_job(runtime.database))
+    app.include_router(build_payments_router(payments, runtime.database, runtime.services))
+    if demo:
+        webhooks = GatewayWebhooks(gateway, f"{settings.public_url}/webhooks/payments/{gateway.name}")
+        runtime.services["gateway_webhooks"] = webhooks
+        app.include_router(build_gateway_router(gateway, webhooks))

@@ -6,8 +6,10 @@ import manamitra.conversation.fields  # noqa: F401
 from manamitra.conversation.fields import aadhaar, identifier, location, place, upload  # noqa: F401
 from manamitra.services import (
     application,  # noqa: F401
+    booking,  # noqa: F401
     download,  # noqa: F401
     grievance,  # noqa: F401
     information,  # noqa: F401
     lookup,  # noqa: F401
+    payment,  # noqa: F401
 )
