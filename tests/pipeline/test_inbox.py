@@ -243,3 +243,13 @@ def test_received_at_comes_from_the_platform_clock(database: Database) -> None:
     store_events(database, [text("wamid.T")])
     [row] = inbound_rows(database)
     assert row.received_at > datetime.now(UTC) + timedelta(days=2)
+
+
+def test_fast_inbound_json_matches_to_json_for_every_fixture() -> None:
+    from manamitra.channels.whatsapp.parse import parse_body
+    from manamitra.pipeline.inbox import inbound_json
+    from tests.channels.whatsapp import fixtures
+
+    for name in fixtures.names():
+        for received in parse_body(fixtures.raw(name)).messages:
+            assert inbound_json(received.inbound) == received.inbound.to_json(), name

@@ -310,7 +310,9 @@ def _change(change: p.Change, events: WebhookEvents) -> None:
     if change.field != "messages":
         events.ignored.append(change.field)
         return
-    value = p.ChangeValue.model_validate(change.value)
+    value = change.value
+    if not isinstance(value, p.ChangeValue):
+        value = p.ChangeValue.model_validate(value)  # raises, naming what is wrong
     phone_number_id = value.metadata.phone_number_id
     contacts = {c.wa_id: c for c in value.contacts if c.wa_id}
     events.messages.extend(_message(m, contacts, phone_number_id) for m in value.messages)
@@ -322,28 +324,36 @@ def _change(change: p.Change, events: WebhookEvents) -> None:
     events.errors.extend(_error(e, phone_number_id) for e in value.errors)
 
 
+def _events(body: p.WebhookBody) -> WebhookEvents:
+    events = WebhookEvents()
+    if body.object != "whatsapp_business_account":
+        events.ignored.append(f"object:{body.object}")
+        return events
+    for entry in body.entry:
+        for change in entry.changes:
+            _change(change, events)
+    return events
+
+
+def _payload_error(exc: pydantic.ValidationError) -> PayloadError:
+    if any(err["type"] == "json_invalid" for err in exc.errors()):
+        return PayloadError("webhook body is not JSON")
+    # The error text can quote values from the body (a citizen's words): say only where.
+    where = sorted({".".join(str(x) for x in err["loc"]) for err in exc.errors()})[:5]
+    return PayloadError(f"webhook body does not validate at {', '.join(where)}")
+
+
 def parse_payload(data: Any) -> WebhookEvents:
     """Turn a decoded webhook body into events; PayloadError if it is not one."""
     try:
-        body = p.WebhookBody.model_validate(data)
-        events = WebhookEvents()
-        if body.object != "whatsapp_business_account":
-            events.ignored.append(f"object:{body.object}")
-            return events
-        for entry in body.entry:
-            for change in entry.changes:
-                _change(change, events)
-        return events
+        return _events(p.WebhookBody.model_validate(data))
     except pydantic.ValidationError as exc:
-        # The error text can quote values from the body (a citizen's words): log only where.
-        where = sorted({".".join(str(x) for x in err["loc"]) for err in exc.errors()})[:5]
-        raise PayloadError(f"webhook body does not validate at {', '.join(where)}") from None
+        raise _payload_error(exc) from None
 
 
 def parse_body(raw: bytes) -> WebhookEvents:
-    """Decode and parse raw webhook bytes."""
+    """Parse raw webhook bytes (JSON decoding and validation in one pass)."""
     try:
-        data = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise PayloadError("webhook body is not JSON") from exc
-    return parse_payload(data)
+        return _events(p.WebhookBody.model_validate_json(raw))
+    except pydantic.ValidationError as exc:
+        raise _payload_error(exc) from None

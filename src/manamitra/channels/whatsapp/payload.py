@@ -208,7 +208,9 @@ class ChangeValue(_Model):
 
 class Change(_Model):
     field: str
-    value: dict[str, Any]
+    # Validated in the same pass as the envelope (one Rust-side parse of the raw bytes);
+    # changes of other fields keep their own shapes and stay plain dicts.
+    value: ChangeValue | dict[str, Any]
 
 
 class Entry(_Model):
