@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -21,6 +21,28 @@ from manamitra.store.models import MediaBlob, OutboundMessage
 from tests.pipeline.graph_fake import SETTINGS, FakeGraph, graph_error
 
 RAVI = "919876543210"
+
+
+class FrozenClock:
+    """The platform clock, stopped: backoff assertions must not race a loaded machine."""
+
+    def __init__(self) -> None:
+        self.at = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.at
+
+    def advance(self, delta: timedelta) -> None:
+        self.at += delta
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    stopped = FrozenClock()
+    monkeypatch.setattr(clock, "now", stopped.now)
+    monkeypatch.setattr(clock, "advance", stopped.advance)
+
+
 SITA = "919848022338"
 
 
