@@ -84,6 +84,11 @@ def create_app(settings: Settings | None = None, *, demo: bool = False,
     app.include_router(build_verification_router(trust, runtime.database))
     app.include_router(build_transparency_router(trust, runtime.database))
     _wire_payments(app, runtime, settings, sender.notify, demo=demo)
+    from manamitra.console import install as install_console
+    from manamitra.grievances.deadlines import sla_job
+
+    install_console(app, runtime)
+    runtime.add_job("sla-clock", sla_job(runtime.database, runtime.services))
 
     def database_reachable() -> bool:
         try:

@@ -3,18 +3,23 @@ reopen window has passed. `run_once` is what `manamitra sla run-once` and the se
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from manamitra import clock
-from manamitra.grievances import cases
+from manamitra.grievances import cases, notify
 from manamitra.grievances.workflow import load_workflow
 from manamitra.store.models.grievances import ApplicationCase, Grievance
 
 BATCH = 500
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -96,3 +101,30 @@ def _auto_close(db: Session, now: datetime, report: SlaReport) -> None:
     for grievance in rows:
         cases.transition(db, grievance, "close", actor="system", actor_kind="system")
         report.closed.append(grievance.number)
+
+
+def run_in(database: Any, services: dict[str, Any] | None = None) -> SlaReport:
+    """One pass in its own transaction, then wake the sender for the notifications."""
+    with database.unit_of_work() as db:
+        report = run_once(db)
+    if services is not None:
+        notify.wake_sender(services)
+    return report
+
+
+def sla_job(
+    database: Any, services: dict[str, Any], interval_seconds: float = 300.0
+) -> Callable[[asyncio.Event], Awaitable[None]]:
+    """The background job `serve` runs: a pass every few minutes until stopped."""
+
+    async def run(stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            report = await asyncio.to_thread(run_in, database, services)
+            if report.escalated or report.reminded or report.closed:
+                log.info("sla pass", extra={"summary": report.summary()})
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=interval_seconds)
+            except TimeoutError:
+                continue
+
+    return run

@@ -36,6 +36,7 @@ from manamitra.conversation.inbound import Inbound
 from manamitra.conversation.reply import Text
 from manamitra.conversation.status_view import item_replies
 from manamitra.errors import SpecError, ValidationError
+from manamitra.grievances import applications as _applications  # noqa: F401  (registers the document handler)
 from manamitra.grievances import cases
 from manamitra.grievances.offices import office_name
 from manamitra.grievances.workflow import load_workflow

@@ -1,0 +1,49 @@
+"""Small inline SVG charts for the dashboard (no JavaScript, no external assets)."""
+
+from __future__ import annotations
+
+from html import escape
+
+COLOURS = ("#0b6e4f", "#2e90fa", "#f79009", "#b42318", "#7a5af8", "#12b76a", "#667085", "#dd2590")
+
+
+def bars(items: list[tuple[str, int]], *, width: int = 520, row: int = 24) -> str:
+    """Horizontal bars, one per label."""
+    if not items:
+        return "<p class='muted'>—</p>"
+    top = max(value for _, value in items) or 1
+    label_width = 190
+    height = row * len(items) + 4
+    parts = [f'<svg role="img" viewBox="0 0 {width} {height}" width="100%" height="{height}">']
+    for index, (label, value) in enumerate(items):
+        y = index * row + 2
+        length = int((width - label_width - 40) * value / top)
+        colour = COLOURS[index % len(COLOURS)]
+        parts.append(
+            f'<text x="0" y="{y + 16}" font-size="13">{escape(label[:28])}</text>'
+            f'<rect x="{label_width}" y="{y + 3}" width="{length}" height="{row - 8}" '
+            f'fill="{colour}" rx="3"/>'
+            f'<text x="{label_width + length + 6}" y="{y + 16}" font-size="13">{value}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def columns(items: list[tuple[str, int]], *, width: int = 520, height: int = 180) -> str:
+    """Vertical columns over time (labels under each)."""
+    if not items:
+        return "<p class='muted'>—</p>"
+    top = max(value for _, value in items) or 1
+    slot = width / len(items)
+    parts = [f'<svg role="img" viewBox="0 0 {width} {height + 36}" width="100%">']
+    for index, (label, value) in enumerate(items):
+        bar = int((height - 10) * value / top)
+        x = index * slot + slot * 0.15
+        parts.append(
+            f'<rect x="{x:.0f}" y="{height - bar}" width="{slot * 0.7:.0f}" height="{bar}" '
+            f'fill="#0b6e4f" rx="3"/>'
+            f'<text x="{x:.0f}" y="{height - bar - 4}" font-size="12">{value}</text>'
+            f'<text x="{x:.0f}" y="{height + 18}" font-size="11">{escape(label)}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)

@@ -1,0 +1,354 @@
+"""Demo data for the console: offices of all 26 districts, officers of every role with known
+passwords, and a few hundred grievances and applications spread over every state, so the
+inbox, the case pages and the dashboard look like a working office on first start."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from manamitra import clock
+from manamitra.console import auth
+from manamitra.grievances import cases
+from manamitra.grievances.applications import case_for
+from manamitra.grievances.offices import seed_offices
+from manamitra.grievances.places import districts
+from manamitra.store import Database
+from manamitra.store.models.console import Officer
+from manamitra.store.models.grievances import Grievance
+from manamitra.store.models.pipeline import MediaBlob
+
+DEMO_PASSWORD = "Mitra@2026"
+DEMO_OFFICERS: tuple[dict[str, Any], ...] = (
+    {
+        "username": "officer.guntur",
+        "role": "officer",
+        "department": "municipal",
+        "district": "guntur",
+        "name": "K. Lakshmi (Municipal Engineer, Guntur)",
+    },
+    {
+        "username": "officer.ntr",
+        "role": "officer",
+        "department": "municipal",
+        "district": "ntr",
+        "name": "P. Srinivas (Municipal Engineer, Vijayawada)",
+    },
+    {
+        "username": "supervisor.guntur",
+        "role": "supervisor",
+        "department": "municipal",
+        "district": "guntur",
+        "name": "M. Venkat Rao (Regional Director, Guntur)",
+    },
+    {
+        "username": "tahsildar.guntur",
+        "role": "officer",
+        "department": "revenue",
+        "district": "guntur",
+        "name": "S. Padmavathi (Tahsildar, Tenali)",
+        "lang": "te",
+    },
+    {
+        "username": "ae.guntur",
+        "role": "officer",
+        "department": "apcpdcl",
+        "district": "guntur",
+        "name": "R. Naidu (Assistant Engineer, APCPDCL)",
+    },
+    {
+        "username": "admin.municipal",
+        "role": "dept_admin",
+        "department": "municipal",
+        "name": "Commissioner, Municipal Administration",
+    },
+    {
+        "username": "admin.state",
+        "role": "state_admin",
+        "department": None,
+        "name": "RTGS State Command Centre",
+    },
+)
+GRIEVANCE_SERVICES = (
+    ("grievances.roads", "municipal", "roads"),
+    ("grievances.street_lights", "municipal", "street_lights"),
+    ("grievances.drainage", "municipal", "drainage"),
+    ("grievances.water_supply", "municipal", "water_supply"),
+    ("grievances.sanitation", "municipal", "sanitation"),
+    ("grievances.revenue", "revenue", "revenue"),
+    ("grievances.police", "police", "police"),
+    ("apcpdcl.power_complaint", "apcpdcl", "power_supply"),
+)
+DESCRIPTIONS = {
+    "roads": [
+        "Big potholes on the main road near the bus stand, two-wheelers are falling.",
+        "రామాలయం దగ్గర రోడ్డు పూర్తిగా దెబ్బతింది, వర్షం వస్తే నడవలేం.",
+    ],
+    "street_lights": [
+        "Street lights on 3rd line have been off for ten days.",
+        "మా వీధిలో వీధి దీపాలు వారం రోజులుగా వెలగడం లేదు.",
+    ],
+    "drainage": [
+        "Drain overflowing into houses near the school.",
+        "మురుగు కాలువ పూడుకుపోయి నీరు ఇళ్లలోకి వస్తోంది.",
+    ],
+    "water_supply": [
+        "No drinking water supply for three days in ward 12.",
+        "మూడు రోజులుగా కుళాయిలో నీరు రావడం లేదు.",
+    ],
+    "sanitation": [
+        "Garbage not collected from the market for a week.",
+        "మార్కెట్ దగ్గర చెత్త వారం రోజులుగా తీయడం లేదు.",
+    ],
+    "revenue": [
+        "Mutation pending for six months after land registration.",
+        "భూమి రిజిస్ట్రేషన్ అయి ఆరు నెలలైనా మ్యుటేషన్ కాలేదు.",
+    ],
+    "police": [
+        "Loud music every night after 11 pm near the function hall.",
+        "ఫంక్షన్ హాల్ దగ్గర రాత్రి 11 తర్వాత కూడా పెద్ద శబ్దంతో పాటలు.",
+    ],
+    "power_supply": [
+        "Power cut in our colony since morning, transformer making noise.",
+        "ఉదయం నుంచి మా కాలనీలో కరెంటు లేదు.",
+    ],
+}
+APPLICATION_SERVICES = (
+    (
+        "revenue.income_certificate",
+        "revenue",
+        {"en": "Income certificate", "te": "ఆదాయ ధృవీకరణ పత్రం"},
+    ),
+    ("revenue.caste_certificate", "revenue", {"en": "Caste certificate", "te": "కుల ధృవీకరణ పత్రం"}),
+    (
+        "municipal.birth_certificate",
+        "municipal",
+        {"en": "Birth certificate", "te": "జనన ధృవీకరణ పత్రం"},
+    ),
+)
+NAMES = (
+    "Ravi Kumar",
+    "Lakshmi Devi",
+    "Venkata Ramana",
+    "Sujatha",
+    "Mohammed Irfan",
+    "Anjali",
+    "Srinivasa Rao",
+    "Padma",
+    "John Wesley",
+    "Bhavani",
+)
+# A tiny grey PNG (1×1) standing in for a citizen's photo of the problem.
+_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415408d763"
+    "b8b8b800000383017ffb0a8e0e0000000049454e44ae426082"
+)
+
+
+def seed_console_demo(
+    database: Database, *, grievances: int = 260, applications: int = 80, seed: int = 7
+) -> list[str]:
+    """Idempotent: offices always; officers and cases only on an empty console."""
+    with database.unit_of_work() as db:
+        seed_offices(db)
+        fresh = db.scalar(select(func.count()).select_from(Officer)) == 0
+        if fresh:
+            for spec in DEMO_OFFICERS:
+                auth.create_officer(db, password=DEMO_PASSWORD, **spec)
+    if fresh:
+        with database.unit_of_work() as db:
+            _seed_cases(db, random.Random(seed), grievances, applications)
+    lines = [
+        "Officers' console: /console  (password for every demo officer: "
+        f"[bold]{DEMO_PASSWORD}[/bold])"
+    ]
+    for spec in DEMO_OFFICERS:
+        where = " · ".join(p for p in (spec.get("department"), spec.get("district")) if p)
+        lines.append(f"  {spec['username']:<20} {spec['role']:<12} {where}")
+    return lines
+
+
+def _seed_cases(db: Session, rng: random.Random, grievances: int, applications: int) -> None:
+    base = clock.now()
+    try:
+        for index in range(grievances):
+            _one_grievance(db, rng, index, base)
+        for index in range(applications):
+            _one_application(db, rng, index)
+    finally:
+        _set_now(base)
+
+
+def _set_now(moment: datetime) -> None:
+    """History is written by moving the platform clock to the moment it happened."""
+    clock.reset()
+    clock.advance(moment - clock.now())
+
+
+def _one_grievance(db: Session, rng: random.Random, index: int, base: datetime) -> None:
+    all_districts = list(districts().values())
+    # Guntur and NTR get more cases so the demo officers' inboxes are full.
+    district = (
+        districts()["guntur"]
+        if index % 3 == 0
+        else districts()["ntr"]
+        if index % 3 == 1 and index % 2
+        else rng.choice(all_districts)
+    )
+    mandal = rng.choice(district.mandals)
+    service_id, department, category = rng.choice(GRIEVANCE_SERVICES)
+    if department == "apcpdcl":
+        department = district.discom
+    _set_now(base - timedelta(days=rng.uniform(0.1, 40)))
+    citizen = f"9198{rng.randrange(10_000_000, 99_999_999)}"
+    lang = rng.choice(("te", "te", "en"))
+    attachments = []
+    if rng.random() < 0.4:
+        key = f"demo/photo-{index}.png"
+        if db.get(MediaBlob, key) is None:
+            db.add(
+                MediaBlob(
+                    key=key,
+                    mime_type="image/png",
+                    filename=f"photo-{index}.png",
+                    sha256="0" * 64,
+                    size=len(_PNG),
+                    content=_PNG,
+                    created_at=clock.now(),
+                )
+            )
+        attachments.append(
+            {
+                "kind": "photo",
+                "media_key": key,
+                "mime_type": "image/png",
+                "filename": f"photo-{index}.png",
+            }
+        )
+    row = cases.register_grievance(
+        db,
+        cases.NewGrievance(
+            citizen=citizen,
+            lang=lang,
+            service_id=service_id,
+            department=department,
+            category=category,
+            description=rng.choice(DESCRIPTIONS[category]),
+            attachments=attachments,
+            district=district.id,
+            mandal=mandal.id,
+            village=rng.choice(mandal.children).id if mandal.children else None,
+        ),
+    )
+    officer = (
+        "officer.guntur"
+        if district.id == "guntur" and department == "municipal"
+        else (f"officer.{district.id}")
+    )
+    fate = rng.random()
+    steps: list[tuple[str, float]] = []
+    if fate > 0.15:
+        steps.append(("assign", rng.uniform(0.05, 1.5)))
+    if fate > 0.3:
+        steps.append(("start", rng.uniform(0.1, 2)))
+    if fate > 0.5:
+        steps.append(("resolve" if rng.random() > 0.12 else "reject", rng.uniform(0.2, 6)))
+    if fate > 0.7 and steps[-1][0] == "resolve":
+        steps.append(("close", rng.uniform(0.5, 3)))
+    for action, gap in steps:
+        if (clock.now() + timedelta(days=gap)) > base:
+            break
+        clock.advance(timedelta(days=gap))
+        if action == "assign":
+            _assign(db, row, officer)
+        elif action == "close":
+            row.rating = rng.choice((5, 5, 4, 4, 4, 3, 2, 1))
+            cases.transition(
+                db, row, "close", actor="citizen", actor_kind="citizen", notify_citizen=False
+            )
+        else:
+            note = {
+                "resolve": "Work completed and checked on site.",
+                "reject": "Not under this department; please approach the Gram Panchayat.",
+            }
+            cases.transition(
+                db, row, action, actor=officer, note=note.get(action), notify_citizen=False
+            )
+    if row.state in ("submitted", "assigned", "in_progress") and row.due_at < base:
+        row.breached = True
+        if rng.random() < 0.5 and row.office_id and row.office_id.count(".") == 2:
+            row.office_id = row.office_id.rsplit(".", 1)[0]
+            row.level = 1
+            cases.record(db, row, "system", "escalated", note="sla")
+    _set_now(base)
+
+
+def _assign(db: Session, row: Grievance, officer: str) -> None:
+    row.assigned_to = officer
+    cases.transition(db, row, "assign", actor=officer, actor_kind="officer", notify_citizen=False)
+
+
+def _one_application(db: Session, rng: random.Random, index: int) -> None:
+    from manamitra.services.application import department_prefix, next_number
+    from manamitra.store.models.applications import Application
+
+    district = districts()["guntur"] if index % 2 else rng.choice(list(districts().values()))
+    mandal = rng.choice(district.mandals)
+    service_id, department, title = rng.choice(APPLICATION_SERVICES)
+    base = clock.now()
+    submitted = base - timedelta(days=rng.uniform(0.1, 20))
+    name = rng.choice(NAMES)
+    application = Application(
+        number=next_number(db, department_prefix(department), submitted),
+        service_id=service_id,
+        department=department,
+        citizen=f"9197{rng.randrange(10_000_000, 99_999_999)}",
+        title=title,
+        applicant_name=name,
+        language=rng.choice(("te", "en")),
+        status="submitted",
+        answers={
+            "applicant_name": name,
+            "annual_income": rng.randrange(40_000, 250_000),
+            "purpose": "Scholarship",
+        },
+        documents=[],
+        district=district.id,
+        mandal=mandal.id,
+        fee_paise=3500,
+        submitted_at=submitted,
+        updated_at=submitted,
+    )
+    db.add(application)
+    db.flush()
+    case = case_for(db, application)
+    if case is None:
+        return
+    fate = rng.random()
+    actions = []
+    if fate > 0.3:
+        actions.append(("verify", None))
+    if fate > 0.55:
+        actions.append(
+            rng.choice(
+                (
+                    ("approve", None),
+                    ("reject", "Income proof not valid."),
+                    ("request_document", "Please send your ration card."),
+                )
+            )
+        )
+    for action, note in actions:
+        cases.transition(
+            db, case, action, actor="tahsildar.guntur", note=note, notify_citizen=False
+        )
+        application.status = {
+            "in_review": "in_review",
+            "approved": "approved",
+            "rejected": "rejected",
+            "needs_document": "needs_document",
+        }[case.state]

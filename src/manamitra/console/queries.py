@@ -1,0 +1,260 @@
+"""What an officer may see and the lists the console shows: jurisdiction, inbox, dashboard."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import Session
+
+from manamitra import clock
+from manamitra.grievances import cases
+from manamitra.grievances.applications import sync_cases
+from manamitra.grievances.categories import category_label
+from manamitra.grievances.workflow import load_workflow
+from manamitra.store.models.console import Officer
+from manamitra.store.models.grievances import ApplicationCase, Grievance
+
+SUPERVISING = ("supervisor", "dept_admin", "state_admin")
+PAGE = 50
+
+
+def can_see(officer: Officer, case: cases.Case) -> bool:
+    """An officer's jurisdiction: their department, and their district unless an admin."""
+    if officer.role == "state_admin":
+        return True
+    if officer.department and case.department != officer.department:
+        return False
+    if officer.role == "dept_admin":
+        return True
+    return bool(officer.district) and case.district == officer.district
+
+
+def _scoped(query: Select[Any], model: Any, officer: Officer) -> Select[Any]:
+    if officer.role == "state_admin":
+        return query
+    query = query.where(model.department == officer.department)
+    if officer.role != "dept_admin":
+        query = query.where(model.district == officer.district)
+    return query
+
+
+def sla_status(case: cases.Case, now: datetime) -> str:
+    """on_time | due_soon | breached | done — what the inbox colours."""
+    if case.finished_at is not None or case.state in ("resolved", "rejected", "closed", "approved"):
+        return "done"
+    if case.breached or now > clock.as_utc(case.due_at):
+        return "breached"
+    step = clock.as_utc(case.step_due_at) if case.step_due_at else None
+    if step is not None and now > step:
+        return "breached"
+    if step is not None and now > step - timedelta(hours=24):
+        return "due_soon"
+    return "on_time"
+
+
+@dataclass(frozen=True)
+class Filters:
+    kind: str = "all"  # all | grievance | application
+    state: str = ""
+    sla: str = ""
+    category: str = ""
+    mine: bool = False
+    q: str = ""
+    escalated: bool = False
+
+
+@dataclass(frozen=True)
+class Row:
+    kind: str
+    reference: str
+    title: str
+    state: str
+    state_label: str
+    citizen: str
+    office_id: str | None
+    assigned_to: str | None
+    created_at: datetime
+    due_at: datetime
+    sla: str
+    level: int
+
+
+def _row(case: cases.Case, lang: str, now: datetime) -> Row:
+    kind = cases.case_kind(case)
+    title = category_label(case.category, lang) if isinstance(case, Grievance) else case.service_id
+    return Row(
+        kind=kind,
+        reference=cases.reference(case),
+        title=title,
+        state=case.state,
+        state_label=load_workflow(kind).label(case.state, lang),
+        citizen=case.citizen,
+        office_id=case.office_id,
+        assigned_to=case.assigned_to,
+        created_at=clock.as_utc(case.created_at),
+        due_at=clock.as_utc(case.due_at),
+        sla=sla_status(case, now),
+        level=case.level,
+    )
+
+
+def inbox(
+    db: Session, officer: Officer, filters: Filters, lang: str, limit: int = PAGE
+) -> list[Row]:
+    sync_cases(db)
+    now = clock.now()
+    rows: list[Row] = []
+    models: list[Any] = []
+    if filters.kind in ("all", "grievance"):
+        models.append(Grievance)
+    if filters.kind in ("all", "application") and not filters.category:
+        models.append(ApplicationCase)
+    for model in models:
+        query = _scoped(select(model), model, officer)
+        if filters.state:
+            query = query.where(model.state == filters.state)
+        if filters.category and model is Grievance:
+            query = query.where(Grievance.category == filters.category)
+        if filters.mine:
+            query = query.where(model.assigned_to == officer.username)
+        if filters.escalated:
+            query = query.where(model.level > 0)
+        if filters.q:
+            text = filters.q.strip()
+            digits = "".join(ch for ch in text if ch.isdigit())
+            ref = Grievance.number if model is Grievance else ApplicationCase.reference
+            conditions = [ref == text.upper()]
+            if len(digits) >= 6:
+                conditions.append(model.citizen.contains(digits[-10:]))
+            query = query.where(or_(*conditions))
+        query = query.order_by(model.step_due_at.is_(None), model.step_due_at, model.created_at)
+        for case in db.scalars(query.limit(limit * 4)):
+            row = _row(case, lang, now)
+            if filters.sla and row.sla != filters.sla:
+                continue
+            rows.append(row)
+    rank = {"breached": 0, "due_soon": 1, "on_time": 2, "done": 3}
+    rows.sort(key=lambda r: (rank[r.sla], r.due_at))
+    return rows[:limit]
+
+
+def load_case(db: Session, kind: str, reference: str) -> cases.Case | None:
+    if kind == "grievance":
+        return cases.find_grievance(db, reference)
+    if kind == "application":
+        found = db.get(ApplicationCase, reference)
+        if found is None:
+            from manamitra.grievances.applications import case_for, find_application
+
+            application = find_application(db, reference)
+            return case_for(db, application) if application is not None else None
+        return found
+    return None
+
+
+def officers_in_scope(db: Session, officer: Officer) -> list[Officer]:
+    query = select(Officer).where(Officer.active.is_(True))
+    if officer.role != "state_admin":
+        query = query.where(Officer.department == officer.department)
+    if officer.role in ("officer", "supervisor"):
+        query = query.where(Officer.district == officer.district)
+    return list(db.scalars(query.order_by(Officer.username)))
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    open_cases: int
+    closed_cases: int
+    breach_rate: float
+    average_resolution_hours: float | None
+    satisfaction: float | None
+    ratings: int
+    by_category: list[tuple[str, int]]
+    by_state: list[tuple[str, int]]
+    by_week: list[tuple[str, int]]
+
+
+def dashboard(db: Session, officer: Officer, lang: str) -> Dashboard:
+    grievances = list(db.scalars(_scoped(select(Grievance), Grievance, officer)))
+    applications = list(db.scalars(_scoped(select(ApplicationCase), ApplicationCase, officer)))
+    everything: list[cases.Case] = [*grievances, *applications]
+    open_states = load_workflow("grievance").open_states | load_workflow("application").open_states
+    open_cases = sum(1 for c in everything if c.state in open_states)
+    breached = sum(1 for c in everything if c.breached)
+    resolved = [g for g in grievances if g.resolved_at is not None]
+    hours = [
+        (clock.as_utc(g.resolved_at) - clock.as_utc(g.created_at)).total_seconds() / 3600
+        for g in resolved
+        if g.resolved_at is not None
+    ]
+    rated = [g.rating for g in grievances if g.rating]
+    categories: dict[str, int] = {}
+    for g in grievances:
+        if g.state in open_states:
+            label = category_label(g.category, lang)
+            categories[label] = categories.get(label, 0) + 1
+    states: dict[str, int] = {}
+    flow = load_workflow("grievance")
+    for g in grievances:
+        label = flow.label(g.state, lang)
+        states[label] = states.get(label, 0) + 1
+    now = clock.now()
+    weeks: list[tuple[str, int]] = []
+    for back in range(7, -1, -1):
+        start = now - timedelta(days=7 * (back + 1))
+        end = now - timedelta(days=7 * back)
+        count = sum(1 for c in everything if start <= clock.as_utc(c.created_at) < end)
+        weeks.append((clock.format_ist(end, "%d %b"), count))
+    return Dashboard(
+        open_cases=open_cases,
+        closed_cases=len(everything) - open_cases,
+        breach_rate=(breached / len(everything)) if everything else 0.0,
+        average_resolution_hours=(sum(hours) / len(hours)) if hours else None,
+        satisfaction=(sum(rated) / len(rated)) if rated else None,
+        ratings=len(rated),
+        by_category=sorted(categories.items(), key=lambda kv: -kv[1])[:8],
+        by_state=sorted(states.items(), key=lambda kv: -kv[1]),
+        by_week=weeks,
+    )
+
+
+def export_csv(db: Session, officer: Officer, filters: Filters, lang: str) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "kind",
+            "reference",
+            "title",
+            "state",
+            "citizen",
+            "office",
+            "assigned_to",
+            "created_ist",
+            "due_ist",
+            "sla",
+            "escalation_level",
+        ]
+    )
+    for row in inbox(db, officer, filters, lang, limit=10_000):
+        writer.writerow(
+            [
+                row.kind,
+                row.reference,
+                row.title,
+                row.state,
+                row.citizen,
+                row.office_id or "",
+                row.assigned_to or "",
+                clock.format_ist(row.created_at, "%Y-%m-%d %H:%M"),
+                clock.format_ist(row.due_at, "%Y-%m-%d %H:%M"),
+                row.sla,
+                row.level,
+            ]
+        )
+    return out.getvalue()

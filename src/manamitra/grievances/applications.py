@@ -1,0 +1,220 @@
+"""Applications under review: the case row beside each `Application`, the officer's decisions
+mirrored onto it, the missing document the citizen sends back, and the certificate on approval.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from manamitra import clock
+from manamitra.conversation.inbound import Inbound
+from manamitra.conversation.reply import Document, Text
+from manamitra.grievances import cases, notify, sla
+from manamitra.grievances.offices import route
+from manamitra.services.kind import UNSOLICITED_HANDLERS, EventContext
+from manamitra.store.models.applications import Application, ApplicationStatus
+from manamitra.store.models.grievances import ApplicationCase
+
+log = logging.getLogger(__name__)
+STATE_OF_STATUS = {
+    "submitted": "submitted",
+    "in_review": "in_review",
+    "needs_document": "needs_document",
+    "approved": "approved",
+    "issued": "approved",
+    "rejected": "rejected",
+}
+STATUS_OF_STATE = {
+    "submitted": ApplicationStatus.SUBMITTED,
+    "in_review": ApplicationStatus.IN_REVIEW,
+    "needs_document": ApplicationStatus.NEEDS_DOCUMENT,
+    "approved": ApplicationStatus.APPROVED,
+    "rejected": ApplicationStatus.REJECTED,
+}
+
+
+def case_for(db: Session, application: Application) -> ApplicationCase | None:
+    """The review case of an application, created on first sight (None when withdrawn)."""
+    found = db.get(ApplicationCase, application.number)
+    if found is not None:
+        return found
+    state = STATE_OF_STATUS.get(application.status)
+    if state is None:
+        return None
+    created = clock.as_utc(application.submitted_at)
+    policy = sla.policy("application", None)
+    due = clock.as_utc(application.sla_due_at) if application.sla_due_at else None
+    due = due or policy.overall_due(created)
+    office = route(db, application.department, application.district, application.mandal)
+    case = ApplicationCase(
+        reference=application.number,
+        citizen=application.citizen,
+        lang=application.language or "te",
+        service_id=application.service_id,
+        department=application.department,
+        district=application.district,
+        office_id=office.id if office else None,
+        state=state,
+        level=0,
+        created_at=created,
+        updated_at=clock.as_utc(application.updated_at),
+        state_since=created,
+        due_at=due,
+        step_due_at=policy.step_due(state, created, due) if state in policy.steps else None,
+        breached=False,
+        extra_documents=[],
+        finished_at=clock.as_utc(application.decided_at) if application.decided_at else None,
+    )
+    db.add(case)
+    db.flush()
+    return case
+
+
+def sync_cases(db: Session, limit: int = 1000) -> int:
+    """Open a review case for every application that has none yet; returns how many."""
+    known = select(ApplicationCase.reference)
+    rows = db.scalars(
+        select(Application).where(Application.number.not_in(known)).limit(limit)
+    ).all()
+    made = sum(1 for row in rows if case_for(db, row) is not None)
+    return made
+
+
+def find_application(db: Session, number: str) -> Application | None:
+    return db.scalar(select(Application).where(Application.number == number))
+
+
+def decide(
+    db: Session,
+    case: ApplicationCase,
+    action: str,
+    *,
+    actor: str,
+    note: str | None,
+    services: dict[str, Any],
+) -> None:
+    """An officer's transition on an application, mirrored onto the `Application` row."""
+    application = find_application(db, case.reference)
+    cases.transition(db, case, action, actor=actor, note=note)
+    if application is None:
+        return
+    now = clock.now()
+    application.status = STATUS_OF_STATE[case.state].value
+    application.updated_at = now
+    if case.state in ("approved", "rejected"):
+        application.decided_at = now
+        application.decided_by = actor
+        application.decision_reason = note
+    if case.state == "approved":
+        _issue_certificate(db, case, application, services)
+
+
+def _issue_certificate(
+    db: Session, case: ApplicationCase, application: Application, services: dict[str, Any]
+) -> None:
+    doc_type = _certificate_type(application, services)
+    documents = services.get("documents")
+    if not doc_type or documents is None:
+        return
+    from manamitra.documents.issue import new_number
+    from manamitra.documents.render import Office as PrintedOffice
+    from manamitra.documents.render import Officer as PrintedOfficer
+    from manamitra.errors import ManamitraError
+    from manamitra.store.models.grievances import Office
+
+    office = db.get(Office, case.office_id) if case.office_id else None
+    answers = dict(application.answers or {})
+    name = application.applicant_name or str(answers.get("applicant_name") or "-")
+    facts = {k: v for k, v in answers.items() if isinstance(v, str | int | float)}
+    try:
+        with db.begin_nested():
+            issued = documents.issue(
+                db,
+                doc_type=doc_type,
+                number=new_number(doc_type),
+                holder_name_en=name,
+                holder_name_te=str(answers.get("applicant_name_te") or name),
+                facts=facts,
+                office=PrintedOffice(
+                    code=case.office_id or application.department,
+                    name_en=office.name_en if office else application.department,
+                    name_te=office.name_te if office else application.department,
+                ),
+                officer=PrintedOfficer(designation_en="Tahsildar", designation_te="తహసీల్దార్"),
+            )
+    except (ManamitraError, ValueError, KeyError) as exc:
+        log.warning(
+            "certificate not issued", extra={"application": case.reference, "error": str(exc)}
+        )
+        cases.record(db, case, "system", "certificate_failed", note=str(exc)[:300])
+        return
+    application.status = ApplicationStatus.ISSUED.value
+    application.certificate_number = issued.number
+    application.certificate_media_key = issued.media_key
+    case.certificate_number = issued.number
+    case.certificate_media_key = issued.media_key
+    cases.record(db, case, "system", "certificate_issued", number=issued.number)
+    if notify.in_window(db, case.citizen):
+        from manamitra.pipeline.outbox import enqueue
+
+        enqueue(db, case.citizen, [Document(media_key=issued.media_key, filename=issued.filename)])
+
+
+def _certificate_type(application: Application, services: dict[str, Any]) -> str | None:
+    catalog = services.get("catalog")
+    spec = catalog.service(application.service_id) if catalog is not None else None
+    config = (spec.application or {}) if spec is not None else {}
+    value = config.get("certificate")
+    return str(value) if value else None
+
+
+def attach_document(ctx: EventContext, inbound: Inbound) -> bool:
+    """A photo or PDF sent while an officer waits for a document attaches to that application."""
+    if inbound.kind not in ("image", "document") or inbound.media is None:
+        return False
+    case = ctx.db.scalar(
+        select(ApplicationCase)
+        .where(ApplicationCase.citizen == ctx.citizen, ApplicationCase.state == "needs_document")
+        .order_by(ApplicationCase.state_since.desc())
+        .limit(1)
+    )
+    if case is None:
+        return False
+    from manamitra.conversation.fields.upload import media_key
+
+    item = {
+        "media_key": media_key(inbound.media.id),
+        "media_id": inbound.media.id,
+        "mime_type": inbound.media.mime_type,
+        "filename": inbound.media.filename or f"{case.reference}-document",
+        "requested": case.requested_document or "",
+        "received_at": clock.now().isoformat(),
+    }
+    case.extra_documents = [*case.extra_documents, item]
+    application = find_application(ctx.db, case.reference)
+    if application is not None:
+        application.documents = [*(application.documents or []), item]
+    cases.transition(
+        ctx.db,
+        case,
+        "document_received",
+        actor="citizen",
+        actor_kind="citizen",
+        notify_citizen=False,
+    )
+    if application is not None:
+        application.status = ApplicationStatus.IN_REVIEW.value
+        application.updated_at = clock.now()
+    reply = notify.render(
+        "app_document_received", ctx.lang, window_open=True, number=case.reference
+    )
+    ctx.say(reply if isinstance(reply, Text) else Text(str(reply)))
+    return True
+
+
+if attach_document not in UNSOLICITED_HANDLERS:
+    UNSOLICITED_HANDLERS.insert(0, attach_document)

@@ -1,0 +1,150 @@
+"""A console app on a migrated SQLite database, with offices, officers and one grievance."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from manamitra import clock
+from manamitra.app import create_app
+from manamitra.console import auth
+from manamitra.grievances import cases
+from manamitra.grievances.offices import seed_offices
+from manamitra.settings import load_settings
+from manamitra.store import Database
+from manamitra.store.models import Grievance, MediaBlob
+
+PASSWORD = "correct-horse-9"
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+class SyncClient:
+    """A cookie-keeping synchronous client over httpx's ASGI transport, on one event loop."""
+
+    def __init__(self, app: object) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.client = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+        )
+
+    @property
+    def cookies(self) -> httpx.Cookies:
+        return self.client.cookies
+
+    def request(self, method: str, path: str, **kwargs: object) -> httpx.Response:
+        follow = bool(kwargs.pop("follow_redirects", True))
+        return self.loop.run_until_complete(
+            self.client.request(method, path, follow_redirects=follow, **kwargs)  # type: ignore[arg-type]
+        )
+
+    def get(self, path: str, **kwargs: object) -> httpx.Response:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs: object) -> httpx.Response:
+        return self.request("POST", path, **kwargs)
+
+    def close(self) -> None:
+        self.loop.run_until_complete(self.client.aclose())
+        self.loop.close()
+
+
+@dataclass
+class Console:
+    client: SyncClient
+    database: Database
+    number: str
+
+    def login(self, username: str, password: str = PASSWORD) -> int:
+        page = self.client.get("/console/login")
+        token = CSRF.search(page.text).group(1)  # type: ignore[union-attr]
+        response = self.client.post(
+            "/console/login",
+            data={"username": username, "password": password, "csrf_token": token},
+            follow_redirects=False,
+        )
+        return response.status_code
+
+    def csrf(self, path: str) -> str:
+        page = self.client.get(path)
+        found = CSRF.search(page.text)
+        assert found, page.text[:500]
+        return found.group(1)
+
+    def grievance(self) -> Grievance:
+        with self.database.unit_of_work() as db:
+            row = cases.find_grievance(db, self.number)
+            assert row is not None
+            db.expunge(row)
+            return row
+
+
+def make_officers(database: Database) -> None:
+    with database.unit_of_work() as db:
+        seed_offices(db)
+        for username, role, department, district in (
+            ("officer.guntur", "officer", "municipal", "guntur"),
+            ("officer.ntr", "officer", "municipal", "ntr"),
+            ("supervisor.guntur", "supervisor", "municipal", "guntur"),
+            ("admin.state", "state_admin", None, None),
+        ):
+            auth.create_officer(
+                db,
+                username=username,
+                password=PASSWORD,
+                role=role,
+                department=department,
+                district=district,
+            )
+
+
+def new_grievance(database: Database, citizen: str = "919876500001") -> str:
+    with database.unit_of_work() as db:
+        db.add(
+            MediaBlob(
+                key="media/photo-1",
+                mime_type="image/png",
+                filename="p.png",
+                sha256="0" * 64,
+                size=3,
+                content=b"png",
+                created_at=clock.now(),
+            )
+        )
+        row = cases.register_grievance(
+            db,
+            cases.NewGrievance(
+                citizen=citizen,
+                lang="en",
+                service_id="grievances.street_lights",
+                department="municipal",
+                category="street_lights",
+                description="Street light off near the temple for a week",
+                attachments=[
+                    {"kind": "photo", "media_key": "media/photo-1", "mime_type": "image/png"}
+                ],
+                district="guntur",
+                mandal="guntur.tenali",
+            ),
+        )
+        return row.number
+
+
+@pytest.fixture
+def console(sqlite_database_url: str, tmp_path: Path) -> Iterator[Console]:
+    settings = load_settings(database_url=sqlite_database_url, data_dir=tmp_path)
+    app = create_app(settings, background=False)
+    database = app.state.runtime.database
+    make_officers(database)
+    number = new_grievance(database)
+    client = SyncClient(app)
+    try:
+        yield Console(client=client, database=database, number=number)
+    finally:
+        client.close()
+        database.dispose()

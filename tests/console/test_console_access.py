@@ -1,0 +1,143 @@
+"""Sign-in, lockout, CSRF and jurisdiction: who may see and change which case."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+
+from manamitra.console import audit
+from manamitra.store.models import AuditEntry, OutboundMessage
+from tests.console.conftest import Console
+
+
+def test_wrong_password_is_refused_and_five_lock_the_account(console: Console) -> None:
+    assert console.login("officer.guntur", "wrong-password") == 401
+    for _ in range(4):
+        console.login("officer.guntur", "wrong-password")
+    assert console.login("officer.guntur") == 401  # locked even with the right password
+    page = console.client.get("/console/inbox", follow_redirects=False)
+    assert page.status_code == 303
+
+
+def test_login_without_the_form_token_is_refused(console: Console) -> None:
+    console.client.get("/console/login")
+    response = console.client.post(
+        "/console/login", data={"username": "officer.guntur", "password": "correct-horse-9"}
+    )
+    assert response.status_code == 403
+
+
+def test_officer_sees_own_district_and_gets_403_elsewhere(console: Console) -> None:
+    assert console.login("officer.guntur") == 303
+    assert console.number in console.client.get("/console/inbox").text
+    console.client.cookies.clear()
+    assert console.login("officer.ntr") == 303
+    assert console.number not in console.client.get("/console/inbox").text
+    response = console.client.get(f"/console/cases/grievance/{console.number}")
+    assert response.status_code == 403
+    assert console.client.get("/console/media/media/photo-1").status_code == 403
+
+
+def test_forged_form_without_csrf_token_is_refused(console: Console) -> None:
+    console.login("officer.guntur")
+    response = console.client.post(
+        f"/console/cases/grievance/{console.number}/action",
+        data={"action": "resolve", "note": "forged"},
+    )
+    assert response.status_code == 403
+    assert console.grievance().state == "submitted"
+
+
+def test_officer_resolves_and_the_citizen_is_told(console: Console) -> None:
+    console.login("officer.guntur")
+    path = f"/console/cases/grievance/{console.number}"
+    page = console.client.get(path)
+    assert page.status_code == 200 and "Street light off" in page.text
+    assert console.client.get("/console/media/media/photo-1").content == b"png"
+    token = console.csrf(path)
+    for action, note in (("assign_me", ""), ("start", ""), ("resolve", "Bulb replaced")):
+        response = console.client.post(
+            f"{path}/action",
+            data={"action": action, "note": note, "csrf_token": token},
+            follow_redirects=False,
+        )
+        assert response.status_code == 303, response.text
+    row = console.grievance()
+    assert row.state == "resolved" and row.resolution_note == "Bulb replaced"
+    assert row.assigned_to == "officer.guntur"
+    with console.database.unit_of_work() as db:
+        sent = db.scalars(select(OutboundMessage).where(OutboundMessage.citizen == row.citizen))
+        kinds = [m.kind for m in sent]
+        actions = [e.action for e in db.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+        assert audit.verify_chain(db) is None
+    # No message from the citizen in 24 hours: every update went as an approved template.
+    assert kinds == ["template", "template", "template"]
+    assert actions[-3:] == ["assign_me", "start", "resolve"]
+
+
+def test_resolving_needs_a_note(console: Console) -> None:
+    console.login("officer.guntur")
+    path = f"/console/cases/grievance/{console.number}"
+    token = console.csrf(path)
+    console.client.post(f"{path}/action", data={"action": "start", "csrf_token": token})
+    response = console.client.post(
+        f"{path}/action", data={"action": "resolve", "note": "", "csrf_token": token}
+    )
+    assert response.status_code == 409
+
+
+def test_audit_chain_reveals_an_edit_made_behind_the_console(console: Console) -> None:
+    console.login("admin.state")
+    console.client.get("/console/export.csv")
+    with console.database.unit_of_work() as db:
+        assert audit.verify_chain(db) is None
+        first = db.scalar(select(AuditEntry.id).order_by(AuditEntry.id))
+        db.execute(update(AuditEntry).where(AuditEntry.id == first).values(actor="someone"))
+    with console.database.unit_of_work() as db:
+        assert audit.verify_chain(db) == first
+    assert "broken" in console.client.get("/console/audit").text
+
+
+def test_supervisor_reassigns_and_escalates_in_bulk(console: Console) -> None:
+    console.login("supervisor.guntur")
+    token = console.csrf("/console/inbox")
+    response = console.client.post(
+        "/console/bulk",
+        data={
+            "action": "reassign",
+            "assignee": "officer.guntur",
+            "csrf_token": token,
+            "refs": [f"grievance:{console.number}"],
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    assert console.grievance().assigned_to == "officer.guntur"
+    console.client.post(
+        "/console/bulk",
+        data={"action": "escalate", "csrf_token": token, "refs": [f"grievance:{console.number}"]},
+    )
+    row = console.grievance()
+    assert row.office_id == "municipal.guntur" and row.level == 1
+    assert console.number in console.client.get("/console/escalations").text
+
+
+def test_plain_officer_cannot_use_bulk_actions(console: Console) -> None:
+    console.login("officer.guntur")
+    token = console.csrf("/console/inbox")
+    response = console.client.post(
+        "/console/bulk",
+        data={"action": "escalate", "csrf_token": token, "refs": [f"grievance:{console.number}"]},
+    )
+    assert response.status_code == 403
+
+
+def test_dashboard_export_and_telugu_inbox(console: Console) -> None:
+    console.login("officer.guntur")
+    board = console.client.get("/console/dashboard")
+    assert board.status_code == 200 and "<svg" in board.text
+    csv_text = console.client.get("/console/export.csv").text
+    assert console.number in csv_text.splitlines()[1]
+    telugu = console.client.get("/console/inbox?lang=te").text
+    assert "ఇన్‌బాక్స్" in telugu and "వీధి దీపాలు" in telugu
+    filtered = console.client.get("/console/inbox?sla=breached", headers={"X-Partial": "1"})
+    assert console.number not in filtered.text and "<html" not in filtered.text
