@@ -134,6 +134,8 @@ def _wire_payments(app: FastAPI, runtime: Runtime, settings: Settings, notify: A
     runtime.add_job("booking-hold-expiry", expiry_job(runtime.database))
     app.include_router(build_payments_router(payments, runtime.database, runtime.services))
     if demo:
-        webhooks = GatewayWebhooks(gateway, f"{settings.public_url}/webhooks/payments/{gateway.name}")
+        webhooks = GatewayWebhooks(
+            gateway, f"{settings.public_url}/webhooks/payments/{gateway.name}",
+            emulator=lambda: getattr(getattr(app.state, "sandbox", None), "emulator", None))
         runtime.services["gateway_webhooks"] = webhooks
         app.include_router(build_gateway_router(gateway, webhooks))

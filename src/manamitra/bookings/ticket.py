@@ -60,7 +60,7 @@ def _signed(db: Session, booking: Booking, documents: Any) -> str | None:
 
 
 def _plain(db: Session, booking: Booking, filename: str) -> str:
-    pdf = FPDF(format="A5")
+    pdf = FPDF(format=(148, 210))  # A5, given as millimetres
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 14)
     pdf.cell(0, 10, "Mana Mitra - e-Ticket", new_x="LMARGIN", new_y="NEXT")

@@ -55,7 +55,7 @@ def create_order(
     gateway_order = payments.gateway.create_order(
         receipt=order_id,
         amount_paise=amount,
-        notes={"service": service_id, "subject": subject},
+        notes={"service": service_id, "subject": subject, "citizen": citizen},
         idempotency_key=idempotency_key,
     )
     now = clock.now()

@@ -49,6 +49,7 @@ class _Order:
     amount_paise: int
     key: str
     status: str = "created"
+    citizen: str | None = None
 
 
 @dataclass
@@ -139,6 +140,7 @@ class SandboxGateway:
                     receipt=receipt,
                     amount_paise=amount_paise,
                     key=idempotency_key,
+                    citizen=notes.get("citizen"),
                 )
                 self._state.orders[receipt] = order
                 self._save()
@@ -233,6 +235,11 @@ class SandboxGateway:
             raise PayloadError("gateway webhook body is not an event") from exc
 
     # ---- the tester's side ----------------------------------------------------------------
+    def citizen_of(self, receipt: str) -> str | None:
+        with self._lock:
+            order = self._state.orders.get(receipt)
+            return None if order is None else order.citizen
+
     def order(self, receipt: str) -> GatewayOrder | None:
         with self._lock:
             order = self._state.orders.get(receipt)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -14,8 +15,11 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 
+from manamitra import clock
 from manamitra.errors import NotFoundError, PayloadError
+from manamitra.payments.gateway import GatewayPayment
 from manamitra.sandbox.gateway import Chaos, SandboxGateway
+from manamitra.sandbox.payload import new_wamid
 
 log = logging.getLogger(__name__)
 _templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -25,6 +29,7 @@ class PayIn(BaseModel):
     order_id: str = Field(min_length=1, max_length=35)
     outcome: Literal["success", "failure"] = "success"
     method: str = "upi"
+    whatsapp: bool = True  # also send Meta's payment status webhook through the emulator
 
 
 class ChaosIn(BaseModel):
@@ -34,15 +39,64 @@ class ChaosIn(BaseModel):
 
 
 class GatewayWebhooks:
-    """Sends a payment's events to the platform's webhook, misbehaving as `chaos` says."""
+    """Sends a payment's events to the platform's webhook, misbehaving as `chaos` says; and,
+    as Meta does for an order paid in WhatsApp, a payment status through the Graph emulator
+    (`emulator` returns it once the sandbox is mounted)."""
 
     def __init__(
-        self, gateway: SandboxGateway, url: str, transport: httpx.AsyncBaseTransport | None = None
+        self,
+        gateway: SandboxGateway,
+        url: str,
+        transport: httpx.AsyncBaseTransport | None = None,
+        emulator: Callable[[], Any] | None = None,
     ) -> None:
         self.gateway = gateway
         self.url = url
         self.transport = transport
+        self.emulator = emulator
         self._late: set[asyncio.Task[None]] = set()
+
+    async def whatsapp_status(self, payment: GatewayPayment) -> bool:
+        """The `statuses[].type == "payment"` webhook Meta sends for an `order_details` bill."""
+        emulator = self.emulator() if self.emulator is not None else None
+        citizen = self.gateway.citizen_of(payment.receipt)
+        if emulator is None or not citizen:
+            return False
+        business = emulator.business
+        captured = payment.status == "captured"
+        moment = int(clock.now().timestamp())
+        entry = {
+            "id": new_wamid(citizen),
+            "status": "captured" if captured else "failed",
+            "type": "payment",
+            "timestamp": str(moment),
+            "recipient_id": citizen,
+            "payment": {
+                "reference_id": payment.receipt,
+                "amount": {"value": payment.amount_paise, "offset": 100},
+                "currency": "INR",
+                "transaction": {
+                    "id": payment.id,
+                    "type": "sandbox",
+                    "status": "success" if captured else "failed",
+                    "created_timestamp": moment,
+                    "updated_timestamp": moment,
+                    "method": {"type": payment.method},
+                },
+            },
+        }
+        metadata = {
+            "display_phone_number": business.display_number,
+            "phone_number_id": business.phone_number_id,
+        }
+        value = {"messaging_product": "whatsapp", "metadata": metadata, "statuses": [entry]}
+        body = {
+            "object": "whatsapp_business_account",
+            "entry": [
+                {"id": business.account_id, "changes": [{"field": "messages", "value": value}]}
+            ],
+        }
+        return bool(await emulator.delivery.deliver_with_retries(body))
 
     async def send(self, events: list[tuple[str, bytes]]) -> list[int]:
         delay = self.gateway.chaos.delay_seconds
@@ -88,6 +142,8 @@ def build_gateway_router(gateway: SandboxGateway, webhooks: GatewayWebhooks) -> 
         except PayloadError as exc:
             raise HTTPException(400, str(exc)) from exc
         codes = await webhooks.send(events)
+        if body.whatsapp:
+            await webhooks.whatsapp_status(payment)
         return {
             "order_id": body.order_id,
             "payment_id": payment.id,

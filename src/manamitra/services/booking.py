@@ -360,7 +360,7 @@ def _fulfil_booking(db: Session, order: PaymentOrder, services: dict[str, Any]) 
             "refund", [Text(text(order.lang, "bookings.expired_refunded", reference=order.id))]
         )
     pick = None
-    if booking.domain == "bus":
+    if booking.domain == "bus" and booking.details.get("class") in apsrtc.CLASSES:
         bus_class = apsrtc.CLASSES[booking.details["class"]]
         genders = list(booking.details.get("genders", []))
         preference = str(booking.details.get("preference", "any"))
