@@ -10,4 +10,12 @@ def prepare_demo(settings: Settings) -> list[str]:
     """Migrate and seed; returns lines worth printing (URLs, demo logins)."""
     migrate.upgrade(settings.database_url)
     notes: list[str] = []
+    from manamitra.console.demo import seed_console_demo
+    from manamitra.store import Database
+
+    database = Database(settings.database_url)
+    try:
+        notes.extend(seed_console_demo(database))
+    finally:
+        database.dispose()
     return notes

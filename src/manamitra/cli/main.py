@@ -5,7 +5,9 @@ from __future__ import annotations
 import typer
 
 from manamitra.cli import chat as _chat
+from manamitra.cli import officers as _officers
 from manamitra.cli import platform as _platform
+from manamitra.cli import sla as _sla
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -15,6 +17,8 @@ app = typer.Typer(
 
 _platform.register(app)
 _chat.register(app)
+_officers.register(app)
+_sla.register(app)
 
 
 def main() -> None:
