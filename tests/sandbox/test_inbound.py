@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI, Request
 
 from manamitra.channels.whatsapp.signature import verify
 from manamitra.sandbox import Sandbox
@@ -227,3 +228,41 @@ async def test_reaction_from_phone(
     await _inbound(simulator, reaction={"message_id": wamid, "emoji": "🙏"})
     assert receiver.messages()[-1]["reaction"] == {"message_id": wamid, "emoji": "🙏"}
     assert sandbox.emulator.state.get(wamid).reactions == {CITIZEN: "🙏"}  # type: ignore[union-attr]
+
+
+async def test_loopback_delivers_to_an_app_in_process(sandbox: Sandbox) -> None:
+    received: list[bytes] = []
+    app = FastAPI()
+
+    @app.post("/webhooks/whatsapp")
+    async def webhook(request: Request) -> dict[str, bool]:
+        body = await request.body()
+        verify(SECRET, body, request.headers.get("X-Hub-Signature-256"))
+        received.append(body)
+        return {"ok": True}
+
+    sandbox.mount(app)
+    sandbox.loopback(app)
+    wamid = await sandbox.phone.text(CITIZEN, "Ravi Kumar", "Hi")
+    assert len(received) == 1 and wamid.encode() in received[0]
+    assert sandbox.emulator.state.get(wamid).status == "delivered"  # type: ignore[union-attr]
+    await sandbox.aclose()
+
+
+async def test_typing_indicator_reaches_the_page_feed(
+    graph: httpx.AsyncClient, simulator: httpx.AsyncClient, sandbox: Sandbox
+) -> None:
+    inbound = await say_hi(simulator)
+    seq = sandbox.emulator.state.last_seq
+    response = await graph.post(
+        URL,
+        json={
+            "messaging_product": "whatsapp",
+            "status": "read",
+            "message_id": inbound,
+            "typing_indicator": {"type": "text"},
+        },
+    )
+    assert response.json() == {"success": True}
+    kinds = [e["type"] for e in sandbox.emulator.state.events_after(seq)]
+    assert kinds == ["status", "typing"]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from starlette.applications import Starlette
@@ -84,6 +84,12 @@ class Sandbox:
             )
         )
         app.state.sandbox = self
+
+    def loopback(self, app: Any, path: str = "/webhooks/whatsapp") -> None:
+        """Deliver webhooks to `app` in-process (tests that run the platform without a server)."""
+        self.emulator.delivery.use_transport(
+            httpx.ASGITransport(app=app), f"http://platform.local{path}"
+        )
 
     async def drain(self, timeout: float = 10.0) -> None:
         """Wait for every pending status and retry delivery (tests)."""

@@ -63,6 +63,15 @@ class WebhookDelivery:
         self._clients: dict[asyncio.AbstractEventLoop, httpx.AsyncClient] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
 
+    def use_transport(
+        self, transport: httpx.AsyncBaseTransport | None, url: str | None = None
+    ) -> None:
+        """Deliver through `transport` from now on (before the first delivery, in tests)."""
+        self.transport = transport
+        if url is not None:
+            self.url = url
+        self._clients = {}
+
     def _client(self) -> httpx.AsyncClient:
         loop = asyncio.get_running_loop()
         client = self._clients.get(loop)
@@ -120,14 +129,14 @@ class WebhookDelivery:
 
     @property
     def pending(self) -> int:
-        return sum(1 for task in self._tasks if not task.done())
+        return sum(1 for task in tuple(self._tasks) if not task.done())
 
     async def drain(self, timeout: float = 10.0) -> None:
         """Wait until every background delivery of this loop has finished (tests, shutdown)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
-            tasks = [t for t in self._tasks if not t.done() and t.get_loop() is loop]
+            tasks = [t for t in tuple(self._tasks) if not t.done() and t.get_loop() is loop]
             if not tasks:
                 return
             remaining = deadline - loop.time()
@@ -137,7 +146,7 @@ class WebhookDelivery:
 
     async def aclose(self) -> None:
         loop = asyncio.get_running_loop()
-        tasks = [t for t in self._tasks if t.get_loop() is loop]
+        tasks = [t for t in tuple(self._tasks) if t.get_loop() is loop]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)

@@ -160,6 +160,9 @@ class GraphEmulator:
         record = self.state.get(str(body["message_id"]))
         if record is not None and record.direction == "in":
             self.state.set_status(record.wamid, "read")
+            if isinstance(body.get("typing_indicator"), dict):
+                # WhatsApp shows "typing…" until the reply arrives or 25 seconds pass.
+                self.state.signal({"type": "typing", "phone": record.phone})
         return {"success": True}
 
     def _pricing(self, record: Record) -> Pricing:

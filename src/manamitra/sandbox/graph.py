@@ -87,6 +87,9 @@ def build_graph_app(emulator: GraphEmulator) -> Starlette:
     async def media_info(request: Request) -> Response:
         emulator.authorize(request.headers.get("authorization"))
         _check_version(request)
+        phone_number_id = request.query_params.get("phone_number_id")
+        if phone_number_id is not None:
+            emulator.check_phone_number_id(phone_number_id, "GET")
         base = str(request.base_url)
         return JSONResponse(emulator.media_info(request.path_params["object_id"], base))
 

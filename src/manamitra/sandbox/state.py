@@ -245,6 +245,11 @@ class SandboxState:
             self._media_bytes -= len(item.data)
             return True
 
+    def signal(self, event: dict[str, Any]) -> None:
+        """Publish a passing event (e.g. typing) that changes no record."""
+        with self._lock:
+            self._publish(event)
+
     # Change feed --------------------------------------------------------------------------
     def _publish(self, event: dict[str, Any]) -> None:
         self._seq += 1

@@ -318,6 +318,9 @@
 
   const renderBusiness = (phone, record, bubble, after) => {
     const body = record.body;
+    if (body.context && messages.has(body.context.message_id)) {
+      bubble.append(el("div", {class: "quote", text: summary(messages.get(body.context.message_id))}));
+    }
     const kind = record.kind;
     const content = body[kind] || {};
     switch (kind) {
@@ -425,10 +428,28 @@
     return row;
   };
 
+  const showTyping = (number) => {
+    const phone = phones.get(number);
+    if (!phone) return;
+    const owner = phone.el.querySelector("[data-testid=phone-owner]");
+    owner.textContent = "typing…";
+    owner.dataset.typing = "true";
+    clearTimeout(phone.typingTimer);
+    phone.typingTimer = setTimeout(() => stopTyping(phone), 25000);
+  };
+
+  const stopTyping = (phone) => {
+    const owner = phone.el.querySelector("[data-testid=phone-owner]");
+    if (owner.dataset.typing !== "true") return;
+    delete owner.dataset.typing;
+    owner.textContent = `${phone.name} · +${phone.number}`;
+  };
+
   const upsert = (record) => {
     messages.set(record.wamid, record);
     const phone = phones.get(record.phone);
     if (!phone) return;
+    if (record.direction === "out") stopTyping(phone);
     const row = renderRecord(record);
     if (!row) return;
     const existing = phone.chat.querySelector(`[data-wamid="${CSS.escape(record.wamid)}"]`);
@@ -473,6 +494,7 @@
         for (const record of messages.values()) if (record.phone === event.phone) upsert(record);
         break;
       case "phone_removed": removePhone(event.phone); break;
+      case "typing": showTyping(event.phone); break;
       case "reset": load(); break;
       default: break;
     }
