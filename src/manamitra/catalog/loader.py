@@ -17,6 +17,7 @@ from manamitra.catalog.schema import (
     StepSpec,
 )
 from manamitra.errors import SpecError
+from manamitra.yamlio import load_yaml
 
 SERVICES_DIR = Path(__file__).parent / "services"
 DEPARTMENTS_FILE = Path(__file__).parent / "departments.yaml"
@@ -67,7 +68,7 @@ def _describe(error: PydanticValidationError) -> str:
 
 def _documents(path: Path) -> Iterable[tuple[str, dict[str, Any]]]:
     try:
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+        loaded = load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise SpecError(f"{path.name}: not valid YAML: {exc}") from exc
     if isinstance(loaded, dict) and "services" in loaded:
@@ -83,7 +84,7 @@ def _documents(path: Path) -> Iterable[tuple[str, dict[str, Any]]]:
 
 
 def load_departments(path: Path = DEPARTMENTS_FILE) -> dict[str, DepartmentSpec]:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = load_yaml(path.read_text(encoding="utf-8")) or {}
     departments: dict[str, DepartmentSpec] = {}
     for index, item in enumerate(raw.get("departments", [])):
         try:

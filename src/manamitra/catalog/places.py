@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
+from manamitra.yamlio import load_yaml
 
 PLACES_FILE = Path(__file__).parent / "places" / "andhra_pradesh.yaml"
 
@@ -60,7 +60,7 @@ class Gazetteer:
 
 @cache
 def gazetteer(path: Path = PLACES_FILE) -> Gazetteer:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = load_yaml(path.read_text(encoding="utf-8"))
     by_id: dict[str, Place] = {}
     districts = []
     for d in raw["districts"]:

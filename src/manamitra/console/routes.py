@@ -13,7 +13,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -35,6 +34,7 @@ from manamitra.runtime import Runtime
 from manamitra.store.models.console import AuditEntry, ConsoleSession, Officer
 from manamitra.store.models.grievances import Grievance
 from manamitra.store.models.pipeline import MediaBlob
+from manamitra.yamlio import load_yaml
 
 HERE = Path(__file__).parent
 SESSION_COOKIE = "mm_console"
@@ -46,7 +46,7 @@ templates.env.globals["ist"] = lambda moment: clock.format_ist(moment) if moment
 
 @cache
 def labels() -> dict[str, dict[str, Any]]:
-    return yaml.safe_load((HERE / "labels.yaml").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    return load_yaml((HERE / "labels.yaml").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 
 
 class _Labels(dict[str, Any]):

@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from manamitra.yamlio import load_yaml
 
 MESSAGES_DIR = Path(__file__).parent / "messages"
 LANGUAGES = ("te", "en")
@@ -17,7 +17,7 @@ DEFAULT_LANGUAGE = "te"
 @cache
 def catalogue(lang: str) -> dict[str, Any]:
     path = MESSAGES_DIR / f"{lang}.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = load_yaml(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict):
         raise ValueError(f"{path.name}: expected a mapping")
     return data

@@ -7,9 +7,8 @@ from datetime import date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from manamitra.clock import IST
+from manamitra.yamlio import load_yaml
 
 HOLIDAYS_FILE = Path(__file__).parent / "data" / "holidays.yaml"
 CLOSE_OF_DAY = time(17, 30)
@@ -17,7 +16,7 @@ CLOSE_OF_DAY = time(17, 30)
 
 @cache
 def holidays() -> dict[date, dict[str, str]]:
-    data = yaml.safe_load(HOLIDAYS_FILE.read_text(encoding="utf-8"))
+    data = load_yaml(HOLIDAYS_FILE.read_text(encoding="utf-8"))
     return {date.fromisoformat(str(day)): names for day, names in data["holidays"].items()}
 
 

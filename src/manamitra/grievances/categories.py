@@ -5,14 +5,14 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-import yaml
+from manamitra.yamlio import load_yaml
 
 CATEGORIES_FILE = Path(__file__).parent / "data" / "categories.yaml"
 
 
 @cache
 def categories() -> dict[str, dict[str, str]]:
-    data = yaml.safe_load(CATEGORIES_FILE.read_text(encoding="utf-8"))
+    data = load_yaml(CATEGORIES_FILE.read_text(encoding="utf-8"))
     return {key: dict(value) for key, value in data["categories"].items()}
 
 

@@ -12,13 +12,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlalchemy.orm import Session
 
 from manamitra import clock
 from manamitra.conversation.reply import Buttons, Choice, Reply, Template, Text
 from manamitra.pipeline.outbox import enqueue
 from manamitra.store.models import Conversation
+from manamitra.yamlio import load_yaml
 
 TEMPLATES_FILE = Path(__file__).parent / "data" / "templates.yaml"
 WINDOW = timedelta(hours=24)
@@ -27,7 +27,7 @@ TEMPLATE_LANGUAGE = {"te": "te", "en": "en"}
 
 @cache
 def templates() -> dict[str, Any]:
-    data = yaml.safe_load(TEMPLATES_FILE.read_text(encoding="utf-8"))
+    data = load_yaml(TEMPLATES_FILE.read_text(encoding="utf-8"))
     if not isinstance(data, dict) or "events" not in data:
         raise ValueError(f"{TEMPLATES_FILE.name}: needs `events`")
     return data

@@ -6,12 +6,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from manamitra.grievances.places import districts
 from manamitra.store.models.grievances import Office
+from manamitra.yamlio import load_yaml
 
 OFFICES_FILE = Path(__file__).parent / "data" / "offices.yaml"
 DISCOMS = {"apepdcl": "APEPDCL", "apcpdcl": "APCPDCL", "apspdcl": "APSPDCL"}
@@ -19,7 +19,7 @@ DISCOMS = {"apepdcl": "APEPDCL", "apcpdcl": "APCPDCL", "apspdcl": "APSPDCL"}
 
 @cache
 def office_names() -> dict[str, Any]:
-    data = yaml.safe_load(OFFICES_FILE.read_text(encoding="utf-8"))
+    data = load_yaml(OFFICES_FILE.read_text(encoding="utf-8"))
     return dict(data["departments"])
 
 

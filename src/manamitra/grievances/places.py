@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from manamitra.catalog.places import Place, gazetteer
+from manamitra.yamlio import load_yaml
 
 DISCOMS_FILE = Path(__file__).parent / "data" / "discoms.yaml"
 
@@ -28,7 +27,7 @@ class District:
 
 @cache
 def discom_of() -> dict[str, str]:
-    data = yaml.safe_load(DISCOMS_FILE.read_text(encoding="utf-8"))
+    data = load_yaml(DISCOMS_FILE.read_text(encoding="utf-8"))
     return {district: discom for discom, names in data.items() for district in names}
 
 

@@ -8,9 +8,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from manamitra.grievances.calendar import add_working_days
+from manamitra.yamlio import load_yaml
 
 SLA_FILE = Path(__file__).parent / "data" / "sla.yaml"
 
@@ -41,7 +40,7 @@ class SlaPolicy:
 
 @cache
 def _config() -> dict[str, Any]:
-    data = yaml.safe_load(SLA_FILE.read_text(encoding="utf-8"))
+    data = load_yaml(SLA_FILE.read_text(encoding="utf-8"))
     if not isinstance(data, dict) or "defaults" not in data:
         raise ValueError(f"{SLA_FILE.name}: needs `defaults`")
     return data

@@ -11,10 +11,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from manamitra.errors import SpecError
+from manamitra.yamlio import load_yaml
 
 WORKFLOWS_DIR = Path(__file__).parent / "workflows"
 Actor = Literal["officer", "citizen", "system"]
@@ -143,7 +143,7 @@ def parse_workflow(data: dict[str, Any], source: str = "<data>") -> Workflow:
 @cache
 def load_workflow(name: str) -> Workflow:
     path = WORKFLOWS_DIR / f"{name}.yaml"
-    return parse_workflow(yaml.safe_load(path.read_text(encoding="utf-8")), path.name)
+    return parse_workflow(load_yaml(path.read_text(encoding="utf-8")), path.name)
 
 
 def all_workflows() -> dict[str, Workflow]:

@@ -7,14 +7,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from manamitra.yamlio import load_yaml
 
 MESSAGES = Path(__file__).parent / "messages"
 
 
 @cache
 def _catalogue(lang: str) -> dict[str, Any]:
-    data = yaml.safe_load((MESSAGES / f"{lang}.yaml").read_text(encoding="utf-8"))
+    data = load_yaml((MESSAGES / f"{lang}.yaml").read_text(encoding="utf-8"))
     if not isinstance(data, dict):
         raise ValueError(f"{lang}.yaml: expected a mapping")
     return data
