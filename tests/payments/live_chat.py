@@ -96,7 +96,7 @@ class LivePhone:
 
     def choose(self, option_id: str, timeout: float = 20.0) -> None:
         """Tap the option `opt:<id>` in the newest list or buttons that offers it."""
-        wanted = option_id if ":" in option_id else f"opt:{option_id}"
+        wanted = option_id if option_id.startswith(("flow:", "nav:")) else f"opt:{option_id}"
 
         def ids(body: Body) -> list[str]:
             kind = interactive_type(body)
