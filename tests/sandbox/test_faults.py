@@ -120,3 +120,39 @@ async def test_reset_forgets_chats_and_faults(
     await simulator.post("/sandbox/api/reset")
     assert (await simulator.get("/sandbox/api/outbox", params={"to": CITIZEN})).json() == []
     assert (await simulator.get("/sandbox/api/faults")).json() == []
+
+
+async def test_throughput_limit_when_switched_on(
+    graph: httpx.AsyncClient, simulator: httpx.AsyncClient
+) -> None:
+    await say_hi(simulator)
+    limits = await simulator.post(
+        "/sandbox/api/limits", json={"throughput_per_second": 0.001, "throughput_burst": 2}
+    )
+    assert limits.json()["throughput_per_second"] == 0.001
+    codes = [(await graph.post(URL, json=text_body("x"))).status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+    refused = await graph.post(URL, json=text_body("x"))
+    assert refused.json()["error"]["code"] == 130429
+
+
+async def test_pair_limit_when_switched_on_spares_other_users(
+    graph: httpx.AsyncClient, simulator: httpx.AsyncClient
+) -> None:
+    other = "919848022338"
+    await say_hi(simulator)
+    await simulator.post("/sandbox/api/inbound", json={"from": other, "text": "Hi"})
+    await simulator.post("/sandbox/api/limits", json={"pair_interval_seconds": 6, "pair_burst": 1})
+    assert (await graph.post(URL, json=text_body("x"))).status_code == 200
+    second = await graph.post(URL, json=text_body("x"))
+    assert second.status_code == 400
+    assert second.json()["error"]["code"] == 131056
+    assert (await graph.post(URL, json=text_body("x", to=other))).status_code == 200
+
+
+async def test_limits_are_off_by_default(
+    graph: httpx.AsyncClient, simulator: httpx.AsyncClient
+) -> None:
+    await say_hi(simulator)
+    codes = {(await graph.post(URL, json=text_body("x"))).status_code for _ in range(50)}
+    assert codes == {200}

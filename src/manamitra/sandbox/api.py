@@ -28,6 +28,7 @@ from manamitra import clock
 from manamitra.sandbox.emulator import GraphEmulator
 from manamitra.sandbox.fault import Fault
 from manamitra.sandbox.phone import InboundError, MediaUpload, Phone
+from manamitra.sandbox.throughput import LimitSettings
 
 EVENT_STREAM_SECONDS = 15.0  # streams end and the browser reconnects, so shutdown never waits
 
@@ -119,6 +120,15 @@ class FaultIn(BaseModel):
 
 class FaultsIn(BaseModel):
     faults: list[FaultIn]
+
+
+class LimitsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    throughput_per_second: float | None = Field(default=None, gt=0, le=10_000)
+    throughput_burst: int | None = Field(default=None, ge=1)
+    pair_interval_seconds: float | None = Field(default=None, gt=0, le=3600)
+    pair_burst: int = Field(default=5, ge=1)
 
 
 class ClockIn(BaseModel):
@@ -233,6 +243,15 @@ def build_api_router(emulator: GraphEmulator, phone: Phone) -> APIRouter:
     async def clear_faults() -> dict[str, bool]:
         emulator.faults.clear()
         return {"cleared": True}
+
+    @router.get("/limits")
+    async def get_limits() -> dict[str, object]:
+        return emulator.limits.to_json()
+
+    @router.post("/limits")
+    async def set_limits(body: LimitsIn) -> dict[str, object]:
+        emulator.limits.configure(LimitSettings(**body.model_dump()))
+        return emulator.limits.to_json()
 
     @router.get("/clock")
     async def get_clock() -> dict[str, str]:

@@ -24,6 +24,7 @@ from manamitra.sandbox.fault import Fault, FaultQueue
 from manamitra.sandbox.graph_error import GraphError
 from manamitra.sandbox.payload import Business, Pricing
 from manamitra.sandbox.state import MediaItem, Record, SandboxState
+from manamitra.sandbox.throughput import LimitSettings, SendLimits
 
 MEDIA_URL_TTL = timedelta(minutes=5)
 
@@ -88,12 +89,14 @@ class GraphEmulator:
         self.delivery = delivery
         self.state = state or SandboxState()
         self.faults = FaultQueue()
+        self.limits = SendLimits()
         self.delays = delays or StatusDelays()
         self._url_key = secrets.token_bytes(16)
 
     def reset(self) -> None:
         self.state.reset()
         self.faults.clear()
+        self.limits.configure(LimitSettings())
 
     # Checks every Graph call makes ---------------------------------------------------------
     def authorize(self, authorization: str | None) -> None:
@@ -121,6 +124,13 @@ class GraphEmulator:
             fault = None
         if fault is not None and fault.mode == "error":
             raise fault.as_error()
+        refused = self.limits.check(to)
+        if refused is not None:
+            raise GraphError(
+                refused,
+                details=graph_error.DETAILS[refused],
+                status=429 if refused == graph_error.THROUGHPUT_LIMIT else 400,
+            )
         wamid = payload.new_wamid(to)
         record = Record(
             wamid=wamid, phone=to, direction="out", at=clock.now(), kind=kind, body=body
