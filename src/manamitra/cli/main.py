@@ -8,6 +8,7 @@ from manamitra.cli import chat as _chat
 from manamitra.cli import officers as _officers
 from manamitra.cli import platform as _platform
 from manamitra.cli import sla as _sla
+from manamitra.cli import trust as _trust
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -17,6 +18,7 @@ app = typer.Typer(
 
 _platform.register(app)
 _chat.register(app)
+_trust.register(app)
 _officers.register(app)
 _sla.register(app)
 

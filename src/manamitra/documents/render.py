@@ -16,15 +16,16 @@ from pathlib import Path
 from typing import Any
 
 import segno
-import yaml
 from fpdf import FPDF
 
 from manamitra import clock
 from manamitra.documents.template import Bilingual, DocumentType
+from manamitra.yamlio import load_yaml
 
 FONTS = Path(__file__).parent / "fonts"
 LABELS_FILE = Path(__file__).parent / "labels.yaml"
-MAX_QR_VERSION = 12
+MAX_QR_VERSION = 12  # what a typical document keeps to (tests hold us to it)
+HARD_QR_VERSION = 16  # beyond this cheap cameras fail; refuse rather than print it
 INK = (20, 40, 90)
 MUTED = (90, 90, 90)
 
@@ -70,7 +71,7 @@ class QrTooLargeError(ValueError):
 
 @cache
 def labels() -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(LABELS_FILE.read_text("utf-8"))
+    data: dict[str, Any] = load_yaml(LABELS_FILE.read_text("utf-8"))
     return data
 
 
@@ -81,13 +82,12 @@ def _label(key: str, *sub: str) -> Bilingual:
     return Bilingual(te=node["te"], en=node["en"])
 
 
-def qr_code(text: str) -> segno.QRCode:
-    """The signed QR at error level M; refuses a payload that needs more than version 12."""
+def qr_code(text: str, limit: int = HARD_QR_VERSION) -> segno.QRCode:
+    """The QR at error level M; refuses a payload that needs more than version `limit`."""
     code = segno.make_qr(text, error="m", boost_error=False)
-    if int(code.version) > MAX_QR_VERSION:
+    if int(code.version) > limit:
         raise QrTooLargeError(
-            f"QR needs version {code.version} (> {MAX_QR_VERSION}): "
-            "put fewer facts in the signed claims"
+            f"QR needs version {code.version} (> {limit}): put fewer facts in the signed claims"
         )
     return code
 

@@ -4,7 +4,10 @@
     CWT      = {1 iss: issuing office, 4 exp, 6 iat, 7 cti: number, -70001: document claims}
     document = {1 type, 2 holder (English), 3 holder (Telugu), 4 facts, 6 verify URL}
 
-Integer keys keep the payload small enough for a QR of version ≤ 12 at error level M.
+Integer keys keep the payload small enough for a QR of version ≤ 12 at error level M. For the
+same reason the Telugu name may travel as a byte string in a one-byte Telugu code (0x80 + the
+offset of a character in the Telugu block U+0C00–U+0C7F; ASCII as itself): a third of UTF-8's
+size, and decoded back to the same Unicode text.
 """
 
 from __future__ import annotations
@@ -73,7 +76,7 @@ class Claims:
                 doc_type=_text(doc[_DOC_TYPE]),
                 number=bytes(cwt[CLAIM_CTI]).decode("utf-8"),
                 holder_en=_text(doc[_HOLDER_EN]),
-                holder_te=_text(doc[_HOLDER_TE]),
+                holder_te=unpack_telugu(_bytes_or_text(doc[_HOLDER_TE])),
                 office=_text(cwt[CLAIM_ISS]),
                 issued_at=datetime.fromtimestamp(int(cwt[CLAIM_IAT]), UTC),
                 expires_at=datetime.fromtimestamp(int(exp), UTC) if exp is not None else None,
@@ -91,7 +94,7 @@ class Claims:
             raise PayloadError("the signed claims are not a Mana Mitra document") from exc
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "type": self.doc_type,
             "number": self.number,
             "holder_name_en": self.holder_en,
@@ -100,8 +103,39 @@ class Claims:
             "facts": dict(self.facts),
             "issued_at": self.issued_at.isoformat(),
             "valid_until": self.expires_at.isoformat() if self.expires_at else None,
-            "verify_url": self.verify_url,
         }
+        if self.verify_url:
+            data["verify_url"] = self.verify_url
+        return data
+
+
+TELUGU_BLOCK = 0x0C00
+
+
+def pack_telugu(text: str) -> bytes | str:
+    """The one-byte Telugu code for `text`, or `text` itself if anything falls outside."""
+    out = bytearray()
+    for char in text:
+        code = ord(char)
+        if code < 0x80:
+            out.append(code)
+        elif TELUGU_BLOCK <= code < TELUGU_BLOCK + 0x80:
+            out.append(0x80 + code - TELUGU_BLOCK)
+        else:
+            return text
+    return bytes(out)
+
+
+def unpack_telugu(value: bytes | str) -> str:
+    if isinstance(value, str):
+        return value
+    return "".join(chr(b) if b < 0x80 else chr(TELUGU_BLOCK + b - 0x80) for b in value)
+
+
+def _bytes_or_text(value: Any) -> bytes | str:
+    if not isinstance(value, bytes | str):
+        raise TypeError("expected text or bytes")
+    return value
 
 
 def _text(value: Any) -> str:

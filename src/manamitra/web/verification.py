@@ -10,7 +10,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
@@ -18,9 +17,10 @@ from pydantic import BaseModel, Field
 
 from manamitra import clock
 from manamitra.documents.scan import find_qr_text
-from manamitra.documents.template import document_types
+from manamitra.documents.template import document_types, format_value
 from manamitra.store import Database
 from manamitra.trust import Result, TrustService
+from manamitra.yamlio import load_yaml
 
 HERE = Path(__file__).parent
 MAX_UPLOAD = 12 * 1024 * 1024
@@ -29,7 +29,7 @@ _templates = Jinja2Templates(directory=str(HERE / "templates"))
 
 @cache
 def messages() -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load((HERE / "messages.yaml").read_text("utf-8"))
+    data: dict[str, Any] = load_yaml((HERE / "messages.yaml").read_text("utf-8"))
     return data
 
 
@@ -59,11 +59,29 @@ def _page(
         context.update(
             result=result.to_json(),
             doc_title=kind.spec.title.get(lang) if kind else claims.get("type", ""),
-            fact_labels={f.key: f.label.get(lang) for f in kind.all_fields} if kind else {},
+            facts=_fact_rows(kind, claims.get("facts") or {}, lang),
             issued_on=_day(claims.get("issued_at")),
             valid_until=_day(claims.get("valid_until")),
         )
     return _templates.TemplateResponse(request, "verify.html", context, status_code=status)
+
+
+def _fact_rows(kind: Any, facts: dict[str, Any], lang: str) -> list[tuple[str, str]]:
+    """Facts from the QR with their template labels, formatted as on the paper."""
+    fields = {(f.qr_key or f.key): f for f in kind.all_fields} if kind else {}
+    rows = []
+    for key, value in facts.items():
+        spec = fields.get(key)
+        if spec is None:
+            rows.append((key, str(value)))
+        elif spec.format == "choice" and str(value) in spec.choices:
+            rows.append((spec.label.get(lang), spec.choices[str(value)].get(lang)))
+        else:
+            shown = (
+                value if spec.format in ("text", "bilingual") else format_value(spec.format, value)
+            )
+            rows.append((spec.label.get(lang), str(shown)))
+    return rows
 
 
 def _day(iso: Any) -> str | None:

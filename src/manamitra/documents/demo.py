@@ -1,0 +1,79 @@
+"""Demo facts for every document type, so `manamitra issue-demo` and the benchmark issue real
+documents through the same path as an approved application."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from manamitra.documents.render import Office, Officer
+
+TAHSILDAR_OFFICE = Office("AP-GNT-TAH-045", "Tahsildar Office, Guntur", "తహసీల్దార్ కార్యాలయం, గుంటూరు")
+TAHSILDAR = Officer("Tahsildar", "తహసీల్దార్", "K. Lakshmi")
+REGISTRAR_OFFICE = Office(
+    "AP-GNT-MC-CRS", "Registrar of Births and Deaths, Guntur", "జనన మరణాల రిజిస్ట్రార్ కార్యాలయం, గుంటూరు"
+)
+REGISTRAR = Officer("Registrar of Births and Deaths", "జనన మరణాల రిజిస్ట్రార్")
+MANA_MITRA_OFFICE = Office("AP-MM", "Mana Mitra, Govt. of AP", "మన మిత్ర, ఆంధ్రప్రదేశ్ ప్రభుత్వం")
+MANA_MITRA = Officer("Mana Mitra Service Desk", "మన మిత్ర సేవా కేంద్రం")
+
+_FAMILY: dict[str, Any] = {
+    "relation": "son",
+    "parent_en": "Venkata Rao",
+    "parent_te": "వెంకట రావు",
+    "address_en": "Door 4-12, Brodipet, Guntur",
+    "address_te": "ఇంటి నం. 4-12, బ్రాడీపేట, గుంటూరు",
+}
+
+DEMO_FACTS: dict[str, dict[str, Any]] = {
+    "income": {
+        **_FAMILY,
+        "annual_income": 96000,
+        "purpose_en": "Scholarship",
+        "purpose_te": "ఉపకార వేతనం",
+    },
+    "caste": {**_FAMILY, "caste_en": "Kapu", "caste_te": "కాపు", "category": "BC-D"},
+    "residence": {**_FAMILY, "years": 12},
+    "ews": {**_FAMILY, "annual_income": 540000, "financial_year": "2025-26"},
+    "family_member": {
+        **_FAMILY,
+        "members_en": "Lakshmi (wife), Sai (son), Divya (daughter)",
+        "members_te": "లక్ష్మి (భార్య), సాయి (కుమారుడు), దివ్య (కుమార్తె)",
+        "member_count": 4,
+    },
+    "birth": {
+        "date_of_birth": "2026-03-14",
+        "sex": "female",
+        "place_en": "Government General Hospital, Guntur",
+        "place_te": "ప్రభుత్వ సర్వజన ఆసుపత్రి, గుంటూరు",
+        "parents_en": "Ravi Kumar and Lakshmi",
+        "parents_te": "రవి కుమార్, లక్ష్మి",
+    },
+    "death": {
+        "date_of_death": "2026-06-02",
+        "place_en": "Brodipet, Guntur",
+        "place_te": "బ్రాడీపేట, గుంటూరు",
+    },
+    "payment": {
+        "service_en": "Income certificate fee",
+        "service_te": "ఆదాయ ధ్రువీకరణ పత్రం రుసుము",
+        "amount": 4500,
+        "paid_at": "2026-11-28T10:15:00+05:30",
+        "mode": "UPI",
+        "transaction_id": "UPI-4829301755",
+    },
+    "booking": {
+        "venue_en": "Kanaka Durga Temple, Vijayawada",
+        "venue_te": "కనకదుర్గ ఆలయం, విజయవాడ",
+        "slot": "2026-12-05T07:30:00+05:30",
+        "persons": 2,
+        "amount": 60000,
+    },
+}
+
+
+def demo_office(doc_type: str, department: str) -> tuple[Office, Officer]:
+    if department == "revenue":
+        return TAHSILDAR_OFFICE, TAHSILDAR
+    if department == "crs":
+        return REGISTRAR_OFFICE, REGISTRAR
+    return MANA_MITRA_OFFICE, MANA_MITRA

@@ -1,0 +1,92 @@
+"""The command line: issue-demo writes a real certificate; verify exits 0 only when genuine,
+offline from a saved key set and status list; revoke and `log audit` do what they say."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from manamitra.cli.main import app
+
+
+@pytest.fixture
+def env(tmp_path: Path, sqlite_database_url: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("MM_DATABASE_URL", sqlite_database_url)
+    monkeypatch.setenv("MM_DATA_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("MM_PUBLIC_URL", "https://verify.example.in")
+    return tmp_path
+
+
+def _run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+def test_issue_demo_then_verify_online_and_offline(env: Path) -> None:
+    pdf = env / "income.pdf"
+    code, out = _run(
+        "issue-demo", "--type", "income", "--name", "Ravi Kumar Reddy", "--out", str(pdf)
+    )
+    assert code == 0, out
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    code, out = _run("verify", str(pdf), "--json")
+    assert code == 0, out
+    body = json.loads(out)
+    assert body["verdict"] == "genuine" and body["claims"]["type"] == "income"
+    qr_text = next(
+        line
+        for line in _run("issue-demo", "--out", str(env / "b.pdf"))[1].splitlines()
+        if line.startswith("MM1:")
+    )
+
+    code, out = _run("keys", "export", "--out", str(env / "offline"))
+    assert code == 0, out
+    keys, status = env / "offline" / "keys.json", env / "offline" / "status.json"
+    code, out = _run("verify", qr_text, "--keys", str(keys), "--status", str(status), "--json")
+    assert code == 0 and json.loads(out)["verdict"] == "genuine"
+
+    number = json.loads(_run("verify", qr_text, "--json")[1])["claims"]["number"]
+    code, out = _run("revoke", number, "--reason", "issued_in_error", "--actor", "officer:7")
+    assert code == 0, out
+    # offline verifiers see it only after refreshing the status list
+    code, out = _run("verify", qr_text, "--keys", str(keys), "--status", str(status), "--json")
+    assert code == 0
+    _run("keys", "export", "--out", str(env / "offline"))
+    code, out = _run("verify", qr_text, "--keys", str(keys), "--status", str(status), "--json")
+    assert code == 1 and json.loads(out)["verdict"] == "revoked"
+    code, out = _run("verify", qr_text, "--json")
+    assert code == 1 and json.loads(out)["verdict"] == "revoked"
+
+
+def test_verify_rejects_text_without_a_qr_and_tampered_text(env: Path) -> None:
+    code, out = _run("verify", "not a certificate", "--json")
+    assert code == 1 and json.loads(out)["verdict"] == "forged"
+    _, issued = _run("issue-demo", "--type", "caste", "--out", str(env / "c.pdf"))
+    qr_text = next(line for line in issued.splitlines() if line.startswith("MM1:"))
+    tampered = qr_text[:40] + ("0" if qr_text[40] != "0" else "1") + qr_text[41:]
+    code, out = _run("verify", tampered, "--json")
+    assert code == 1 and json.loads(out)["verdict"] in {"forged", "unknown_issuer"}
+
+
+def test_log_audit_passes_then_catches_a_rewritten_entry(
+    env: Path, sqlite_database_url: str
+) -> None:
+    for doc_type in ("income", "birth"):
+        assert _run("issue-demo", "--type", doc_type, "--out", str(env / f"{doc_type}.pdf"))[0] == 0
+    code, out = _run("log", "audit")
+    assert code == 0, out
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(sqlite_database_url)
+    with engine.begin() as conn:
+        conn.execute(
+            text('UPDATE trust_log_entry SET data = :d WHERE "index" = 1'),
+            {"d": b'{"kind":"issue","v":1}'},
+        )
+    engine.dispose()
+    code, out = _run("log", "audit")
+    assert code == 1
+    assert "does not match" in out
