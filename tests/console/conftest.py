@@ -136,8 +136,8 @@ def new_grievance(database: Database, citizen: str = "919876500001") -> str:
 
 
 @pytest.fixture
-def console(sqlite_database_url: str, tmp_path: Path) -> Iterator[Console]:
-    settings = load_settings(database_url=sqlite_database_url, data_dir=tmp_path)
+def console(database_url: str, tmp_path: Path) -> Iterator[Console]:
+    settings = load_settings(database_url=database_url, data_dir=tmp_path)
     app = create_app(settings, background=False)
     database = app.state.runtime.database
     make_officers(database)

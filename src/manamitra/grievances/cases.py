@@ -120,7 +120,7 @@ def register_grievance(db: Session, new: NewGrievance) -> Grievance:
     policy = sla.policy(new.category, new.sla_days)
     due = policy.overall_due(now)
     row = Grievance(
-        number=f"tmp-{uuid.uuid4().hex}",
+        number=f"tmp-{uuid.uuid4().hex[:24]}",  # replaced by the real number after flush
         citizen=new.citizen,
         lang=new.lang,
         service_id=new.service_id,
