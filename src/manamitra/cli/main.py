@@ -6,6 +6,7 @@ import typer
 
 from manamitra.cli import chat as _chat
 from manamitra.cli import officers as _officers
+from manamitra.cli import payments as _payments
 from manamitra.cli import platform as _platform
 from manamitra.cli import sla as _sla
 from manamitra.cli import trust as _trust
@@ -21,6 +22,7 @@ _chat.register(app)
 _trust.register(app)
 _officers.register(app)
 _sla.register(app)
+_payments.register(app)
 
 
 def main() -> None:

@@ -30,6 +30,7 @@ class PayIn(BaseModel):
     outcome: Literal["success", "failure"] = "success"
     method: str = "upi"
     whatsapp: bool = True  # also send Meta's payment status webhook through the emulator
+    gateway_webhooks: bool = True  # the gateway's own signed webhooks
 
 
 class ChaosIn(BaseModel):
@@ -141,7 +142,7 @@ def build_gateway_router(gateway: SandboxGateway, webhooks: GatewayWebhooks) -> 
             raise HTTPException(404, "no such order") from exc
         except PayloadError as exc:
             raise HTTPException(400, str(exc)) from exc
-        codes = await webhooks.send(events)
+        codes = await webhooks.send(events) if body.gateway_webhooks else []
         if body.whatsapp:
             await webhooks.whatsapp_status(payment)
         return {
