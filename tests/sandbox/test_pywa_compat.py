@@ -182,6 +182,7 @@ async def test_media_by_link(
         ("send_audio", "audio", b"OggS-voice", "audio/ogg", "v.ogg"),
         ("send_video", "video", b"\x00\x00\x00\x18ftypmp4", "video/mp4", "v.mp4"),
     ],
+    ids=["image", "document", "audio", "video"],
 )
 async def test_media_by_uploaded_id(
     wa: tuple[WhatsApp, list[dict[str, Any]]],
