@@ -11,6 +11,7 @@ the citizen gave (a card number, a hall ticket number, "village-id/survey-number
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Protocol
 
 
@@ -30,6 +31,8 @@ class Record:
 def render_value(value: Any, lang: str) -> str:
     if value is None:
         return "-"
+    if isinstance(value, date):
+        return value.strftime("%d-%m-%Y")
     if isinstance(value, dict) and ("en" in value or "te" in value):
         return str(value.get(lang) or value.get("en") or "")
     if isinstance(value, bool):

@@ -1,4 +1,4 @@
-"""Embedded reference systems: department registers seeded from data/*.yaml, deterministic.
+"""Embedded reference systems: department registers seeded from registers/*.yaml, deterministic.
 
 Each data file maps a source name to its records, keyed by identifier::
 
@@ -15,11 +15,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from manamitra.departments.base import Record
+from manamitra.yamlio import load_yaml
 
-DATA_DIR = Path(__file__).parent / "data"
+DATA_DIR = Path(__file__).parent / "registers"
 
 
 def normalise_identifier(text: str) -> str:
@@ -39,7 +38,7 @@ class EmbeddedSystems:
     def from_directory(cls, directory: Path = DATA_DIR) -> EmbeddedSystems:
         registers: dict[str, dict[str, dict[str, Any]]] = {}
         for path in sorted(directory.glob("*.yaml")):
-            loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            loaded = load_yaml(path.read_text(encoding="utf-8")) or {}
             for source, records in loaded.items():
                 registers.setdefault(source, {}).update(records or {})
         return cls(registers)

@@ -66,9 +66,7 @@ def _pdf() -> FPDF:
     pdf.set_compression(True)
     pdf.set_margins(18, 16, 18)
     pdf.add_font("te", "", str(FONTS / "NotoSansTelugu-Regular.ttf"))
-    pdf.add_font("te", "B", str(FONTS / "NotoSansTelugu-Bold.ttf"))
     pdf.add_font("la", "", str(FONTS / "NotoSans-Regular.ttf"))
-    pdf.add_font("la", "B", str(FONTS / "NotoSans-Bold.ttf"))
     pdf.set_fallback_fonts(["la"], exact_match=False)
     pdf.set_text_shaping(True)
     pdf.add_page()
@@ -80,9 +78,9 @@ def render_record(spec: ServiceSpec, record: Record, title: Localized) -> bytes:
     config = spec.download or {}
     pdf = _pdf()
     width = pdf.epw
-    pdf.set_font("te", "B", 15)
+    pdf.set_font("te", "", 15)
     pdf.multi_cell(width, 8, title.te, align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("la", "B", 13)
+    pdf.set_font("la", "", 13)
     pdf.multi_cell(width, 7, title.en.upper(), align="C", new_x="LMARGIN", new_y="NEXT")
     department = _departments().get(spec.department)
     if department is not None:
@@ -104,7 +102,7 @@ def render_record(spec: ServiceSpec, record: Record, title: Localized) -> bytes:
         value_te = render_value(record.facts.get(item["fact"]), "te")
         value_en = render_value(record.facts.get(item["fact"]), "en")
         value = value_te if value_te == value_en else f"{value_te} / {value_en}"
-        pdf.set_font("te", "B", 10)
+        pdf.set_font("te", "", 10)
         pdf.multi_cell(width * 0.42, 6, f"{label.te} / {label.en}", new_x="RIGHT", new_y="TOP")
         pdf.set_font("te", "", 10)
         pdf.multi_cell(width * 0.58, 6, value, new_x="LMARGIN", new_y="NEXT")
@@ -113,7 +111,7 @@ def render_record(spec: ServiceSpec, record: Record, title: Localized) -> bytes:
     if rows and record.rows:
         pdf.ln(3)
         label = Localized.model_validate(rows["label"])
-        pdf.set_font("te", "B", 11)
+        pdf.set_font("te", "", 11)
         pdf.cell(width, 7, f"{label.te} / {label.en}", new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("te", "", 10)
         for number, row in enumerate(record.rows, start=1):
