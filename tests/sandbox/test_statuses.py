@@ -223,3 +223,17 @@ async def test_statuses_can_be_switched_off_for_benchmarks(
     assert response.status_code == 200
     await sandbox.drain()
     assert len(receiver.requests) == before
+
+
+async def test_all_chats_together_are_bounded(
+    graph: httpx.AsyncClient, sandbox: Sandbox, simulator: httpx.AsyncClient
+) -> None:
+    sandbox.emulator.delays.enabled = False
+    sandbox.emulator.state.max_total_messages = 6
+    for n in range(4):
+        await simulator.post("/sandbox/api/inbound", json={"from": f"91900000000{n}", "text": "Hi"})
+        await graph.post(URL, json=text_body(f"reply {n}", to=f"91900000000{n}"))
+    chats = sandbox.emulator.state.chats()
+    assert sum(len(chat) for chat in chats.values()) == 6
+    assert "919000000000" not in chats, "the oldest conversation went first"
+    assert [r.body["text"]["body"] for r in chats["919000000003"]] == ["Hi", "reply 3"]

@@ -1,7 +1,7 @@
 """The emulator's memory: chats per phone, media, the 24-hour windows, and a change feed.
 
 It stands in for Meta's servers, so it lives in memory: bounded (the last `max_messages` per
-phone, `max_media_bytes` of media), guarded by one lock (the Graph routes, the simulator API
+phone, `max_total_messages` in all, `max_media_bytes` of media), guarded by one lock (the Graph routes, the simulator API
 and the delivery tasks touch it from any thread), and resettable between tests.
 """
 
@@ -96,14 +96,17 @@ class SandboxState:
         self,
         *,
         max_messages: int = 2000,
+        max_total_messages: int = 100_000,
         max_events: int = 10_000,
         max_media_bytes: int = 256 * 1024 * 1024,
     ) -> None:
         self.max_messages = max_messages
+        self.max_total_messages = max_total_messages
         self.max_media_bytes = max_media_bytes
         self._lock = threading.RLock()
         self._chats: dict[str, deque[Record]] = {}
-        self._by_wamid: dict[str, Record] = {}
+        # Insertion-ordered, so the oldest message overall is the first entry.
+        self._by_wamid: OrderedDict[str, Record] = OrderedDict()
         self._media: OrderedDict[str, MediaItem] = OrderedDict()
         self._media_bytes = 0
         self._phones: dict[str, str] = {}
@@ -155,6 +158,13 @@ class SandboxState:
                 self._by_wamid.pop(dropped.wamid, None)
             chat.append(record)
             self._by_wamid[record.wamid] = record
+            while len(self._by_wamid) > self.max_total_messages:
+                _, oldest = self._by_wamid.popitem(last=False)
+                oldest_chat = self._chats.get(oldest.phone)
+                if oldest_chat and oldest_chat[0] is oldest:
+                    oldest_chat.popleft()
+                    if not oldest_chat:
+                        del self._chats[oldest.phone]
             if record.direction == "in":
                 self._last_inbound[record.phone] = record.at
             self._publish({"type": "message", "message": record.to_json()})
