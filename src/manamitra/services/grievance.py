@@ -198,6 +198,18 @@ def _awaiting_feedback(ctx: AskContext, step: StepSpec) -> list[Option]:
     ]
 
 
+def _issue_label(spec: ServiceSpec, chosen: Any) -> str | None:
+    """The chosen sub-category in English, as the office files it."""
+    if not isinstance(chosen, str) or not chosen:
+        return None
+    for step in spec.steps:
+        if step.id == "issue":
+            for option in step.options:
+                if option.id == chosen:
+                    return option.label.en
+    return chosen
+
+
 @service_kind
 class GrievanceKind(ServiceKind):
     name = "grievance"
@@ -223,9 +235,9 @@ class GrievanceKind(ServiceKind):
         config = ctx.spec.kind_config
         description = ctx.answers.get("description")
         text = description.get("text") if isinstance(description, dict) else None
-        issue = ctx.answers.get("issue")
-        if isinstance(issue, str) and issue:
-            text = f"[{issue}] {text or ''}".strip()
+        issue = _issue_label(ctx.spec, ctx.answers.get("issue"))
+        if issue:
+            text = f"{issue}: {text or ''}".strip()
         place = _place(ctx.answers)
         row = cases.register_grievance(
             ctx.db,

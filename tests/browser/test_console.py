@@ -1,0 +1,128 @@
+"""The officers' console in a real browser: an officer signs in, finds the grievance a citizen
+registered through the simulator, resolves it, and the citizen's phone gets the news; an
+officer of another district gets 403; a forged form without the CSRF token is refused.
+Screenshots of the inbox and the case page go to docs/images/."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from manamitra import clock
+from manamitra.grievances import cases
+from manamitra.store import Database
+from tests.console.live_helpers import PASSWORD, register_street_light, seed_console
+from tests.support.live import LiveServer
+from tests.support.phone import Phone, body_text
+
+pytestmark = pytest.mark.browser
+DOCS_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
+CITIZEN = "919700000301"
+BACKGROUND = (
+    ("grievances.roads", "roads", "Potholes on the main road near the bus stand", "guntur.tenali"),
+    ("grievances.drainage", "drainage", "Drain overflowing into houses near the school",
+     "guntur.mangalagiri"),
+    ("grievances.water_supply", "water_supply", "No drinking water for three days in ward 12",
+     "guntur.tenali"),
+    ("grievances.sanitation", "sanitation", "Garbage not collected from the market", "guntur"),
+    ("grievances.street_lights", "street_lights", "Lights on 3rd line off for ten days",
+     "guntur.tenali"),
+)
+
+
+def _more_cases(database_url: str) -> None:
+    """A few other grievances in several states, so the inbox looks like a real day."""
+    database = Database(database_url)
+    try:
+        with database.unit_of_work() as db:
+            for index, (service, category, text, place) in enumerate(BACKGROUND):
+                row = cases.register_grievance(db, cases.NewGrievance(
+                    citizen=f"91970000040{index}", lang="te", service_id=service,
+                    department="municipal", category=category, description=text,
+                    attachments=[], district="guntur", mandal=place if "." in place else None,
+                ))
+                if index % 2:
+                    cases.assign(db, row, "officer.guntur", actor="officer.guntur")
+                if index == 3:
+                    row.breached = True
+                    row.due_at = clock.now()
+    finally:
+        database.dispose()
+
+
+def _sign_in(page: Any, url: str, username: str) -> None:
+    page.goto(f"{url}/console/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/console/inbox")
+
+
+def _citizen_told(phone: Phone, needle: str, timeout: float = 15.0) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for body in phone.outbox():
+            if needle in body_text(body):
+                return body_text(body)
+        time.sleep(0.1)
+    raise AssertionError(f"{needle!r} not in the citizen's outbox")
+
+
+def test_officer_resolves_in_the_browser_and_the_citizen_is_told(
+    live: LiveServer, browser_page: Any
+) -> None:
+    seed_console(live.settings.database_url)
+    with live.client(timeout=30) as client:
+        phone = Phone(client, CITIZEN, "Lakshmi")
+        number = register_street_light(phone)
+        _more_cases(live.settings.database_url)
+        page = browser_page
+
+        _sign_in(page, live.url, "officer.guntur")
+        page.fill("input[name=q]", number)
+        page.press("input[name=q]", "Enter")
+        link = page.locator(f"#rows a:text('{number}')")
+        link.wait_for()
+        assert page.locator("#rows tbody tr").count() == 1
+        page.goto(f"{live.url}/console/inbox")
+        page.locator(f"a:text('{number}')").wait_for()
+        DOCS_IMAGES.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(DOCS_IMAGES / "console-inbox.png"), full_page=True)
+
+        page.click(f"a:text('{number}')")
+        page.wait_for_selector("text=Rama temple")
+        page.click("button:text('Assign to me')")
+        page.wait_for_selector("text=Saved.")
+        page.fill("textarea[name=note]", "New bulb fitted and tested at night.")
+        page.screenshot(path=str(DOCS_IMAGES / "console-case.png"), full_page=True)
+        page.click("button[value=resolve]")
+        page.wait_for_selector("text=Saved.")
+        assert "resolve" in page.locator(".timeline").inner_text()
+
+        told = _citizen_told(phone, f"Grievance {number} has been resolved")
+        assert "New bulb fitted" in told
+
+        # A forged form (no CSRF token) from a signed-in browser is refused.
+        forged = page.request.post(
+            f"{live.url}/console/cases/grievance/{number}/action",
+            form={"action": "reject", "note": "forged"},
+        )
+        assert forged.status == 403
+
+        # An officer of another district cannot open the case.
+        page.context.clear_cookies()
+        _sign_in(page, live.url, "officer.ntr")
+        assert number not in page.content()
+        response = page.goto(f"{live.url}/console/cases/grievance/{number}")
+        assert response is not None and response.status == 403
+
+    database = Database(live.settings.database_url)
+    try:
+        with database.unit_of_work() as db:
+            row = cases.find_grievance(db, number)
+            assert row is not None and row.state == "resolved"
+    finally:
+        database.dispose()
