@@ -6,6 +6,7 @@ duplicates) get code 131009. The limits are those of the Cloud API reference (20
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -55,6 +56,7 @@ MESSAGE_TYPES = (
 )
 
 MediaExists = Callable[[str], bool]
+_NOT_DIGIT = re.compile(r"\D")
 
 
 def validate_message(body: Any, media_exists: MediaExists) -> str:
@@ -83,7 +85,7 @@ def validate_message(body: Any, media_exists: MediaExists) -> str:
 
 def wa_id(to: str) -> str:
     """Meta accepts `to` with a plus, spaces or dashes; the WhatsApp id is the digits."""
-    return "".join(ch for ch in to if ch.isdigit())
+    return to if to.isdigit() else _NOT_DIGIT.sub("", to)
 
 
 def _text(content: dict[str, Any], _media: MediaExists) -> None:

@@ -14,6 +14,7 @@ from collections import OrderedDict, deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import islice
 from typing import Any, Literal
 
 from manamitra import clock
@@ -167,7 +168,8 @@ class SandboxState:
                         del self._chats[oldest.phone]
             if record.direction == "in":
                 self._last_inbound[record.phone] = record.at
-            self._publish({"type": "message", "message": record.to_json()})
+            # The record itself, turned into JSON when read: sends stay cheap.
+            self._publish({"type": "message", "message": record})
 
     def get(self, wamid: str) -> Record | None:
         with self._lock:
@@ -270,7 +272,14 @@ class SandboxState:
         with self._lock:
             if seq > self._seq:  # the feed was reset or the emulator restarted
                 seq = 0
-            return [event for event in self._events if event["seq"] > seq]
+            if not self._events:
+                return []
+            # Sequence numbers in the feed are consecutive, so the start is an index.
+            start = max(seq - self._events[0]["seq"] + 1, 0)
+            return [
+                {**event, "message": event["message"].to_json()} if "message" in event else event
+                for event in islice(self._events, start, None)
+            ]
 
     def snapshot(self) -> tuple[int, dict[str, str], list[Record]]:
         with self._lock:
