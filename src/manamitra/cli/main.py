@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from manamitra.cli import catalog as _catalog
 from manamitra.cli import chat as _chat
 from manamitra.cli import officers as _officers
 from manamitra.cli import payments as _payments
@@ -18,6 +19,7 @@ app = typer.Typer(
 )
 
 _platform.register(app)
+_catalog.register(app)
 _chat.register(app)
 _trust.register(app)
 _officers.register(app)
