@@ -23,13 +23,25 @@ DOCS_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
 CITIZEN = "919700000301"
 BACKGROUND = (
     ("grievances.roads", "roads", "Potholes on the main road near the bus stand", "guntur.tenali"),
-    ("grievances.drainage", "drainage", "Drain overflowing into houses near the school",
-     "guntur.mangalagiri"),
-    ("grievances.water_supply", "water_supply", "No drinking water for three days in ward 12",
-     "guntur.tenali"),
+    (
+        "grievances.drainage",
+        "drainage",
+        "Drain overflowing into houses near the school",
+        "guntur.mangalagiri",
+    ),
+    (
+        "grievances.water_supply",
+        "water_supply",
+        "No drinking water for three days in ward 12",
+        "guntur.tenali",
+    ),
     ("grievances.sanitation", "sanitation", "Garbage not collected from the market", "guntur"),
-    ("grievances.street_lights", "street_lights", "Lights on 3rd line off for ten days",
-     "guntur.tenali"),
+    (
+        "grievances.street_lights",
+        "street_lights",
+        "Lights on 3rd line off for ten days",
+        "guntur.tenali",
+    ),
 )
 
 
@@ -39,11 +51,20 @@ def _more_cases(database_url: str) -> None:
     try:
         with database.unit_of_work() as db:
             for index, (service, category, text, place) in enumerate(BACKGROUND):
-                row = cases.register_grievance(db, cases.NewGrievance(
-                    citizen=f"91970000040{index}", lang="te", service_id=service,
-                    department="municipal", category=category, description=text,
-                    attachments=[], district="guntur", mandal=place if "." in place else None,
-                ))
+                row = cases.register_grievance(
+                    db,
+                    cases.NewGrievance(
+                        citizen=f"91970000040{index}",
+                        lang="te",
+                        service_id=service,
+                        department="municipal",
+                        category=category,
+                        description=text,
+                        attachments=[],
+                        district="guntur",
+                        mandal=place if "." in place else None,
+                    ),
+                )
                 if index % 2:
                     cases.assign(db, row, "officer.guntur", actor="officer.guntur")
                 if index == 3:

@@ -92,6 +92,7 @@ def make_officers(database: Database) -> None:
             ("officer.ntr", "officer", "municipal", "ntr"),
             ("supervisor.guntur", "supervisor", "municipal", "guntur"),
             ("admin.state", "state_admin", None, None),
+            ("tahsildar.guntur", "officer", "revenue", "guntur"),
         ):
             auth.create_officer(
                 db,

@@ -27,8 +27,14 @@ def seed_console(database_url: str) -> None:
         with database.unit_of_work() as db:
             seed_offices(db)
             for username, role, department, district in OFFICERS:
-                auth.create_officer(db, username=username, password=PASSWORD, role=role,
-                                    department=department, district=district)
+                auth.create_officer(
+                    db,
+                    username=username,
+                    password=PASSWORD,
+                    role=role,
+                    department=department,
+                    district=district,
+                )
     finally:
         database.dispose()
 
@@ -68,7 +74,8 @@ def officer_client(base_url: str, username: str) -> httpx.Client:
     client = httpx.Client(base_url=base_url, timeout=15.0)
     page = client.get("/console/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
-    response = client.post("/console/login", data={
-        "username": username, "password": PASSWORD, "csrf_token": token})
+    response = client.post(
+        "/console/login", data={"username": username, "password": PASSWORD, "csrf_token": token}
+    )
     assert response.status_code in (200, 303), response.text
     return client

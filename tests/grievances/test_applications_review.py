@@ -99,3 +99,58 @@ def test_undecided_application_escalates_like_a_grievance(database: Database) ->
         report = run_once(db)
         assert report.escalated == [case.reference]
         assert case.office_id == "revenue.guntur" and case.level == 1
+
+
+class _Spec:
+    application = {"certificate": "income"}
+
+
+class _Catalog:
+    def service(self, _service_id: str) -> _Spec:
+        return _Spec()
+
+
+class _Issued:
+    number = "AP-INC-2026-ABC234"
+    media_key = "document/AP-INC-2026-ABC234.pdf"
+    filename = "income-AP-INC-2026-ABC234.pdf"
+
+
+class _Documents:
+    def __init__(self) -> None:
+        self.calls: list[dict[str, object]] = []
+
+    def issue(self, _session: object, **kwargs: object) -> _Issued:
+        self.calls.append(kwargs)
+        return _Issued()
+
+
+def test_approval_issues_the_certificate_and_sends_it(database: Database) -> None:
+    documents = _Documents()
+    with database.unit_of_work() as db:
+        seed_offices(db)
+        from manamitra.store.models import Conversation
+
+        db.add(
+            Conversation(
+                citizen=CITIZEN, language="en", state={}, last_inbound_at=clock.now(), version=0
+            )
+        )
+        application = _application(db)
+        case = case_for(db, application)
+        assert case is not None
+        decide(
+            db,
+            case,
+            "approve",
+            actor="tahsildar.guntur",
+            note=None,
+            services={"catalog": _Catalog(), "documents": documents},
+        )
+        assert documents.calls[0]["doc_type"] == "income"
+        assert documents.calls[0]["holder_name_en"] == "Ravi Kumar"
+        assert application.status == "issued"
+        assert application.certificate_media_key == _Issued.media_key
+        sent = [m.body for m in db.scalars(select(OutboundMessage).order_by(OutboundMessage.id))]
+        assert sent[0]["type"] == "text" and "approved" in sent[0]["body"]
+        assert sent[1]["type"] == "document" and sent[1]["media_key"] == _Issued.media_key

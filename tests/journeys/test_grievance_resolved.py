@@ -35,8 +35,9 @@ def test_registered_on_whatsapp_resolved_in_the_console_rated_on_whatsapp(
             assert page.status_code == 200 and "Rama temple" in page.text
             token = CSRF.search(page.text).group(1)  # type: ignore[union-attr]
             for action, note in (("assign_me", ""), ("resolve", "New bulb fitted")):
-                response = officer.post(f"{path}/action", data={
-                    "action": action, "note": note, "csrf_token": token})
+                response = officer.post(
+                    f"{path}/action", data={"action": action, "note": note, "csrf_token": token}
+                )
                 assert response.status_code in (200, 303), response.text
         finally:
             officer.close()

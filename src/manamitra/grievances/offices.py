@@ -18,13 +18,33 @@ DISCOMS = {"apepdcl": "APEPDCL", "apcpdcl": "APCPDCL", "apspdcl": "APSPDCL"}
 
 
 @cache
+def _office_data() -> dict[str, Any]:
+    return dict(load_yaml(OFFICES_FILE.read_text(encoding="utf-8")))
+
+
 def office_names() -> dict[str, Any]:
-    data = load_yaml(OFFICES_FILE.read_text(encoding="utf-8"))
-    return dict(data["departments"])
+    return dict(_office_data()["departments"])
 
 
 def office_departments() -> tuple[str, ...]:
+    """Departments whose whole hierarchy is seeded up front (the others are made on demand)."""
     return tuple(office_names())
+
+
+def _names_for(department: str) -> tuple[dict[str, Any], dict[str, str]]:
+    """Name patterns, and the department's own name per language for the default pattern."""
+    known = office_names().get(department)
+    if known is not None:
+        return known, {}
+    from manamitra.catalog.loader import load_departments
+
+    spec = load_departments().get(department)
+    title = (
+        {"en": spec.title("en"), "te": spec.title("te")}
+        if spec
+        else {"en": department.replace("_", " ").title(), "te": department}
+    )
+    return _office_data()["default"], title
 
 
 def office_id(department: str, place: str | None = None) -> str:
@@ -34,14 +54,14 @@ def office_id(department: str, place: str | None = None) -> str:
 
 def build_offices(department: str) -> list[Office]:
     """Every office row of one department (not yet added to a session)."""
-    names = office_names()[department]
+    names, title = _names_for(department)
     discom = DISCOMS.get(department, "")
     state = Office(
         id=office_id(department),
         department=department,
         level="state",
-        name_en=names["state"]["en"].format(discom=discom),
-        name_te=names["state"]["te"].format(discom=discom),
+        name_en=names["state"]["en"].format(discom=discom, department=title.get("en", "")),
+        name_te=names["state"]["te"].format(discom=discom, department=title.get("te", "")),
     )
     rows = [state]
     for district in districts().values():
@@ -53,8 +73,12 @@ def build_offices(department: str) -> list[Office]:
             level="district",
             district=district.id,
             parent_id=state.id,
-            name_en=names["district"]["en"].format(district=district.en),
-            name_te=names["district"]["te"].format(district=district.te),
+            name_en=names["district"]["en"].format(
+                district=district.en, department=title.get("en", "")
+            ),
+            name_te=names["district"]["te"].format(
+                district=district.te, department=title.get("te", "")
+            ),
         )
         rows.append(district_office)
         for mandal in district.mandals:
@@ -66,8 +90,12 @@ def build_offices(department: str) -> list[Office]:
                     district=district.id,
                     mandal=mandal.id,
                     parent_id=district_office.id,
-                    name_en=names["mandal"]["en"].format(mandal=mandal.en),
-                    name_te=names["mandal"]["te"].format(mandal=mandal.te),
+                    name_en=names["mandal"]["en"].format(
+                        mandal=mandal.en, department=title.get("en", "")
+                    ),
+                    name_te=names["mandal"]["te"].format(
+                        mandal=mandal.te, department=title.get("te", "")
+                    ),
                 )
             )
     return rows
@@ -98,6 +126,8 @@ def responsible_department(department: str, district: str | None) -> str:
 def route(db: Session, department: str, district: str | None, mandal: str | None) -> Office | None:
     """The most local office of the department for the place; falls back up the hierarchy."""
     department = responsible_department(department, district)
+    if db.get(Office, office_id(department)) is None and department not in DISCOMS:
+        _add_department(db, department)
     mandal = ".".join((mandal or "").split(".")[:2]) or None
     if district is None and mandal:
         district = mandal.split(".")[0]
@@ -112,6 +142,13 @@ def route(db: Session, department: str, district: str | None, mandal: str | None
         if office is not None:
             return office
     return None
+
+
+def _add_department(db: Session, department: str) -> None:
+    """First case of a department without seeded offices: create its hierarchy now."""
+    for office in build_offices(department):
+        db.add(office)
+    db.flush()
 
 
 def office_name(db: Session, office_id_: str | None, lang: str) -> str:
