@@ -237,3 +237,14 @@ async def test_all_chats_together_are_bounded(
     assert sum(len(chat) for chat in chats.values()) == 6
     assert "919000000000" not in chats, "the oldest conversation went first"
     assert [r.body["text"]["body"] for r in chats["919000000003"]] == ["Hi", "reply 3"]
+
+
+async def test_statuses_echo_biz_opaque_callback_data(
+    graph: httpx.AsyncClient, simulator: httpx.AsyncClient, sandbox: Sandbox, receiver: Receiver
+) -> None:
+    await say_hi(simulator)
+    body = {**text_body("tracked"), "biz_opaque_callback_data": "outbox:42"}
+    wamid = (await graph.post(URL, json=body)).json()["messages"][0]["id"]
+    await sandbox.drain()
+    statuses = [s for s in receiver.statuses() if s["id"] == wamid]
+    assert [s.get("biz_opaque_callback_data") for s in statuses] == ["outbox:42", "outbox:42"]

@@ -198,6 +198,7 @@ class GraphEmulator:
             at=clock.now(),
             error_code=code,
             error_details=details,
+            callback_data=record.body.get("biz_opaque_callback_data"),
         )
         await self.delivery.deliver_with_retries(body)
 
@@ -212,6 +213,7 @@ class GraphEmulator:
             at=clock.now(),
             conversation_id=self.state.conversation_id(record.phone),
             pricing=self._pricing(record),
+            callback_data=record.body.get("biz_opaque_callback_data"),
         )
         await self.delivery.deliver_with_retries(body)
 
@@ -227,7 +229,12 @@ class GraphEmulator:
             if self.state.set_status(wamid, "read"):
                 read.append(wamid)
                 body = payload.status(
-                    self.business, wamid=wamid, recipient=phone, state="read", at=clock.now()
+                    self.business,
+                    wamid=wamid,
+                    recipient=phone,
+                    state="read",
+                    at=clock.now(),
+                    callback_data=record.body.get("biz_opaque_callback_data"),
                 )
                 self.delivery.spawn(self.delivery.deliver_with_retries(body))
         return read

@@ -198,6 +198,7 @@ def status(
     pricing: Pricing | None = None,
     error_code: int | None = None,
     error_details: str | None = None,
+    callback_data: str | None = None,
 ) -> dict[str, Any]:
     """A `statuses` webhook for one outbound message: sent, delivered, read or failed."""
     entry: dict[str, Any] = {
@@ -214,6 +215,8 @@ def status(
         conversation["origin"] = {"type": pricing.category}
         entry["conversation"] = conversation
         entry["pricing"] = pricing.to_json()
+    if callback_data is not None:
+        entry["biz_opaque_callback_data"] = callback_data
     if state == "failed":
         entry["errors"] = [graph_error.failed_status_error(error_code or 131026, error_details)]
     return _envelope(business, {"statuses": [entry]})
