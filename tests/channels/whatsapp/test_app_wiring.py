@@ -18,9 +18,12 @@ async def _with_app(app: FastAPI, requests: list[tuple[str, str, bytes]]) -> lis
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            return [await client.request(method, path, content=body or None,
-                                         headers=headers(body) if body else None)
-                    for method, path, body in requests]
+            return [
+                await client.request(
+                    method, path, content=body or None, headers=headers(body) if body else None
+                )
+                for method, path, body in requests
+            ]
 
 
 def test_webhook_metrics_and_health_are_wired(sqlite_database_url: str) -> None:
@@ -29,8 +32,16 @@ def test_webhook_metrics_and_health_are_wired(sqlite_database_url: str) -> None:
     assert {"inbox", "sender", "graph", "metrics"} <= set(runtime.services)
     assert {"inbox-writer", "outbox-sender"} <= set(runtime.jobs)
     body = fixtures.raw("text")
-    health, post, scrape = asyncio.run(_with_app(app, [
-        ("GET", "/healthz", b""), ("POST", "/webhooks/whatsapp", body), ("GET", "/metrics", b"")]))
+    health, post, scrape = asyncio.run(
+        _with_app(
+            app,
+            [
+                ("GET", "/healthz", b""),
+                ("POST", "/webhooks/whatsapp", body),
+                ("GET", "/metrics", b""),
+            ],
+        )
+    )
     assert health.json() == {"status": "ok", "database": "ok"}
     assert post.status_code == 200
     assert scrape.status_code == 200
