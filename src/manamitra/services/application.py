@@ -135,7 +135,14 @@ def submit_application(ctx: ServiceContext, *, idempotency_key: str | None = Non
 
 @service_kind
 class ApplicationKind(ServiceKind):
-    """Collects the answers, confirms, submits; the acknowledgement carries the number."""
+    """Collects the answers, confirms, submits; the acknowledgement carries the number::
+
+    kind: application
+    sla_days: 7
+    steps:
+      - {id: applicant_name, type: name, prompt: {en: "Full name?", te: "పూర్తి పేరు?"}}
+    application: {applicant: applicant_name, certificate: income}
+    """
 
     name = "application"
     confirm = True
@@ -172,7 +179,7 @@ class ApplicationKind(ServiceKind):
 
 
 # ---- "my applications" -------------------------------------------------------------------
-NUMBER_PATTERN = re.compile(r"^[A-Za-z]{2,6}-\d{4}-\d{6}$")
+NUMBER_PATTERN = re.compile(r"^([A-Z]{2,6})-?(\d{4})-?(\d{6})$")
 MAX_LISTED = 20
 
 
@@ -212,10 +219,13 @@ def status_item(application: Application) -> StatusItem:
 
 
 def find_application(db: Session, number: str) -> Application | None:
-    cleaned = number.strip().upper()
-    if not NUMBER_PATTERN.match(cleaned):
+    """The application with this number, typed with or without dashes and in any case."""
+    match = NUMBER_PATTERN.match(re.sub(r"\s", "", number).upper())
+    if match is None:
         return None
-    return db.execute(select(Application).where(Application.number == cleaned)).scalar_one_or_none()
+    canonical = "-".join(match.groups())
+    query = select(Application).where(Application.number == canonical)
+    return db.execute(query).scalar_one_or_none()
 
 
 @status_source("applications")

@@ -9,7 +9,7 @@ Example::
 
     kind: download
     steps:
-      - {id: hall_ticket, type: identifier, pattern: "\\d{10}", example: "2512104356",
+      - {id: hall_ticket, type: identifier, pattern: '\\d{10}', example: "2512104356",
          prompt: {en: "Hall ticket number?", te: "హాల్ టికెట్ నంబర్?"}}
       - {id: date_of_birth, type: date, past: true, prompt: {en: "Date of birth?", te: "పుట్టిన తేదీ?"}}
     download:
@@ -37,14 +37,19 @@ from manamitra.conversation.reply import Document, Text
 from manamitra.departments.base import Record, render_value, systems_for
 from manamitra.errors import SpecError
 from manamitra.services.kind import (
-    AskAgain,
     Done,
     KindResult,
     ServiceContext,
     ServiceKind,
     service_kind,
 )
-from manamitra.services.lookup import check_record_block, record_key, verified
+from manamitra.services.lookup import (
+    check_record_block,
+    mismatch,
+    not_found,
+    record_key,
+    verified,
+)
 from manamitra.store.models import MediaBlob
 
 FONTS = Path(__file__).resolve().parents[1] / "documents" / "fonts"
@@ -169,10 +174,11 @@ class Download(ServiceKind):
     def complete(self, ctx: ServiceContext) -> KindResult:
         config = ctx.spec.download or {}
         key = record_key(ctx.spec, config, ctx.answers)
-        first = ctx.spec.steps[0].id
         record = systems_for(ctx.services).document(config["source"], key)
-        if record is None or not verified(config, record, ctx.answers):
-            return AskAgain(first, "records.not_found", {"value": ctx.answers.get(first, key)})
+        if record is None:
+            return not_found(ctx.spec, config, ctx.answers, key)
+        if not verified(config, record, ctx.answers):
+            return mismatch(config, ctx.answers, key)
         title = Localized.model_validate(config["title"])
         safe = re.sub(r"[^A-Za-z0-9]+", "-", record.identifier).strip("-")
         day = clock.to_ist(clock.now()).strftime("%Y%m%d")

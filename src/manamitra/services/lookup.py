@@ -5,7 +5,7 @@ Example::
 
     kind: lookup
     steps:
-      - {id: card_number, type: identifier, pattern: "28\\d{8}", example: "2810453712",
+      - {id: card_number, type: identifier, pattern: '28\\d{8}', example: "2810453712",
          prompt: {en: "Rice card number?", te: "రైస్ కార్డు నంబర్?"}}
     lookup:
       source: ration_card
@@ -77,6 +77,27 @@ def record_key(spec: ServiceSpec, config: dict[str, Any], answers: dict[str, Any
     return str(key).format(**{k: v for k, v in answers.items() if isinstance(v, str | int)})
 
 
+def retry_step(spec: ServiceSpec, config: dict[str, Any]) -> str:
+    """The step to ask again when no record matches: the last step the key is built from."""
+    key = config.get("key")
+    if key is None:
+        return spec.steps[0].id
+    fields = [name for _, name, _, _ in string.Formatter().parse(key) if name]
+    return fields[-1]
+
+
+def not_found(
+    spec: ServiceSpec, config: dict[str, Any], answers: dict[str, Any], key: str
+) -> AskAgain:
+    step = retry_step(spec, config)
+    return AskAgain(step, "records.not_found", {"value": answers.get(step, key)})
+
+
+def mismatch(config: dict[str, Any], answers: dict[str, Any], key: str) -> AskAgain:
+    """The record exists but the proof of entitlement does not match: ask for the proof again."""
+    return AskAgain(config["verify"][0]["step"], "records.mismatch", {"value": key})
+
+
 def verified(config: dict[str, Any], record: Record, answers: dict[str, Any]) -> bool:
     """The citizen proved entitlement: each `verify` answer equals the record's fact."""
     for item in config.get("verify") or []:
@@ -115,22 +136,23 @@ class Lookup(ServiceKind):
     def complete(self, ctx: ServiceContext) -> KindResult:
         config = ctx.spec.lookup or {}
         key = record_key(ctx.spec, config, ctx.answers)
-        first = ctx.spec.steps[0].id
         if config["source"] == APPLICATION_SOURCE:
-            return self._application(ctx, key, first)
+            return self._application(ctx, key)
         record = systems_for(ctx.services).lookup(config["source"], key)
-        if record is None or not verified(config, record, ctx.answers):
-            return AskAgain(first, "records.not_found", {"value": ctx.answers.get(first, key)})
+        if record is None:
+            return not_found(ctx.spec, config, ctx.answers, key)
+        if not verified(config, record, ctx.answers):
+            return mismatch(config, ctx.answers, key)
         lines = [f"*{ctx.spec.name.get(ctx.lang)}* — {record.identifier}", ""]
         lines.extend(record_lines(config, record, ctx.lang))
         ctx.say(Text("\n".join(lines)[:4096]))
         return Done()
 
     @staticmethod
-    def _application(ctx: ServiceContext, key: str, first: str) -> KindResult:
+    def _application(ctx: ServiceContext, key: str) -> KindResult:
         found = find_application(ctx.db, key)
         if found is None:
-            return AskAgain(first, "records.not_found", {"value": key})
+            return not_found(ctx.spec, ctx.spec.lookup or {}, ctx.answers, key)
         ctx.say(
             Text(
                 ctx.t(

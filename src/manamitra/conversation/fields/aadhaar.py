@@ -21,6 +21,11 @@ from manamitra.privacy import cipher_for, is_valid_aadhaar, mask_aadhaar
 
 @field_type
 class AadhaarField(FieldType):
+    """12 digits with a valid Verhoeff check digit; kept only sealed::
+
+    - {id: aadhaar, type: aadhaar, prompt: {en: "Aadhaar number?", te: "ఆధార్ నంబర్?"}}
+    """
+
     name = "aadhaar"
 
     def parse(self, step: StepSpec, inbound: Inbound, ctx: AskContext) -> Any:

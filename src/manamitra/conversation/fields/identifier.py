@@ -3,7 +3,7 @@ against a pattern; stored upper-cased without spaces::
 
     - id: card_number
       type: identifier
-      pattern: "28\\d{8}"          # full match after removing spaces and dashes
+      pattern: '28\\d{8}'          # full match after removing spaces and dashes
       example: "2810453712"        # shown when the answer does not fit
       prompt: {en: "Rice card number?", te: "రైస్ కార్డు నంబర్?"}
 """
@@ -22,6 +22,12 @@ from manamitra.errors import SpecError, ValidationError
 
 @field_type
 class IdentifierField(FieldType):
+    """A reference number matching `pattern`; `example` is shown when it does not::
+
+    - {id: card_number, type: identifier, pattern: '28\\d{8}', example: "2810453712",
+       prompt: {en: "Rice card number?", te: "బియ్యం కార్డు నంబర్?"}}
+    """
+
     name = "identifier"
 
     def check(self, step: StepSpec) -> None:

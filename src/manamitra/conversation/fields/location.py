@@ -35,6 +35,11 @@ def _typed_place(text: str) -> dict[str, Any] | None:
 
 @field_type
 class LocationField(FieldType):
+    """A shared location pin, or a district name typed::
+
+    - {id: where, type: location, prompt: {en: "Share your location.", te: "మీ ప్రదేశం పంపండి."}}
+    """
+
     name = "location"
 
     def prompt(self, step: StepSpec, ctx: AskContext, header: str = "") -> list[Reply]:

@@ -33,7 +33,10 @@ class _PlaceField(_OptionsField):
 
 @field_type
 class DistrictField(_PlaceField):
-    """One of the 26 districts (paged list)."""
+    """One of the 26 districts (a paged list, or the name typed)::
+
+    - {id: district, type: district, prompt: {en: "Your district?", te: "మీ జిల్లా?"}}
+    """
 
     name = "district"
 
@@ -43,7 +46,10 @@ class DistrictField(_PlaceField):
 
 @field_type
 class MandalField(_PlaceField):
-    """A mandal of the district chosen in `district_step` (default `district`)."""
+    """A mandal of the district chosen in `district_step` (default `district`)::
+
+    - {id: mandal, type: mandal, district_step: district, prompt: {en: "Mandal?", te: "మండలం?"}}
+    """
 
     name = "mandal"
 
@@ -56,7 +62,10 @@ class MandalField(_PlaceField):
 
 @field_type
 class VillageField(_PlaceField):
-    """A village of the mandal chosen in `mandal_step` (default `mandal`)."""
+    """A village of the mandal chosen in `mandal_step` (default `mandal`)::
+
+    - {id: village, type: village, mandal_step: mandal, prompt: {en: "Village?", te: "గ్రామం?"}}
+    """
 
     name = "village"
 

@@ -40,6 +40,11 @@ def media_key(media_id: str) -> str:
 
 @field_type
 class UploadField(FieldType):
+    """A photo or a PDF, type and size checked::
+
+    - {id: photo, type: upload, accept: [photo], max_mb: 2, prompt: {en: "Send your photo.", te: "మీ ఫోటో పంపండి."}}
+    """
+
     name = "upload"
 
     def check(self, step: StepSpec) -> None:
