@@ -59,8 +59,9 @@ def demo(
     for line in notes:
         console.print(line)
     console.print(f"Phone simulator: [bold]{base}/sandbox[/bold]")
+    # The simulator page holds an event stream open; don't let it delay Ctrl-C.
     uvicorn.run(application, host=host, port=port, loop="uvloop", http="httptools",
-                log_level="warning")
+                log_level="warning", timeout_graceful_shutdown=2)
 
 
 def register(app: typer.Typer) -> None:
