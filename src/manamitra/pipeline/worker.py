@@ -78,13 +78,30 @@ class ConversationWorker:
 
     # ---- one batch -----------------------------------------------------------------------
     def process_batch(self) -> int:
-        """Process pending messages of up to `citizens_per_batch` citizens; returns how many."""
+        """Process pending messages of up to `citizens_per_batch` citizens; returns how many.
+
+        The fast path runs the whole batch in one transaction without savepoints; if any
+        message raises, that transaction is rolled back and the batch is run again with a
+        savepoint per message, so one bad message is set aside and the rest go through.
+        """
+        try:
+            return self._run_batch(isolate=False)
+        except Exception:  # noqa: BLE001 - any failure: the slow path isolates the culprit
+            log.warning("batch failed; processing it again message by message")
+            return self._run_batch(isolate=True)
+
+    def _run_batch(self, *, isolate: bool) -> int:
         done: list[InboundMessage] = []
         replies_written = 0
         with self.database.unit_of_work() as db:
-            for convo in self._claim(db):
-                count, written = self._process_citizen(db, convo)
-                done.extend(count)
+            conversations = self._claim(db)
+            if not conversations:
+                return 0
+            pending = self._pending(db, [c.citizen for c in conversations])
+            for convo in conversations:
+                messages = pending.get(convo.citizen, [])
+                processed, written = self._process_citizen(db, convo, messages, isolate=isolate)
+                done.extend(processed)
                 replies_written += written
         if replies_written and self.on_replies is not None:
             self.on_replies()
@@ -106,16 +123,21 @@ class ConversationWorker:
         rows = list(db.scalars(query))
         return rows[: self.citizens_per_batch]
 
-    def _process_citizen(
-        self, db: Session, convo: Conversation
-    ) -> tuple[list[InboundMessage], int]:
-        pending = list(
-            db.scalars(
-                select(InboundMessage)
-                .where(InboundMessage.citizen == convo.citizen, InboundMessage.status == "pending")
-                .order_by(InboundMessage.sent_at, InboundMessage.id)
-            )
+    @staticmethod
+    def _pending(db: Session, citizens: list[str]) -> dict[str, list[InboundMessage]]:
+        by_citizen: dict[str, list[InboundMessage]] = {}
+        rows = db.scalars(
+            select(InboundMessage)
+            .where(InboundMessage.citizen.in_(citizens), InboundMessage.status == "pending")
+            .order_by(InboundMessage.citizen, InboundMessage.sent_at, InboundMessage.id)
         )
+        for row in rows:
+            by_citizen.setdefault(row.citizen, []).append(row)
+        return by_citizen
+
+    def _process_citizen(
+        self, db: Session, convo: Conversation, pending: list[InboundMessage], *, isolate: bool
+    ) -> tuple[list[InboundMessage], int]:
         state = ConversationState(
             citizen=convo.citizen,
             language=convo.language,
@@ -124,14 +146,16 @@ class ConversationWorker:
         )
         written = 0
         for message in pending:
+            if not isolate:
+                written += self._handle(db, convo.citizen, state, message)
+                continue
             snapshot = (state.language, copy.deepcopy(state.state), state.profile_name)
             try:
                 with db.begin_nested():
-                    replies = self.engine.handle(db, state, Inbound.from_json(message.payload))
-                    enqueue(db, convo.citizen, replies, source_inbound_id=message.id)
-                    written += len(replies)
+                    written += self._handle(db, convo.citizen, state, message)
             except Exception as exc:  # a bug in one message must not stall the citizen
                 state.language, state.state, state.profile_name = snapshot
+                message.status = "pending"
                 message.attempts += 1
                 message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
                 log.exception("message failed", extra={"inbound_id": message.id})
@@ -140,14 +164,21 @@ class ConversationWorker:
                 message.status = "failed"
                 message.processed_at = clock.now()
                 continue
-            message.status = "done"
-            message.processed_at = clock.now()
         convo.language = state.language
         convo.state = _json_safe(state.state)
         convo.profile_name = state.profile_name
         convo.updated_at = clock.now()
         convo.version = (convo.version or 0) + 1
         return [m for m in pending if m.status == "done"], written
+
+    def _handle(
+        self, db: Session, citizen: str, state: ConversationState, message: InboundMessage
+    ) -> int:
+        replies = self.engine.handle(db, state, Inbound.from_json(message.payload))
+        enqueue(db, citizen, replies, source_inbound_id=message.id)
+        message.status = "done"
+        message.processed_at = clock.now()
+        return len(replies)
 
 
 def _json_safe(state: dict[str, Any]) -> dict[str, Any]:
