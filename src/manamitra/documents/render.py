@@ -27,6 +27,7 @@ LABELS_FILE = Path(__file__).parent / "labels.yaml"
 MAX_QR_VERSION = 12  # what a typical document keeps to (tests hold us to it)
 HARD_QR_VERSION = 16  # beyond this cheap cameras fail; refuse rather than print it
 INK = (20, 40, 90)
+_WIDTHS: dict[tuple[str, str, float, str], float] = {}
 MUTED = (90, 90, 90)
 
 
@@ -84,7 +85,9 @@ def _label(key: str, *sub: str) -> Bilingual:
 
 def qr_code(text: str, limit: int = HARD_QR_VERSION) -> segno.QRCode:
     """The QR at error level M; refuses a payload that needs more than version `limit`."""
-    code = segno.make_qr(text, error="m", boost_error=False)
+    # a fixed mask skips segno's evaluation of all eight (a third of the render time); any
+    # mask is valid, and the tests decode the result with zbar
+    code = segno.make_qr(text, error="m", boost_error=False, mask=4)
     if int(code.version) > limit:
         raise QrTooLargeError(
             f"QR needs version {code.version} (> {limit}): put fewer facts in the signed claims"
@@ -111,12 +114,50 @@ class _Pdf(FPDF):
         self.add_font("la", "B", str(FONTS / "NotoSans-Bold.ttf"))
         self.set_fallback_fonts(["la"], exact_match=False)
         self.set_text_shaping(True)
+        for font in self.fonts.values():
+            # Speed: keep glyph outlines as raw bytes when the subset is saved (recomputing
+            # every bounding box decoded and re-encoded each outline), and drop the layout
+            # tables from the copy fpdf2 subsets and embeds: HarfBuzz shapes from the font
+            # file itself, and fpdf2 drops these tables from the embedded subset anyway.
+            font.ttfont.recalcBBoxes = False
+            for tag in ("GSUB", "GPOS", "GDEF"):
+                if tag in font.ttfont:
+                    del font.ttfont[tag]
 
     def te(self, size: float, bold: bool = False) -> None:
         self.set_font("te", "B" if bold else "", size)
 
     def la(self, size: float, bold: bool = False) -> None:
         self.set_font("la", "B" if bold else "", size)
+
+    def width_of(self, word: str) -> float:
+        key = (self.font_family, self.font_style, self.font_size_pt, word)
+        width = _WIDTHS.get(key)
+        if width is None:
+            width = self.get_string_width(word)
+            if len(_WIDTHS) < 50_000:
+                _WIDTHS[key] = width
+        return width
+
+    def paragraph(self, width: float, height: float, text: str, x: float | None = None) -> None:
+        """Greedy word wrap with cached word widths, one `cell` per line. fpdf2's multi_cell
+        shapes the text again for every character it tries, which made rendering slow."""
+        left = self.l_margin if x is None else x
+        space = self.width_of(" ")
+        for block in text.split("\n"):
+            line: list[str] = []
+            used = 0.0
+            for word in block.split(" "):
+                size = self.width_of(word)
+                if line and used + space + size > width:
+                    self.set_x(left)
+                    self.cell(width, height, " ".join(line), new_x="LEFT", new_y="NEXT")
+                    line, used = [], 0.0
+                used += (space if line else 0.0) + size
+                line.append(word)
+            self.set_x(left)
+            self.cell(width, height, " ".join(line), new_x="LEFT", new_y="NEXT")
+        self.set_x(self.l_margin)
 
     def centred(self, text: str, height: float) -> None:
         self.set_x(self.l_margin)
@@ -228,24 +269,10 @@ def render(page: Page) -> bytes:
 
     pdf.set_y(pdf.get_y() + 3)
     pdf.te(11.5)
-    pdf.multi_cell(
-        178,
-        7,
-        kind.statement("te", page.facts, page.holder_te, page.number),
-        align="J",
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
+    pdf.paragraph(178, 7, kind.statement("te", page.facts, page.holder_te, page.number))
     pdf.set_y(pdf.get_y() + 2)
     pdf.la(10.5)
-    pdf.multi_cell(
-        178,
-        5.6,
-        kind.statement("en", page.facts, page.holder_en, page.number),
-        align="J",
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
+    pdf.paragraph(178, 5.6, kind.statement("en", page.facts, page.holder_en, page.number))
 
     pdf.set_y(pdf.get_y() + 4)
     # the type's own facts; the family's common ones (parent, address) are in the statement
@@ -275,7 +302,7 @@ def _signature_area(pdf: _Pdf, page: Page) -> None:
     pdf.set_xy(16, top + size)
     pdf.te(6.5)
     pdf.set_text_color(*MUTED)
-    pdf.multi_cell(70, 3.2, f"{caption.te}\n{caption.en}", align="L")
+    pdf.paragraph(70, 3.2, f"{caption.te}\n{caption.en}", x=16)
 
     # the officer's block, with a round office seal drawn beside it
     pdf.set_text_color(0, 0, 0)
@@ -325,10 +352,10 @@ def _verification_footer(pdf: _Pdf, page: Page) -> None:
     pdf.set_text_color(0, 0, 0)
     pdf.set_xy(16, top)
     pdf.te(7.6)
-    pdf.multi_cell(152, 3.9, how["te"].format_map(values), new_x="LMARGIN", new_y="NEXT")
+    pdf.paragraph(152, 3.9, how["te"].format_map(values))
     pdf.la(7.2)
     pdf.set_x(16)
-    pdf.multi_cell(152, 3.4, how["en"].format_map(values), new_x="LMARGIN", new_y="NEXT")
+    pdf.paragraph(152, 3.4, how["en"].format_map(values))
     footer = _label("footer")
     pdf.set_text_color(*MUTED)
     pdf.set_xy(16, 281)

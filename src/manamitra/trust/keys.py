@@ -18,6 +18,7 @@ import json
 import os
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
@@ -62,6 +63,11 @@ class Ed25519Signer:
         )
 
 
+@lru_cache(maxsize=256)
+def _public_key(raw: bytes) -> Ed25519PublicKey:
+    return Ed25519PublicKey.from_public_bytes(raw)
+
+
 @dataclass(frozen=True)
 class KeyInfo:
     """One public key and its life: whose it is, what it signs, when it was retired."""
@@ -79,7 +85,7 @@ class KeyInfo:
 
     def verify(self, signature: bytes, data: bytes) -> bool:
         try:
-            Ed25519PublicKey.from_public_bytes(self.public).verify(signature, data)
+            _public_key(self.public).verify(signature, data)
         except (InvalidSignature, ValueError):
             return False
         return True

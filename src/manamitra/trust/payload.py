@@ -19,6 +19,7 @@ from typing import Any
 
 import base45
 import cbor2
+import numpy as np
 
 from manamitra.errors import PayloadError
 from manamitra.trust import cose
@@ -165,6 +166,35 @@ def extract(text: str) -> str | None:
     return text[at:] if at >= 0 else None
 
 
+_ALPHABET = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
+_VALUES = np.full(256, 255, dtype=np.uint8)
+_VALUES[np.frombuffer(_ALPHABET, dtype=np.uint8)] = np.arange(45, dtype=np.uint8)
+
+
+def b45decode(text: str) -> bytes:
+    """RFC 9285 base45, vectorised: verification decodes every QR, and the pure-Python
+    decoder was half its cost."""
+    try:
+        raw = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+    except UnicodeEncodeError as exc:
+        raise ValueError("base45 is ASCII") from exc
+    values = _VALUES[raw].astype(np.uint32)
+    if (values == 255).any() or len(values) % 3 == 1:
+        raise ValueError("not base45")
+    full = len(values) - len(values) % 3
+    triples = values[:full].reshape(-1, 3)
+    numbers = triples[:, 0] + 45 * triples[:, 1] + 2025 * triples[:, 2]
+    if (numbers > 0xFFFF).any():
+        raise ValueError("base45 triple out of range")
+    out = numbers.astype(">u2").tobytes()
+    if full < len(values):
+        last = int(values[full] + 45 * values[full + 1])
+        if last > 0xFF:
+            raise ValueError("base45 pair out of range")
+        out += bytes([last])
+    return out
+
+
 def unseal(text: str) -> Sealed:
     """Decode without trusting: raises PayloadError for anything that is not our envelope."""
     body = extract(text)
@@ -173,7 +203,7 @@ def unseal(text: str) -> Sealed:
     if len(body) > MAX_QR_TEXT:
         raise PayloadError("QR text is too long")
     try:
-        compressed = base45.b45decode(body[len(PREFIX) :])
+        compressed = b45decode(body[len(PREFIX) :])
     except (ValueError, KeyError) as exc:
         raise PayloadError("QR text is not base45") from exc
     try:

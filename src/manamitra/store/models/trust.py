@@ -7,7 +7,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Index, Integer, LargeBinary, String, Text, func, select, tuple_
+from sqlalchemy import (
+    BigInteger,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    func,
+    select,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from manamitra.store.base import Base, UtcDateTime
@@ -102,9 +111,11 @@ class TrustRepository:
         return head
 
     def head(self) -> tuple[int, bytes]:
-        row = self.session.execute(
-            select(LogHead.size, LogHead.frontier).where(LogHead.id == 1)
-        ).one_or_none()
+        row = (
+            self.session.connection()
+            .exec_driver_sql("SELECT size, frontier FROM trust_log_head WHERE id = 1")
+            .one_or_none()
+        )
         return (int(row[0]), bytes(row[1])) if row else (0, b"")
 
     def add_entry(
@@ -126,10 +137,21 @@ class TrustRepository:
         wanted = list(keys)
         if not wanted:
             return {}
-        rows = self.session.execute(
-            select(LogNode.level, LogNode.index, LogNode.hash).where(
-                tuple_(LogNode.level, LogNode.index).in_(wanted)
-            )
+        by_level: dict[int, list[int]] = {}
+        for level, index in wanted:
+            by_level.setdefault(level, []).append(index)
+        # Proofs are the hot read path: one driver-level query of (level = ? AND index IN (…))
+        # terms, which both stores answer from the primary key (a row-value IN makes SQLite
+        # scan), without building an ORM expression per proof.
+        connection = self.session.connection()
+        mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+        terms, params = [], []
+        for level, indexes in by_level.items():
+            terms.append(f'(level = {mark} AND "index" IN ({", ".join([mark] * len(indexes))}))')
+            params.extend([level, *indexes])
+        rows = connection.exec_driver_sql(
+            f'SELECT level, "index", hash FROM trust_log_node WHERE {" OR ".join(terms)}',
+            tuple(params),
         ).all()
         found = {(int(lv), int(ix)): bytes(h) for lv, ix, h in rows}
         missing = set(wanted) - found.keys()
