@@ -19,11 +19,13 @@ from manamitra.channels.whatsapp.graph_client import GraphClient
 from manamitra.channels.whatsapp.sender import OutboxSender
 from manamitra.channels.whatsapp.webhook import build_webhook_router
 from manamitra.conversation.engine import Engine
+from manamitra.departments.reference import embedded_systems
 from manamitra.documents import DocumentService, document_types
 from manamitra.observability import Metrics, metrics_router
 from manamitra.pipeline import inbox as inbox_queue
 from manamitra.pipeline.inbox import InboxWriter
 from manamitra.pipeline.worker import ConversationWorker
+from manamitra.privacy import Cipher
 from manamitra.runtime import Runtime
 from manamitra.settings import Settings, load_settings
 from manamitra.trust import TrustService
@@ -42,6 +44,10 @@ def create_app(settings: Settings | None = None, *, demo: bool = False,
         trust, runtime.database, sorted({t.spec.department for t in document_types().values()})))
     catalog = load_checked_catalog()
     runtime.services["catalog"] = catalog
+    # Personal data sealed at rest (Aadhaar); department registers behind lookups and downloads
+    # (embedded reference systems; a deployment puts an HttpDepartmentSystems here).
+    runtime.services["privacy"] = Cipher.from_settings(settings)
+    runtime.services["departments"] = embedded_systems()
     engine = Engine(catalog, services=runtime.services,
                     idle=timedelta(hours=settings.session_idle_hours))
     runtime.services["engine"] = engine
