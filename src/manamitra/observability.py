@@ -12,7 +12,7 @@ import asyncio
 import logging
 import re
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -201,7 +201,3 @@ def configure_logging(
     root.addHandler(handler)
     root.setLevel(level.upper())
     return handler
-
-
-def redacted(values: Iterable[str]) -> list[str]:
-    return [mask_phone(v) for v in values]

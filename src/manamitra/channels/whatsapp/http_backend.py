@@ -25,7 +25,7 @@ Params = Mapping[str, str] | None
 @dataclass(frozen=True)
 class HttpReply:
     status: int
-    headers: Mapping[str, str]  # lower-case names
+    headers: Mapping[str, str]  # case-insensitive (aiohttp's and httpx's header maps)
     content: bytes
 
 
@@ -94,7 +94,7 @@ class AiohttpBackend:
         try:
             async with self._session_now().request(method, url, **kwargs) as response:
                 body = await response.read()
-                return HttpReply(response.status, _lower(response.headers), body)
+                return HttpReply(response.status, response.headers, body)
         except TimeoutError as exc:
             raise network_error("timed out", exc) from exc
         except aiohttp.ClientError as exc:
@@ -104,9 +104,7 @@ class AiohttpBackend:
         try:
             async with self._session_now().get(url) as response:
                 if response.status >= 400:
-                    return HttpReply(
-                        response.status, _lower(response.headers), await response.read()
-                    )
+                    return HttpReply(response.status, response.headers, await response.read())
                 chunks: list[bytes] = []
                 size = 0
                 async for chunk in response.content.iter_chunked(64 * 1024):
@@ -114,7 +112,7 @@ class AiohttpBackend:
                     if size > max_bytes:
                         raise _too_large(max_bytes)
                     chunks.append(chunk)
-                return HttpReply(response.status, _lower(response.headers), b"".join(chunks))
+                return HttpReply(response.status, response.headers, b"".join(chunks))
         except TimeoutError as exc:
             raise network_error("timed out", exc) from exc
         except aiohttp.ClientError as exc:
@@ -124,10 +122,6 @@ class AiohttpBackend:
         if self._session is not None and not self._session.closed:
             await self._session.close()
         self._session = None
-
-
-def _lower(headers: Mapping[str, str]) -> dict[str, str]:
-    return {k.lower(): v for k, v in headers.items()}
 
 
 class HttpxBackend:
@@ -163,15 +157,13 @@ class HttpxBackend:
             raise network_error("timed out", exc) from exc
         except httpx.TransportError as exc:
             raise network_error("unreachable", exc) from exc
-        return HttpReply(response.status_code, _lower(response.headers), response.content)
+        return HttpReply(response.status_code, response.headers, response.content)
 
     async def download(self, url: str, *, max_bytes: int) -> HttpReply:
         try:
             async with self._client.stream("GET", url) as response:
                 if response.status_code >= 400:
-                    return HttpReply(
-                        response.status_code, _lower(response.headers), await response.aread()
-                    )
+                    return HttpReply(response.status_code, response.headers, await response.aread())
                 chunks: list[bytes] = []
                 size = 0
                 async for chunk in response.aiter_bytes():
@@ -179,7 +171,7 @@ class HttpxBackend:
                     if size > max_bytes:
                         raise _too_large(max_bytes)
                     chunks.append(chunk)
-                return HttpReply(response.status_code, _lower(response.headers), b"".join(chunks))
+                return HttpReply(response.status_code, response.headers, b"".join(chunks))
         except httpx.TimeoutException as exc:
             raise network_error("timed out", exc) from exc
         except httpx.TransportError as exc:
