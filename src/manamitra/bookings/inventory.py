@@ -175,8 +175,8 @@ def hold(db: Session, pool: BookingPool, request: HoldRequest) -> Booking | None
         return existing
     locked = _lock(db, pool.id)
     now = clock.now()
-    expire_pool(db, locked.id, now)
-    db.refresh(locked)
+    if expire_pool(db, locked.id, now):
+        db.refresh(locked)
     booking = Booking(
         id=request.booking_id,
         pool_id=locked.id,
