@@ -10,6 +10,9 @@ def prepare_demo(settings: Settings) -> list[str]:
     """Migrate and seed; returns lines worth printing (URLs, demo logins)."""
     migrate.upgrade(settings.database_url)
     notes: list[str] = []
+    from manamitra.departments.reference import demo_notes
+
+    notes.extend(demo_notes())
     from manamitra.console.demo import seed_console_demo
     from manamitra.store import Database
 

@@ -157,6 +157,12 @@ class ApplicationKind(ServiceKind):
             raise SpecError(f"application.applicant: no step {applicant!r}")
         if spec.sla_days is None:
             raise SpecError("sla_days: an application needs a service-level time")
+        certificate = config.get("certificate")
+        if certificate is not None:
+            from manamitra.documents.template import document_types
+
+            if certificate not in document_types():
+                raise SpecError(f"application.certificate: no document type {certificate!r}")
 
     def complete(self, ctx: ServiceContext) -> KindResult:
         key = f"{ctx.citizen}:{ctx.inbound.message_id}" if ctx.inbound else None
