@@ -120,6 +120,8 @@ def build_log(database: Database, entries: int) -> bytes:
         connection = session.connection()
 
         def flush() -> None:
+            if not entry_rows:
+                return
             connection.exec_driver_sql(
                 'INSERT INTO trust_log_entry ("index", leaf_hash, kind, data, created_at) '
                 "VALUES (?, ?, ?, ?, ?)",
