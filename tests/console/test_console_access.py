@@ -141,3 +141,13 @@ def test_dashboard_export_and_telugu_inbox(console: Console) -> None:
     assert "ఇన్‌బాక్స్" in telugu and "వీధి దీపాలు" in telugu
     filtered = console.client.get("/console/inbox?sla=breached", headers={"X-Partial": "1"})
     assert console.number not in filtered.text and "<html" not in filtered.text
+
+
+def test_dashboard_narrows_to_one_office(console: Console) -> None:
+    console.login("supervisor.guntur")
+    tenali = console.client.get("/console/dashboard?office=municipal.guntur.tenali").text
+    assert "Open cases<b>1</b>" in tenali
+    other = console.client.get("/console/dashboard?office=municipal.guntur.mangalagiri").text
+    assert "Open cases<b>0</b>" in other
+    outside = console.client.get("/console/dashboard?office=municipal.ntr").text
+    assert "Open cases<b>1</b>" in outside  # not in scope: the whole jurisdiction instead

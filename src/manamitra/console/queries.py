@@ -17,7 +17,7 @@ from manamitra.grievances.applications import sync_cases
 from manamitra.grievances.categories import category_label
 from manamitra.grievances.workflow import load_workflow
 from manamitra.store.models.console import Officer
-from manamitra.store.models.grievances import ApplicationCase, Grievance
+from manamitra.store.models.grievances import ApplicationCase, Grievance, Office
 
 SUPERVISING = ("supervisor", "dept_admin", "state_admin")
 PAGE = 50
@@ -179,9 +179,38 @@ class Dashboard:
     by_week: list[tuple[str, int]]
 
 
-def dashboard(db: Session, officer: Officer, lang: str) -> Dashboard:
-    grievances = list(db.scalars(_scoped(select(Grievance), Grievance, officer)))
-    applications = list(db.scalars(_scoped(select(ApplicationCase), ApplicationCase, officer)))
+def offices_in_scope(db: Session, officer: Officer) -> list[Office]:
+    """The offices a dashboard can be narrowed to: down to mandals for district officers."""
+    query = select(Office)
+    if officer.role == "state_admin":
+        query = query.where(Office.level == "state")
+    elif officer.role == "dept_admin":
+        query = query.where(Office.department == officer.department, Office.level != "mandal")
+    else:
+        query = query.where(
+            Office.department == officer.department, Office.district == officer.district
+        )
+    return list(db.scalars(query.order_by(Office.level, Office.id)))
+
+
+def _in_office(query: Select[Any], model: Any, office: str | None) -> Select[Any]:
+    if not office:
+        return query
+    return query.where(or_(model.office_id == office, model.office_id.startswith(f"{office}.")))
+
+
+def dashboard(db: Session, officer: Officer, lang: str, office: str | None = None) -> Dashboard:
+    """Numbers for the officer's jurisdiction, or one office (and the offices under it)."""
+    grievances = list(
+        db.scalars(_in_office(_scoped(select(Grievance), Grievance, officer), Grievance, office))
+    )
+    applications = list(
+        db.scalars(
+            _in_office(
+                _scoped(select(ApplicationCase), ApplicationCase, officer), ApplicationCase, office
+            )
+        )
+    )
     everything: list[cases.Case] = [*grievances, *applications]
     open_states = load_workflow("grievance").open_states | load_workflow("application").open_states
     open_cases = sum(1 for c in everything if c.state in open_states)

@@ -264,7 +264,7 @@ def console_router(runtime: Runtime) -> APIRouter:
         case = _case_or_deny(ctx, kind, ref)
         flow = load_workflow(kind)
         now = clock.now()
-        facts, attachments, title = _case_facts(ctx, case)
+        facts, attachments, title = _case_facts(ctx, case, runtime.services.get("catalog"))
         supervising = ctx.officer.role in queries.SUPERVISING
         transitions = [
             t
@@ -327,8 +327,12 @@ def console_router(runtime: Runtime) -> APIRouter:
 
     # ---- dashboard, audit, media -------------------------------------------------------
     @router.get("/dashboard")
-    def dashboard(ctx: Context = Depends(signed_in)) -> Response:
-        numbers = queries.dashboard(ctx.db, ctx.officer, ctx.lang)
+    def dashboard(request: Request, ctx: Context = Depends(signed_in)) -> Response:
+        offices = queries.offices_in_scope(ctx.db, ctx.officer)
+        chosen = request.query_params.get("office") or None
+        if chosen is not None and chosen not in {o.id for o in offices}:
+            chosen = None
+        numbers = queries.dashboard(ctx.db, ctx.officer, ctx.lang, chosen)
         scope = " · ".join(
             p
             for p in (
@@ -341,6 +345,8 @@ def console_router(runtime: Runtime) -> APIRouter:
             "dashboard.html",
             d=numbers,
             scope=scope,
+            offices=offices,
+            chosen=chosen,
             week_chart=charts.columns(numbers.by_week),
             state_chart=charts.bars(numbers.by_state),
             category_chart=charts.bars(numbers.by_category),
@@ -395,8 +401,22 @@ def _media_visible(ctx: Context, key: str) -> bool:
     return False
 
 
+def _step_labels(catalog: Any, service_id: str, lang: str) -> dict[str, str]:
+    """Answer keys → the question's short label in the officer's language."""
+    spec = catalog.service(service_id) if catalog is not None else None
+    found: dict[str, str] = {}
+    pending = list(spec.steps) if spec is not None else []
+    while pending:
+        step = pending.pop(0)
+        label = step.summary_label or step.prompt
+        if label is not None:
+            found[step.id] = label.get(lang)
+        pending.extend(step.steps)
+    return found
+
+
 def _case_facts(
-    ctx: Context, case: cases.Case
+    ctx: Context, case: cases.Case, catalog: Any = None
 ) -> tuple[list[tuple[str, str]], list[dict[str, Any]], str]:
     words = labels()[ctx.lang]
     if isinstance(case, Grievance):
@@ -415,13 +435,17 @@ def _case_facts(
     if application is not None:
         title = (application.title or {}).get(ctx.lang) or case.service_id
         facts.append((words["citizen"], application.applicant_name or "—"))
+        names = _step_labels(catalog, application.service_id, ctx.lang)
         for key, value in (application.answers or {}).items():
+            label = names.get(key, key.replace("_", " "))
             if isinstance(value, dict) and "media_key" in value:
                 attachments.append({"kind": key, **value})
             elif isinstance(value, dict) and "last4" in value:
-                facts.append((key, f"XXXX XXXX {value['last4']}"))
+                facts.append((label, f"XXXX XXXX {value['last4']}"))
+            elif isinstance(value, bool):
+                facts.append((label, words["yes"] if value else words["no"]))
             elif not isinstance(value, dict | list):
-                facts.append((key, str(value)))
+                facts.append((label, str(value)))
         attachments.extend(d for d in application.documents or [] if isinstance(d, dict))
     attachments.extend(case.extra_documents or [])
     if case.requested_document:
