@@ -112,3 +112,21 @@ def test_my_applications_and_typed_number_show_the_status(database, catalog) -> 
         and number in replies[0].body
         and "Submitted" in replies[0].body
     )
+
+
+def test_concurrent_submissions_never_share_a_number(database) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    at = clock.now()
+
+    def take(_: int) -> list[str]:
+        numbers = []
+        for _ in range(5):
+            with database.unit_of_work() as session:
+                numbers.append(next_number(session, "CONC", at))
+        return numbers
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        taken = [n for batch in pool.map(take, range(4)) for n in batch]
+    assert len(set(taken)) == 20
+    assert sorted(int(n[-6:]) for n in taken) == list(range(1, 21))
