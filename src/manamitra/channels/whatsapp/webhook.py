@@ -11,6 +11,7 @@ import logging
 import time
 
 from fastapi import APIRouter, Request, Response
+from starlette.requests import ClientDisconnect
 
 from manamitra.channels.whatsapp import signature
 from manamitra.channels.whatsapp.parse import WebhookEvents, parse_body
@@ -87,6 +88,9 @@ def build_webhook_router(settings: Settings, inbox: InboxWriter, metrics: Metric
         except _BodyTooLargeError:
             log.warning("webhook body over the size cap", extra={"cap": cap})
             return 413, "too_large"
+        except ClientDisconnect:
+            # Meta gave up on this delivery; it retries, and nothing was stored.
+            return 400, "disconnected"
         try:
             signature.verify(secret, raw, request.headers.get(signature.HEADER))
         except SignatureError as exc:
