@@ -237,6 +237,17 @@ def settle(db: Session, booking: Booking, pick: SeatPicker | None = None) -> str
     return "reallocated"
 
 
+def release(db: Session, booking: Booking) -> None:
+    """Give up a hold at once (the bill could not be created): its places go back to stock."""
+    _lock(db, booking.pool_id)
+    db.refresh(booking)
+    if booking.status == "held":
+        _release(db, booking.pool_id, booking)
+        booking.status = "expired"
+        booking.updated_at = clock.now()
+        db.flush()
+
+
 def cancel(db: Session, booking: Booking) -> bool:
     """A confirmed booking cancelled: its places go back to stock. False if not cancellable."""
     _lock(db, booking.pool_id)

@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 
 from manamitra import clock
 from manamitra.conversation.reply import CtaUrl, OrderDetails, Reply
+from manamitra.errors import DepartmentUnavailableError
+from manamitra.payments.gateway import GatewayError
 from manamitra.payments.service import Payments
 from manamitra.payments.text import rupees, text
 from manamitra.store.models import PaymentOrder
@@ -52,12 +54,15 @@ def create_order(
     if amount <= 0:
         raise ValueError("an order needs a positive amount")
     order_id = order_id_for(idempotency_key, prefix)
-    gateway_order = payments.gateway.create_order(
-        receipt=order_id,
-        amount_paise=amount,
-        notes={"service": service_id, "subject": subject, "citizen": citizen},
-        idempotency_key=idempotency_key,
-    )
+    try:
+        gateway_order = payments.gateway.create_order(
+            receipt=order_id,
+            amount_paise=amount,
+            notes={"service": service_id, "subject": subject, "citizen": citizen},
+            idempotency_key=idempotency_key,
+        )
+    except GatewayError as exc:
+        raise DepartmentUnavailableError(f"gateway {payments.gateway.name}: {exc}") from exc
     now = clock.now()
     order = PaymentOrder(
         id=order_id,

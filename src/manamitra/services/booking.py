@@ -41,6 +41,7 @@ from manamitra.bookings.inventory import (
     ensure_pool,
     find_pool,
     hold,
+    release,
     settle,
 )
 from manamitra.bookings.ticket import issue_ticket
@@ -48,7 +49,7 @@ from manamitra.catalog.schema import ServiceSpec
 from manamitra.conversation.fields.base import AskContext, Option, option_provider
 from manamitra.conversation.reply import Document, Text
 from manamitra.departments import apsrtc, temples
-from manamitra.errors import SpecError
+from manamitra.errors import DepartmentUnavailableError, SpecError
 from manamitra.payments.confirm import refund
 from manamitra.payments.fulfil import Fulfilment, fulfiller
 from manamitra.payments.orders import bill_replies, create_order, find_order
@@ -97,20 +98,24 @@ def _hold_and_bill(
     ctx: ServiceContext, *, booking: Booking, items: list[dict[str, Any]], title: dict[str, str]
 ) -> KindResult:
     payments = payments_from(ctx.services)
-    order = create_order(
-        ctx.db,
-        payments,
-        citizen=ctx.citizen,
-        lang=ctx.lang,
-        purpose="booking",
-        service_id=ctx.spec.id,
-        subject=booking.id,
-        title=title,
-        items=items,
-        idempotency_key=f"booking:{booking.id}",
-        prefix="MB",
-        meta={"booking": booking.id},
-    )
+    try:
+        order = create_order(
+            ctx.db,
+            payments,
+            citizen=ctx.citizen,
+            lang=ctx.lang,
+            purpose="booking",
+            service_id=ctx.spec.id,
+            subject=booking.id,
+            title=title,
+            items=items,
+            idempotency_key=f"booking:{booking.id}",
+            prefix="MB",
+            meta={"booking": booking.id},
+        )
+    except DepartmentUnavailableError:
+        release(ctx.db, booking)  # no bill, so no hold: the places go back at once
+        raise
     booking.order_id = order.id
     seats = booking.details.get("seats")
     ctx.say(
