@@ -13,6 +13,9 @@ def prepare_demo(settings: Settings) -> list[str]:
     from manamitra.departments.reference import demo_notes
 
     notes.extend(demo_notes())
+    from manamitra.payments.demo import demo_notes as payments_notes
+
+    notes.extend(payments_notes(settings.public_url))
     from manamitra.console.demo import seed_console_demo
     from manamitra.store import Database
 

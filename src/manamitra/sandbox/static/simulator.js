@@ -281,7 +281,9 @@
         bubble.classList.add("bill");
         bubble.prepend(el("div", {class: "tag", text: `Order ${params.reference_id || ""}`}));
         bubble.append(el("table", {"data-testid": "bill"}, rows));
-        const link = findPaymentLink(params);
+        // Meta's order_details carries no URL when paid through a gateway configuration; the
+        // platform's checkout page (GET /pay/{reference}) stands in for the WhatsApp pay sheet.
+        const link = findPaymentLink(params) || (params.reference_id ? `/pay/${encodeURIComponent(params.reference_id)}` : null);
         bubble.append(el("button", {type: "button", class: "order-pay", "data-testid": "order-pay",
           "data-reference": params.reference_id, "data-link": link, text: "Review and pay",
           onclick: () => { if (link) window.open(link, "_blank", "noopener"); else toast(phone, "This order carries no payment link."); }}));
