@@ -126,6 +126,7 @@ def _wire_payments(app: FastAPI, runtime: Runtime, settings: Settings, notify: A
     the webhook and checkout routes, and the job that returns expired holds to stock."""
     from manamitra.bookings.expiry import expiry_job
     from manamitra.payments import Payments, PaymentsConfig
+    from manamitra.payments.sweep import reconciliation_job
     from manamitra.sandbox.gateway import SandboxGateway
     from manamitra.sandbox.gateway_api import GatewayWebhooks, build_gateway_router
     from manamitra.web.payments import build_payments_router
@@ -138,6 +139,8 @@ def _wire_payments(app: FastAPI, runtime: Runtime, settings: Settings, notify: A
                         hold_minutes=config.hold_minutes, notify=notify)
     runtime.services["payments"] = payments
     runtime.add_job("booking-hold-expiry", expiry_job(runtime.database))
+    runtime.add_job("payments-reconciliation",
+                    reconciliation_job(runtime.database, payments, runtime.services))
     app.include_router(build_payments_router(payments, runtime.database, runtime.services))
     if demo:
         webhooks = GatewayWebhooks(

@@ -130,3 +130,16 @@ def test_the_same_bill_paid_by_two_citizens_refunds_the_later_one(database: Data
         assert find_order(db, second).status == "refunded"  # type: ignore[union-attr]
         assert ledger.net_for_order(db, second) == 0
         assert reconcile(db, payments.gateway).unexplained == 0
+
+
+def test_the_sweep_confirms_a_payment_whose_webhooks_were_all_lost(database: Database) -> None:
+    from manamitra.payments.sweep import sweep_pending
+
+    payments = make_payments()
+    order_id, amount = _bill_order(database, payments, "1121402011209")
+    payments.gateway.pay(order_id, "success")  # the webhooks never arrive
+    assert sweep_pending(database, payments, {"payments": payments}) == 1
+    assert sweep_pending(database, payments, {"payments": payments}) == 0
+    with database.unit_of_work() as db:
+        assert find_order(db, order_id).status == "paid"  # type: ignore[union-attr]
+        assert ledger.net_for_order(db, order_id) == amount

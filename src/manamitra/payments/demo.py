@@ -12,6 +12,6 @@ def demo_notes(public_url: str) -> list[str]:
         "  property/water tax assessment: 1086023456, 1073045678 · trade licence: TL2026VJA0012",
         "  e-challan vehicles: AP39AB1234, AP03EF9012 · bus: Vijayawada → Visakhapatnam etc.",
         f"  pay a bill: tap it in the simulator, or open {public_url}/pay/<order id>;"
-        " POST /sandbox/api/pay {\"order_id\", \"outcome\"}",
+        ' POST /sandbox/api/pay {"order_id", "outcome"}',
         "  reconcile: manamitra payments reconcile [--date YYYY-MM-DD] [--json]",
     ]
