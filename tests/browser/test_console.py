@@ -126,6 +126,10 @@ def test_officer_resolves_in_the_browser_and_the_citizen_is_told(
         told = _citizen_told(phone, f"Grievance {number} has been resolved")
         assert "New bulb fitted" in told
 
+        page.goto(f"{live.url}/console/dashboard?lang=te")
+        page.wait_for_selector("svg")
+        page.screenshot(path=str(DOCS_IMAGES / "console-dashboard.png"), full_page=True)
+
         # A forged form (no CSRF token) from a signed-in browser is refused.
         forged = page.request.post(
             f"{live.url}/console/cases/grievance/{number}/action",

@@ -56,3 +56,32 @@ def test_someone_elses_number_is_not_shown(database: Database) -> None:
         other.tap("svc:grievances.status")
         replies = texts(other.say(str(number)))
         assert any("could not find" in text for text in replies)
+
+
+def test_voice_note_three_photos_and_a_location_pin(database: Database) -> None:
+    from manamitra.conversation.inbound import Media
+
+    catalog = load_checked_catalog()
+    with database.unit_of_work() as db:
+        seed_offices(db)
+        chat = Chat(make_engine(catalog), db=db)
+        chat.tap("lang:en")
+        chat.tap("svc:apcpdcl.power_complaint")
+        chat.tap("opt:no_supply")
+        chat.send_media("audio", Media(id="voice-1", mime_type="audio/ogg", voice=True))
+        chat.tap("opt:yes")
+        for index in range(3):
+            chat.send_media("image", Media(id=f"photo-{index}", mime_type="image/jpeg"))
+            if index < 2:
+                chat.tap("opt:yes")
+        chat.tap("opt:pin")
+        said = texts(chat.send_location(16.3067, 80.4365))  # Guntur
+        row = db.scalar(select(Grievance))
+        assert row is not None, said
+        kinds = [a["kind"] for a in row.attachments]
+        assert kinds == ["voice", "photo", "photo", "photo"]
+        assert row.district == "guntur" and row.office_id == "apcpdcl.guntur"
+        assert row.latitude == 16.3067 and row.category == "power_supply"
+        assert row.description == "No power supply"  # the rest is in the voice note
+        listed = texts(chat.say("status"))
+        assert any(row.number in text for text in listed)

@@ -14,7 +14,10 @@ def bars(items: list[tuple[str, int]], *, width: int = 520, row: int = 24) -> st
     top = max(value for _, value in items) or 1
     label_width = 190
     height = row * len(items) + 4
-    parts = [f'<svg role="img" viewBox="0 0 {width} {height}" width="100%" height="{height}">']
+    parts = [
+        f'<svg role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        'style="max-width:100%">'
+    ]
     for index, (label, value) in enumerate(items):
         y = index * row + 2
         length = int((width - label_width - 40) * value / top)
@@ -35,7 +38,10 @@ def columns(items: list[tuple[str, int]], *, width: int = 520, height: int = 180
         return "<p class='muted'>—</p>"
     top = max(value for _, value in items) or 1
     slot = width / len(items)
-    parts = [f'<svg role="img" viewBox="0 0 {width} {height + 36}" width="100%">']
+    parts = [
+        f'<svg role="img" viewBox="0 -18 {width} {height + 54}" width="{width}" '
+        f'height="{height + 54}" style="max-width:100%">'
+    ]
     for index, (label, value) in enumerate(items):
         bar = int((height - 10) * value / top)
         x = index * slot + slot * 0.15

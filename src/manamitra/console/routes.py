@@ -336,7 +336,7 @@ def console_router(runtime: Runtime) -> APIRouter:
         scope = " · ".join(
             p
             for p in (
-                ctx.officer.department or "all departments",
+                _department_title(runtime, ctx.officer.department, ctx.lang),
                 place_name(ctx.officer.district, ctx.lang) if ctx.officer.district else "",
             )
             if p
@@ -373,6 +373,14 @@ def console_router(runtime: Runtime) -> APIRouter:
         )
 
     return router
+
+
+def _department_title(runtime: Runtime, department: str | None, lang: str) -> str:
+    catalog = runtime.services.get("catalog")
+    found = catalog.departments.get(department) if catalog is not None and department else None
+    if found is not None:
+        return str(found.title(lang))
+    return department or ("అన్ని శాఖలు" if lang == "te" else "All departments")
 
 
 def _media_visible(ctx: Context, key: str) -> bool:

@@ -237,7 +237,7 @@ class GrievanceKind(ServiceKind):
         text = description.get("text") if isinstance(description, dict) else None
         issue = _issue_label(ctx.spec, ctx.answers.get("issue"))
         if issue:
-            text = f"{issue}: {text or ''}".strip()
+            text = f"{issue}: {text}" if text else issue
         place = _place(ctx.answers)
         row = cases.register_grievance(
             ctx.db,
