@@ -132,3 +132,22 @@ def test_the_documented_example_loads(module, catalog) -> None:
     for step in spec.steps:
         check_step(spec, step)
     check_kind(spec)
+
+
+def test_my_tickets_and_payments_show_in_status_and_by_number(catalog, session: Session) -> None:
+    from manamitra.conversation.reply import Document
+    from manamitra.payments.confirm import confirm
+
+    payments = make_payments()
+    chat = _chat(catalog, session, payments, lang="en")
+    day = (clock.to_ist(clock.now()).date() + timedelta(days=2)).isoformat()
+    replies = _book_bus(chat, day)
+    order_id = next(r for r in replies if isinstance(r, OrderDetails)).reference_id
+    payments.gateway.pay(order_id, "success")
+    confirm(session, payments, order_id, {"payments": payments})
+    booking = session.scalars(select(Booking)).one()
+    assert booking.status == "confirmed"
+    status = "\n".join(texts(chat.say("status")))
+    assert booking.id in status and "Confirmed" in status
+    found = chat.say(booking.id)
+    assert any(isinstance(r, Document) and r.media_key == booking.ticket_media_key for r in found)
