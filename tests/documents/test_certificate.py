@@ -164,3 +164,25 @@ def test_issued_pdf_is_stored_as_media_for_whatsapp(database: Database, trust) -
         assert blob is not None
         assert blob.mime_type == "application/pdf" and blob.content == issued.pdf
         assert blob.filename == issued.filename and blob.size == len(issued.pdf)
+
+
+def test_a_citizen_sending_a_photo_gets_a_bilingual_verdict(
+    database: Database, trust, tmp_path: Path
+) -> None:
+    from manamitra.documents import DocumentService
+    from manamitra.trust.message import verdict_message
+
+    issued = issue_income(database, trust)
+    service = DocumentService(trust)
+    with database.unit_of_work() as session:
+        result = service.verify_upload(session, issued.pdf)
+        nothing = service.verify_upload(session, b"\x89PNG not really")
+    assert result is not None and result.verdict is Verdict.GENUINE
+    assert HOLDER_TE in verdict_message(result, "te") and "అసలైన" in verdict_message(result, "te")
+    assert issued.number in verdict_message(result, "en")
+    assert nothing is None and "QR" in verdict_message(None, "en")
+    with database.unit_of_work() as session:
+        trust.revoke(session, issued.number, reason="court_order", actor="officer:1")
+    with database.unit_of_work() as session:
+        revoked = service.verify_upload(session, issued.pdf)
+    assert "Cancelled by court order" in verdict_message(revoked, "en")

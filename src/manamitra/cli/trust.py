@@ -19,7 +19,7 @@ from manamitra.store.models.trust import TrustRepository
 from manamitra.trust import KeyRing, Result, TrustService, Verdict, verify
 from manamitra.trust import status as status_list
 from manamitra.trust.audit import audit
-from manamitra.trust.keys import LOG_OWNER
+from manamitra.trust.keys import LOG_OWNER, Role
 
 console = Console()
 log_app = typer.Typer(no_args_is_help=True, help="The public transparency log.")
@@ -87,7 +87,7 @@ def verify_command(
             try:
                 revocations = status_list.load(status.read_text("utf-8"), ring)
             except PayloadError as exc:
-                console.print(f"[red]status list rejected: {exc}[/red]", stderr=True)
+                Console(stderr=True).print(f"[red]status list rejected: {exc}[/red]")
                 raise typer.Exit(2) from exc
         result = verify(text, ring, revocations)
         if status is None:
@@ -209,7 +209,7 @@ def keys_list() -> None:
 def keys_rotate(owner: str = typer.Argument(..., help="Department (or 'log').")) -> None:
     """A new active key for OWNER; the old one is retired but stays published."""
     _, database, trust = _platform()
-    role = "log" if owner == LOG_OWNER else "issuer"
+    role: Role = "log" if owner == LOG_OWNER else "issuer"
     with database.unit_of_work() as session:
         info = trust.create_key(TrustRepository(session), owner, role)
     console.print(f"[green]{info.kid}[/green] is now {owner}'s active key")

@@ -17,10 +17,12 @@ from typing import Any
 
 from manamitra import clock
 from manamitra.documents.render import Office, Officer, Page, render
+from manamitra.documents.scan import find_qr_text
 from manamitra.documents.template import document_type
 from manamitra.store.models.trust import TrustRepository
 from manamitra.trust.payload import Claims
 from manamitra.trust.service import TrustService
+from manamitra.trust.verify import Result
 
 PDF_MIME = "application/pdf"
 
@@ -129,3 +131,9 @@ class DocumentService:
 
     def issue(self, session: Any, **kwargs: Any) -> Issued:
         return issue_document(session, self.trust, **kwargs)
+
+    def verify_upload(self, session: Any, data: bytes) -> Result | None:
+        """The verdict for a photo or PDF a citizen sent (WhatsApp); None if it holds no QR.
+        Tell them with `manamitra.trust.message.verdict_message(result, language)`."""
+        text = find_qr_text(data)
+        return None if text is None else self.trust.verify_online(session, text)

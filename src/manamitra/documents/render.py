@@ -17,6 +17,7 @@ from typing import Any
 
 import segno
 from fpdf import FPDF
+from fpdf.fonts import TTFFont
 
 from manamitra import clock
 from manamitra.documents.template import Bilingual, DocumentType
@@ -115,6 +116,8 @@ class _Pdf(FPDF):
         self.set_fallback_fonts(["la"], exact_match=False)
         self.set_text_shaping(True)
         for font in self.fonts.values():
+            if not isinstance(font, TTFFont):
+                continue
             # Speed: keep glyph outlines as raw bytes when the subset is saved (recomputing
             # every bounding box decoded and re-encoded each outline), and drop the layout
             # tables from the copy fpdf2 subsets and embeds: HarfBuzz shapes from the font

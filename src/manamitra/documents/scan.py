@@ -36,10 +36,10 @@ def _decode(image: Image.Image) -> list[str]:
 
 def texts_from_image(data: bytes) -> list[str]:
     try:
-        image = Image.open(io.BytesIO(data))
-        if image.width * image.height > MAX_PIXELS:
+        opened = Image.open(io.BytesIO(data))
+        if opened.width * opened.height > MAX_PIXELS:
             return []
-        image = ImageOps.exif_transpose(image).convert("RGB")
+        image = ImageOps.exif_transpose(opened).convert("RGB")
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
         return []
     return _decode(image)
@@ -51,7 +51,8 @@ def _embedded_images(data: bytes) -> list[Image.Image]:
         images = []
         for page in reader.pages[:5]:
             for item in page.images:
-                images.append(item.image.convert("RGB"))
+                if item.image is not None:
+                    images.append(item.image.convert("RGB"))
         return images
     except (PdfReadError, OSError, ValueError, KeyError, TypeError):
         return []

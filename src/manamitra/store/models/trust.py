@@ -14,7 +14,6 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
-    func,
     select,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -168,11 +167,19 @@ class TrustRepository:
         return [(int(i), bytes(h), bytes(d)) for i, h, d in rows]
 
     def find_leaf(self, leaf_hash: bytes, below: int) -> int | None:
-        return self.session.execute(
-            select(func.min(LogEntry.index)).where(
-                LogEntry.leaf_hash == leaf_hash, LogEntry.index < below
+        # by the leaf-hash index alone: with `index < below` in the query SQLite preferred
+        # walking the primary key, which is a scan at a million entries
+        rows = (
+            self.session.connection()
+            .exec_driver_sql(
+                'SELECT "index" FROM trust_log_entry WHERE leaf_hash = '
+                + ("?" if self.session.connection().dialect.paramstyle == "qmark" else "%s"),
+                (leaf_hash,),
             )
-        ).scalar_one_or_none()
+            .all()
+        )
+        found = [int(r[0]) for r in rows if int(r[0]) < below]
+        return min(found) if found else None
 
     # -- checkpoints ---------------------------------------------------------------------------
 

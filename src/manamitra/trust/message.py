@@ -1,0 +1,38 @@
+"""A verdict told to a citizen in one short message, from the `verdicts.yaml` catalogue; for
+the WhatsApp flow where a citizen sends a photo or PDF of a certificate to check it."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from manamitra.trust.verify import Result, Verdict
+
+CATALOGUE = Path(__file__).parent / "verdicts.yaml"
+
+
+@cache
+def _catalogue() -> dict[str, dict[str, str]]:
+    data: dict[str, dict[str, str]] = yaml.safe_load(CATALOGUE.read_text("utf-8"))
+    return data
+
+
+def verdict_message(result: Result | None, language: str = "te") -> str:
+    """The citizen's message for a verdict; `None` means no QR was found in what they sent."""
+    lang = "te" if language == "te" else "en"
+    if result is None:
+        return _catalogue()["no_qr"][lang]
+    claims: dict[str, Any] = result.claims
+    name = claims.get("holder_name_te" if lang == "te" else "holder_name_en", "")
+    reason = next((r.split(": ", 1)[1] for r in result.reasons if r.startswith("revoked on")), "")
+    values = {
+        "number": claims.get("number", ""),
+        "name": name,
+        "office": claims.get("office", ""),
+        "reason": reason,
+    }
+    key = result.verdict.value if isinstance(result.verdict, Verdict) else str(result.verdict)
+    return _catalogue()[key][lang].format_map(values)
