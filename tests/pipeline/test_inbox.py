@@ -253,3 +253,18 @@ def test_fast_inbound_json_matches_to_json_for_every_fixture() -> None:
     for name in fixtures.names():
         for received in parse_body(fixtures.raw(name)).messages:
             assert inbound_json(received.inbound) == received.inbound.to_json(), name
+
+
+def test_a_failing_listener_does_not_stop_the_writer(database: Database) -> None:
+    def broken(_citizens: frozenset[str]) -> None:
+        raise RuntimeError("listener bug")
+
+    writer = InboxWriter(database, on_stored=broken)
+
+    async def main() -> None:
+        await writer.submit([text("wamid.L1")])
+        await writer.submit([text("wamid.L2")])
+        await writer.aclose()
+
+    asyncio.run(main())
+    assert [r.wamid for r in inbound_rows(database)] == ["wamid.L1", "wamid.L2"]

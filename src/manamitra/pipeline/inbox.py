@@ -439,8 +439,14 @@ class InboxWriter:
         self.commits += 1
         self._keep_orphans(orphans, outcome.unmatched)
         if outcome.citizens:
-            for listener in self._listeners:
-                listener(outcome.citizens)
+            self._notify(outcome.citizens)
+
+    def _notify(self, citizens: frozenset[str]) -> None:
+        for listener in self._listeners:
+            try:
+                listener(citizens)
+            except Exception:  # a listener's bug must not stop the writer; workers also poll
+                log.exception("inbox listener failed")
 
     async def _commit_one_by_one(self, batch: list[_Pending]) -> StoreOutcome:
         # One poisoned request must not make every request that shared its batch fail forever.
