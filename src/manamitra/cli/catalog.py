@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from manamitra.catalog.loader import DEPARTMENTS_FILE, SERVICES_DIR
+from manamitra.catalog.loader import DEPARTMENTS_FILE, SERVICES_DIR, Catalog
 from manamitra.errors import SpecError
 
 console = Console()
@@ -17,7 +17,7 @@ err_console = Console(stderr=True)
 catalog_app = typer.Typer(no_args_is_help=True, help="The service catalogue: check, list, search.")
 
 
-def _load(services_dir: Path, departments_file: Path):  # type: ignore[no-untyped-def]
+def _load(services_dir: Path, departments_file: Path) -> Catalog:
     from manamitra.catalog.checks import load_checked_catalog
 
     return load_checked_catalog(services_dir, departments_file)
@@ -89,8 +89,8 @@ def search(
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    for row in rows:
-        console.print(f"{row['score']:.2f}  {row['id']:<48} {row['name']['en']}", highlight=False)
+    for spec, score in found:
+        console.print(f"{score:.2f}  {spec.id:<48} {spec.name.en}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
