@@ -58,7 +58,9 @@ class OutboxSender:
         self.graph = graph
         self.metrics = metrics
         self.bucket = bucket or TokenBucket(settings.send_rate)
-        self.max_in_flight = max_in_flight or min(256, max(16, int(settings.send_rate // 2)))
+        # Enough sends in flight to keep the rate with Meta's ~100-300 ms answers, no more than
+        # the Graph client's connection pool (200).
+        self.max_in_flight = max_in_flight or min(200, max(16, int(settings.send_rate // 3)))
         self.lease = lease
         self.poll_interval = poll_interval
         self.max_attempts = max_attempts
