@@ -61,8 +61,8 @@ def list_services(
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    for row in rows:
-        console.print(f"{row['id']:<48} {row['kind']:<12} {row['name']['en']}", highlight=False)
+    for spec in sorted(catalog.services.values(), key=lambda s: s.id):
+        console.print(f"{spec.id:<48} {spec.kind:<12} {spec.name.en}", highlight=False)
 
 
 @catalog_app.command("search")
