@@ -143,3 +143,23 @@ def test_verdicts_are_the_documented_strings() -> None:
         "forged",
         "unknown_issuer",
     }
+
+
+def test_an_outside_verifier_proves_the_issuance_is_logged(client, database, trust) -> None:
+    from manamitra.trust.published import check_published
+
+    issued = issue_income(database, trust)
+
+    def fetch(path: str) -> tuple[int, str]:
+        response = client.get(path)
+        return response.status_code, response.text
+
+    ring = KeyRing.from_jwks(client.get("/.well-known/manamitra/keys.json").json())
+    ok, how = check_published(issued.qr_text, ring, fetch)
+    assert ok, how
+    assert f"index {issued.log_index}" in how
+    # holding only the number is not enough to get the entry
+    assert (
+        client.get(f"/log/document?number={issued.number}&cose_sha256={'0' * 64}").status_code
+        == 404
+    )

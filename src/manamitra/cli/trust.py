@@ -75,6 +75,9 @@ def verify_command(
     keys: Path | None = typer.Option(None, "--keys", help="Saved JWK Set (offline)."),
     status: Path | None = typer.Option(None, "--status", help="Saved signed status list."),
     as_json: bool = typer.Option(False, "--json", help="Print the verdict as JSON."),
+    log_url: str | None = typer.Option(
+        None, "--log", help="Also prove the issuance is in the public log at this server."
+    ),
 ) -> None:
     """Verify a document; exit 0 when genuine, 1 otherwise. Offline with --keys/--status."""
     text = _read_input(source)
@@ -96,8 +99,33 @@ def verify_command(
         _, database, trust = _platform()
         with database.unit_of_work() as session:
             result = trust.verify_online(session, text)
+    if log_url and text is not None and result.genuine:
+        _check_log(text, result, log_url, keys)
     _print(result, as_json)
     raise typer.Exit(0 if result.genuine else 1)
+
+
+def _check_log(text: str, result: Result, log_url: str, keys: Path | None) -> None:
+    from manamitra.trust.published import check_published
+
+    base = log_url.rstrip("/")
+    with httpx.Client(timeout=30) as client:
+
+        def fetch(path: str) -> tuple[int, str]:
+            response = client.get(base + path)
+            return response.status_code, response.text
+
+        ring = (
+            KeyRing.load(keys)
+            if keys is not None
+            else KeyRing.from_jwks(json.loads(fetch("/.well-known/manamitra/keys.json")[1]))
+        )
+        ok, how = check_published(text, ring, fetch)
+    if ok:
+        result.reasons.append(how)
+    else:
+        result.verdict = Verdict.FORGED
+        result.reasons.append(f"not proven in the public log: {how}")
 
 
 def issue_demo(

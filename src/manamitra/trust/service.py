@@ -229,8 +229,27 @@ class TrustService:
             return None
         return verify(doc.qr_text, self.keyring(), _RegisterRevocations(repo))
 
+    def issuance_entry(
+        self, session: Any, number: str, cose_sha256: str
+    ) -> tuple[int, bytes] | None:
+        """The log entry of a document's issuance, for someone who holds the document (the
+        COSE hash proves it): lets an outside verifier ask for its inclusion proof."""
+        repo = TrustRepository(session)
+        doc = repo.document(number)
+        if doc is None:
+            return None
+        try:
+            sealed = payload.unseal(doc.qr_text)
+        except PayloadError:
+            return None
+        if not secrets.compare_digest(entry.sha256_hex(sealed.cose_bytes), cose_sha256.lower()):
+            return None
+        rows = repo.entries(int(doc.log_index), int(doc.log_index) + 1)
+        return (rows[0][0], rows[0][2]) if rows else None
+
     def status_list(self, session: Any) -> str:
         repo = TrustRepository(session)
+        self.ensure_keys(repo, [])
         revoked = {
             entry.number_hash(d.number): (d.revocation_reason or "", d.revoked_at)
             for d in repo.revoked()
@@ -242,7 +261,9 @@ class TrustService:
     def publish_checkpoint(self, database: Any) -> str:
         """Sign (if the tree grew) and commit a checkpoint, then publish it; its note text."""
         with database.unit_of_work() as session:
-            row = self.log.sign_checkpoint(TrustRepository(session))
+            repo = TrustRepository(session)
+            self.ensure_keys(repo, [])
+            row = self.log.sign_checkpoint(repo)
             note = row.note
         self.log.publish(note)
         return note

@@ -71,4 +71,16 @@ def build_transparency_router(trust: TrustService, database: Database) -> APIRou
             return _error(400, str(exc))
         return JSONResponse({"first": first, "second": second, "proof": [h.hex() for h in proof]})
 
+    @router.get("/document")
+    def document_entry(
+        number: str = Query(max_length=64), cose_sha256: str = Query(pattern=r"^[0-9a-fA-F]{64}$")
+    ) -> JSONResponse:
+        """The issuance entry of a document, for a holder of it (the COSE hash proves that)."""
+        with database.unit_of_work() as session:
+            found = trust.issuance_entry(session, number, cose_sha256)
+        if found is None:
+            return _error(404, "no issuance entry for that document")
+        index, data = found
+        return JSONResponse({"index": index, "data": base64.b64encode(data).decode("ascii")})
+
     return router
