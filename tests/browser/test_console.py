@@ -105,9 +105,9 @@ def test_officer_resolves_in_the_browser_and_the_citizen_is_told(
         _sign_in(page, live.url, "officer.guntur")
         page.fill("input[name=q]", number)
         page.press("input[name=q]", "Enter")
-        link = page.locator(f"#rows a:text('{number}')")
-        link.wait_for()
-        assert page.locator("#rows tbody tr").count() == 1
+        # The filter swaps the rows in place (no reload): wait for the search's single row.
+        page.wait_for_function("document.querySelectorAll('#rows tbody tr').length === 1")
+        assert number in page.locator("#rows tbody tr").inner_text()
         page.goto(f"{live.url}/console/inbox")
         page.locator(f"a:text('{number}')").wait_for()
         DOCS_IMAGES.mkdir(parents=True, exist_ok=True)
