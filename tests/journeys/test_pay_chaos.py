@@ -24,8 +24,14 @@ def _bill(phone: LivePhone, query: str, service: str, account: str) -> str:
     return order_reference(phone.wait_interactive("order_details"))
 
 
-def test_duplicate_out_of_order_double_paid_and_whatsapp_only(tmp_path: Path) -> None:
-    with live_server(tmp_path) as server, server.client(timeout=30) as client:
+def test_duplicate_out_of_order_double_paid_and_whatsapp_only(
+    tmp_path: Path, database_url: str
+) -> None:
+    """On SQLite and, with MM_TEST_POSTGRES_URL, on PostgreSQL."""
+    with (
+        live_server(tmp_path, database_url=database_url) as server,
+        server.client(timeout=30) as client,
+    ):
         phone = LivePhone(client, "919700000401", "Kiran")
         phone.start_in_english()
         chaos = client.post(
