@@ -48,7 +48,7 @@ def test_caste_certificate_in_telugu_from_search_to_number_and_status(tmp_path: 
         number = re.search(r"REV-\d{4}-\d{6}", " ".join(body_text(b) for b in done))
         assert number is not None
         status = phone.say("స్థితి")
-        assert number.group(0) in body_text(status[0]) and "సమర్పించబడింది" in body_text(status[0])
+        assert number.group(0) in body_text(status[0]) and "దరఖాస్తు అందింది" in body_text(status[0])
         one = phone.say(number.group(0))
         assert "కుల ధృవీకరణ పత్రం" in body_text(one[0])
 

@@ -100,7 +100,7 @@ def test_my_applications_and_typed_number_show_the_status(database, catalog) -> 
     with database.unit_of_work() as session:
         items = items_for(session, "919876543210")
         assert [i.reference for i in items] == [number]
-        assert items[0].status["te"] == "సమర్పించబడింది"
+        assert items[0].status["te"] == "దరఖాస్తు అందింది"
         assert find_by_number(session, "919876543210", number.lower()) is not None
         assert find_by_number(session, "919999999999", number) is None
         chat = Chat(make_engine(catalog), db=session)

@@ -130,4 +130,4 @@ def test_application_status_by_number_reads_our_table(session) -> None:
     number = next(b for b in texts(chat.tap("flow:submit")) if "REV-" in b).split("*")[3]
     _start(chat, "sachivalayam.application_status", "te")
     body = texts(chat.say(number.replace("-", "")))[0]
-    assert number in body and "సమర్పించబడింది" in body
+    assert number in body and "దరఖాస్తు అందింది" in body
