@@ -121,7 +121,7 @@ def test_officer_resolves_in_the_browser_and_the_citizen_is_told(
         page.screenshot(path=str(DOCS_IMAGES / "console-case.png"), full_page=True)
         page.click("button[value=resolve]")
         page.wait_for_selector("text=Saved.")
-        assert "resolve" in page.locator(".timeline").inner_text()
+        assert "Resolved" in page.locator(".timeline").inner_text()
 
         told = _citizen_told(phone, f"Grievance {number} has been resolved")
         assert "New bulb fitted" in told

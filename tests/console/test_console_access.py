@@ -151,3 +151,28 @@ def test_dashboard_narrows_to_one_office(console: Console) -> None:
     assert "Open cases<b>0</b>" in other
     outside = console.client.get("/console/dashboard?office=municipal.ntr").text
     assert "Open cases<b>1</b>" in outside  # not in scope: the whole jurisdiction instead
+
+
+def test_session_expires_after_eight_hours(console: Console) -> None:
+    from datetime import timedelta
+
+    from manamitra import clock
+
+    console.login("officer.guntur")
+    assert console.client.get("/console/inbox", follow_redirects=False).status_code == 200
+    clock.advance(timedelta(hours=8, minutes=1))
+    response = console.client.get("/console/inbox", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/console/login"
+
+
+def test_console_words_exist_in_both_languages() -> None:
+    from manamitra.console.routes import labels
+
+    def keys(node: object, prefix: str = "") -> set[str]:
+        if isinstance(node, dict):
+            return {k for key, value in node.items() for k in keys(value, f"{prefix}{key}.")}
+        return {prefix}
+
+    words = labels()
+    assert keys(words["en"]) == keys(words["te"])
+    assert words["te"]["event"]["escalated"] != words["en"]["event"]["escalated"]

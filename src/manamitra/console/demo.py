@@ -329,7 +329,7 @@ def _one_application(db: Session, rng: random.Random, index: int) -> None:
     if case is None:
         return
     fate = rng.random()
-    actions = []
+    actions: list[tuple[str, str | None]] = []
     if fate > 0.3:
         actions.append(("verify", None))
     if fate > 0.55:

@@ -32,7 +32,7 @@ from manamitra.grievances.places import place_name
 from manamitra.grievances.workflow import load_workflow
 from manamitra.runtime import Runtime
 from manamitra.store.models.console import AuditEntry, ConsoleSession, Officer
-from manamitra.store.models.grievances import Grievance
+from manamitra.store.models.grievances import ApplicationCase, Grievance
 from manamitra.store.models.pipeline import MediaBlob
 from manamitra.yamlio import load_yaml
 
@@ -141,7 +141,7 @@ def console_router(runtime: Runtime) -> APIRouter:
         if result.officer is None:
             audit.append(db, username[:64] or "-", f"login_{result.reason}")
             token = secrets.token_urlsafe(24)
-            response = templates.TemplateResponse(
+            refused = templates.TemplateResponse(
                 request,
                 "login.html",
                 {
@@ -153,10 +153,10 @@ def console_router(runtime: Runtime) -> APIRouter:
                 },
                 status_code=401,
             )
-            response.set_cookie(
+            refused.set_cookie(
                 LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", path="/console"
             )
-            return response
+            return refused
         token, _row = auth.start_session(db, result.officer)
         audit.append(db, result.officer.username, "login")
         response = RedirectResponse("/console/inbox", status_code=303)
@@ -205,7 +205,7 @@ def console_router(runtime: Runtime) -> APIRouter:
                 for s in load_workflow(k).states
             }
         )
-        values = {
+        values: dict[str, Any] = {
             "rows": rows,
             "f": filters,
             "heading": heading,
@@ -392,8 +392,6 @@ def _media_visible(ctx: Context, key: str) -> bool:
     ):
         if any(a.get("media_key") == key for a in row.attachments or []):
             return True
-    from manamitra.store.models.grievances import ApplicationCase
-
     for case in ctx.db.scalars(
         queries._scoped(select(ApplicationCase), ApplicationCase, ctx.officer).limit(5000)
     ):
@@ -504,7 +502,7 @@ def _act(
             ctx.db, case, actor=officer.username, reason="manual"
         ):
             raise ConflictError("cannot escalate")
-    elif kind == "application":
+    elif isinstance(case, ApplicationCase):
         decide(
             ctx.db,
             case,

@@ -8,7 +8,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -47,9 +47,11 @@ def run_once(db: Session) -> SlaReport:
             .where(model.state.in_(open_states), model.step_due_at.is_not(None))
             .order_by(model.step_due_at)
             .limit(BATCH)
+            # Several server processes may run the clock: each case is evaluated by one.
+            .with_for_update(skip_locked=True)
         ).all()
         for case in rows:
-            _evaluate(db, case, now, report)
+            _evaluate(db, cast(cases.Case, case), now, report)
     _auto_close(db, now, report)
     return report
 
