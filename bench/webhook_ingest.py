@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 import time
 from collections.abc import AsyncIterator
@@ -75,6 +76,13 @@ def stored(url: str, prefix: str) -> int:
         database.dispose()
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU a process has used (Linux /proc): steadier than wall time on a
+    machine shared with other work."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def measure(store: str, args: argparse.Namespace) -> dict[str, Any]:
     from manamitra.store import migrate
 
@@ -107,7 +115,7 @@ def measure(store: str, args: argparse.Namespace) -> dict[str, Any]:
             "warning",
             "--no-access-log",
         ]
-        with e2e.process(server, env):
+        with e2e.process(server, env) as proc:
             e2e.wait_ready(f"http://127.0.0.1:{port}/healthz")
             offset = 0
             for label, rate, count in (
@@ -119,10 +127,12 @@ def measure(store: str, args: argparse.Namespace) -> dict[str, Any]:
                 bodies, _ = e2e.requests_for(port, count, run, offset)
                 offset += count
                 started = time.perf_counter()
+                cpu_before = cpu_seconds(proc.pid)
                 results = asyncio.run(
                     loadgen.run("127.0.0.1", port, bodies, args.connections, rate=rate)
                 )
                 elapsed = time.perf_counter() - started
+                server_cpu = cpu_seconds(proc.pid) - cpu_before
                 if label == "warmup":
                     continue
                 acks = [r.acked_at - r.sent_at for r in results]
@@ -133,6 +143,7 @@ def measure(store: str, args: argparse.Namespace) -> dict[str, Any]:
                     "stored_per_s": round(count / elapsed),
                     "ack_p50_ms": e2e.ms(loadgen.percentile(acks, 50)),
                     "ack_p99_ms": e2e.ms(loadgen.percentile(acks, 99)),
+                    "server_cpu_us_per_msg": round(server_cpu / count * 1e6),
                 }
     return out
 
