@@ -48,6 +48,7 @@ from manamitra.services.lookup import (
     mismatch,
     not_found,
     record_key,
+    shown_identifier,
     verified,
 )
 from manamitra.store.models import MediaBlob
@@ -99,8 +100,11 @@ def render_record(spec: ServiceSpec, record: Record, title: Localized) -> bytes:
             new_y="NEXT",
         )
     pdf.ln(4)
-    pdf.set_font("la", "", 10)
-    pdf.cell(width, 6, f"No. {record.identifier}", new_x="LMARGIN", new_y="NEXT")
+    shown_te = shown_identifier(record.identifier, "te")
+    shown_en = shown_identifier(record.identifier, "en")
+    pdf.set_font("te", "", 10)
+    number = shown_en if shown_te == shown_en else f"{shown_te} / {shown_en}"
+    pdf.multi_cell(width, 6, f"No. {number}", align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     for item in config.get("show") or []:
         label = Localized.model_validate(item["label"])
@@ -108,9 +112,11 @@ def render_record(spec: ServiceSpec, record: Record, title: Localized) -> bytes:
         value_en = render_value(record.facts.get(item["fact"]), "en")
         value = value_te if value_te == value_en else f"{value_te} / {value_en}"
         pdf.set_font("te", "", 10)
-        pdf.multi_cell(width * 0.42, 6, f"{label.te} / {label.en}", new_x="RIGHT", new_y="TOP")
+        pdf.multi_cell(
+            width * 0.42, 6, f"{label.te} / {label.en}", align="L", new_x="RIGHT", new_y="TOP"
+        )
         pdf.set_font("te", "", 10)
-        pdf.multi_cell(width * 0.58, 6, value, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(width * 0.58, 6, value, align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(1)
     rows = config.get("rows")
     if rows and record.rows:
@@ -125,12 +131,22 @@ def render_record(spec: ServiceSpec, record: Record, title: Localized) -> bytes:
                 width, 6, f"{number}. {' — '.join(values)}", new_x="LMARGIN", new_y="NEXT"
             )
     pdf.ln(6)
-    pdf.set_font("la", "", 8)
-    printed = clock.format_ist(clock.now(), "%d-%m-%Y %I:%M %p IST")
+    printed = clock.format_ist(clock.now(), "%d-%m-%Y %I:%M %p")
+    pdf.set_font("te", "", 8)
     pdf.multi_cell(
         width,
         5,
-        f"Copy generated through Mana Mitra on {printed} from the department's records.",
+        f"శాఖ రికార్డుల నుంచి మన మిత్ర ద్వారా {printed} (IST) న తీసిన ప్రతి.",
+        align="L",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.set_font("la", "", 8)
+    pdf.multi_cell(
+        width,
+        5,
+        f"Copy generated through Mana Mitra on {printed} IST from the department's records.",
+        align="L",
         new_x="LMARGIN",
         new_y="NEXT",
     )
@@ -194,7 +210,7 @@ class Download(ServiceKind):
                 caption=ctx.t(
                     "records.document_caption",
                     title=title.get(ctx.lang),
-                    reference=record.identifier,
+                    reference=shown_identifier(record.identifier, ctx.lang),
                 ),
             )
         )

@@ -108,6 +108,18 @@ def verified(config: dict[str, Any], record: Record, answers: dict[str, Any]) ->
     return True
 
 
+def shown_identifier(identifier: str, lang: str) -> str:
+    """A record key as a citizen reads it: "Tenali, Tenali, Guntur — 112/2", not the raw key."""
+    from manamitra.catalog.places import gazetteer
+
+    head, _, rest = identifier.partition("/")
+    place = gazetteer().get(head.lower())
+    if place is None:
+        return identifier
+    label = gazetteer().label(place.id, lang)
+    return f"{label} — {rest}" if rest else label
+
+
 def record_lines(config: dict[str, Any], record: Record, lang: str) -> list[str]:
     lines = []
     for item in config.get("show") or []:
@@ -143,7 +155,8 @@ class Lookup(ServiceKind):
             return not_found(ctx.spec, config, ctx.answers, key)
         if not verified(config, record, ctx.answers):
             return mismatch(config, ctx.answers, key)
-        lines = [f"*{ctx.spec.name.get(ctx.lang)}* — {record.identifier}", ""]
+        shown = shown_identifier(record.identifier, ctx.lang)
+        lines = [f"*{ctx.spec.name.get(ctx.lang)}* — {shown}", ""]
         lines.extend(record_lines(config, record, ctx.lang))
         ctx.say(Text("\n".join(lines)[:4096]))
         return Done()
