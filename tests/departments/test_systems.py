@@ -130,3 +130,13 @@ def test_nearest_anna_canteens_to_vijayawada_are_in_vijayawada() -> None:
     assert [km for _, km in ranked] == sorted(km for _, km in ranked)
     assert all("Vijayawada" in place.address["en"] for place, _ in ranked)
     assert ranked[0][1] < 5
+
+
+def test_routed_systems_send_each_register_to_its_system() -> None:
+    from manamitra.departments import RoutedSystems
+
+    down = _adapter(lambda request: httpx.Response(503), attempts=1)
+    routed = RoutedSystems({"pension": down}, default=embedded_systems())
+    assert routed.lookup("ration_card", "2810453712") is not None
+    with pytest.raises(DepartmentUnavailableError):
+        routed.document("pension", "1020304051")

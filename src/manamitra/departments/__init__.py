@@ -6,7 +6,15 @@ from manamitra.departments.base import (
     DocumentSource,
     Record,
     RecordLookup,
+    RoutedSystems,
     systems_for,
 )
 
-__all__ = ["DepartmentSystems", "DocumentSource", "Record", "RecordLookup", "systems_for"]
+__all__ = [
+    "DepartmentSystems",
+    "DocumentSource",
+    "Record",
+    "RecordLookup",
+    "RoutedSystems",
+    "systems_for",
+]

@@ -60,3 +60,24 @@ def systems_for(services: dict[str, Any] | None) -> DepartmentSystems:
     from manamitra.departments.reference import embedded_systems
 
     return embedded_systems()
+
+
+class RoutedSystems:
+    """Some registers answered by their department's own API, the rest by a default system.
+
+    RoutedSystems({"ration_card": HttpDepartmentSystems("https://pds.example/api")},
+                  default=embedded_systems())
+    """
+
+    def __init__(self, routes: dict[str, DepartmentSystems], default: DepartmentSystems) -> None:
+        self.routes = dict(routes)
+        self.default = default
+
+    def _for(self, source: str) -> DepartmentSystems:
+        return self.routes.get(source, self.default)
+
+    def lookup(self, source: str, identifier: str) -> Record | None:
+        return self._for(source).lookup(source, identifier)
+
+    def document(self, source: str, identifier: str) -> Record | None:
+        return self._for(source).document(source, identifier)
