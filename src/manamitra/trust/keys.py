@@ -13,9 +13,12 @@ published JWK Set, so documents it signed before it retired still verify.
 from __future__ import annotations
 
 import base64
+import fcntl
 import hashlib
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
@@ -160,7 +163,7 @@ class KeySource(Protocol):
 
     def signer(self, kid: str) -> Signer: ...
 
-    def create(self, owner: str, role: Role) -> KeyInfo: ...
+    def create(self, owner: str, role: Role, *, if_missing: bool = False) -> KeyInfo | None: ...
 
     def retire(self, kid: str) -> KeyInfo: ...
 
@@ -175,15 +178,34 @@ class FileKeyStore:
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
         self._ring: KeyRing | None = None
+        self._ring_mtime: int | None = None
         self._signers: dict[str, Ed25519Signer] = {}
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Serialise key changes across processes (several server workers start at once)."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        with open(self.directory / ".lock", "a+b") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                self._ring = None
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     @property
     def _ring_path(self) -> Path:
         return self.directory / "keyring.json"
 
     def keyring(self) -> KeyRing:
-        if self._ring is None:
-            self._ring = KeyRing.load(self._ring_path) if self._ring_path.exists() else KeyRing()
+        """The ring, re-read when another process (a rotation, another worker) changed it."""
+        try:
+            mtime: int | None = self._ring_path.stat().st_mtime_ns
+        except FileNotFoundError:
+            mtime = None
+        if self._ring is None or mtime != self._ring_mtime:
+            self._ring = KeyRing.load(self._ring_path) if mtime is not None else KeyRing()
+            self._ring_mtime = mtime
         return self._ring
 
     def _save_ring(self, ring: KeyRing) -> None:
@@ -192,6 +214,7 @@ class FileKeyStore:
         tmp.write_text(json.dumps(ring.to_jwks(), indent=2), "utf-8")
         tmp.replace(self._ring_path)
         self._ring = ring
+        self._ring_mtime = self._ring_path.stat().st_mtime_ns
 
     def signer(self, kid: str) -> Ed25519Signer:
         cached = self._signers.get(kid)
@@ -213,8 +236,17 @@ class FileKeyStore:
         self._signers[kid] = signer
         return signer
 
-    def create(self, owner: str, role: Role = "issuer") -> KeyInfo:
-        ring = self.keyring()
+    def create(
+        self, owner: str, role: Role = "issuer", *, if_missing: bool = False
+    ) -> KeyInfo | None:
+        """A new active key for `owner`; with `if_missing`, None when it already has one."""
+        with self._locked():
+            ring = self.keyring()
+            if if_missing and ring.active(owner) is not None:
+                return None
+            return self._create(ring, owner, role)
+
+    def _create(self, ring: KeyRing, owner: str, role: Role) -> KeyInfo:
         moment = clock.now()
         private = Ed25519PrivateKey.generate()
         public = Ed25519Signer("", private).public_raw
@@ -236,14 +268,15 @@ class FileKeyStore:
         return info
 
     def retire(self, kid: str) -> KeyInfo:
-        ring = self.keyring()
-        info = ring.get(kid)
-        if info is None:
-            raise NotFoundError(f"no key {kid}")
-        if info.retired_at is None:
-            info = replace(info, retired_at=clock.now())
-            self._save_ring(KeyRing({**ring.keys, kid: info}))
-        return info
+        with self._locked():
+            ring = self.keyring()
+            info = ring.get(kid)
+            if info is None:
+                raise NotFoundError(f"no key {kid}")
+            if info.retired_at is None:
+                info = replace(info, retired_at=clock.now())
+                self._save_ring(KeyRing({**ring.keys, kid: info}))
+            return info
 
 
 def describe(info: KeyInfo) -> dict[str, Any]:

@@ -84,18 +84,8 @@ class TrustService:
         """A new active key for `owner`, retiring its previous one; both changes are logged."""
         previous = self.keyring().active(owner)
         info = self.keys.create(owner, role)
-        self.log.append(
-            repo,
-            "key",
-            entry.key_event(
-                event="created",
-                kid=info.kid,
-                owner=owner,
-                role=role,
-                public=info.public,
-                at=info.created_at,
-            ),
-        )
+        assert info is not None
+        self._log_key_created(repo, info)
         if previous is not None:
             retired = self.keys.retire(previous.kid)
             self.log.append(
@@ -112,14 +102,29 @@ class TrustService:
             )
         return info
 
+    def _log_key_created(self, repo: TrustRepository, info: KeyInfo) -> None:
+        self.log.append(
+            repo,
+            "key",
+            entry.key_event(
+                event="created",
+                kid=info.kid,
+                owner=info.owner,
+                role=info.role,
+                public=info.public,
+                at=info.created_at,
+            ),
+        )
+
     def ensure_keys(self, repo: TrustRepository, owners: list[str]) -> None:
-        """Keys for the log and each owner that has none yet (first start, demo, tests)."""
-        ring = self.keyring()
-        if ring.active(LOG_OWNER) is None:
-            self.create_key(repo, LOG_OWNER, "log")
-        for owner in owners:
-            if ring.active(owner) is None:
-                self.create_key(repo, owner, "issuer")
+        """Keys for the log and each owner that has none yet (first start, demo, tests); safe
+        when several workers start together: the key store decides who creates."""
+        wanted: list[tuple[str, Role]] = [(LOG_OWNER, "log"), *((o, "issuer") for o in owners)]
+        for owner, role in wanted:
+            if self.keyring().active(owner) is None:
+                info = self.keys.create(owner, role, if_missing=True)
+                if info is not None:
+                    self._log_key_created(repo, info)
 
     def issuer(self, repo: TrustRepository, owner: str) -> Signer:
         info = self.keyring().active(owner)
