@@ -6,7 +6,7 @@ delivered to the citizen's phone (through the sandbox gateway, the platform and 
 
 Part 1 runs `hold` from many threads against a few pools (every thread fights for the same
 rows). Part 2 starts the whole platform (demo) on a free port, books `--pays` darshan holds,
-pays each through POST /sandbox/api/pay from 8 concurrent testers, and times until the e-ticket
+pays each through POST /sandbox/api/pay from `--concurrency` testers (8), and times until the e-ticket
 document is in the emulator's outbox for that citizen.
 """
 
@@ -195,6 +195,7 @@ def main() -> None:
     parser.add_argument("--pays", type=int, default=100)
     parser.add_argument("--database-url", default=os.environ.get("MM_BENCH_DATABASE_URL"))
     parser.add_argument("--only", choices=("holds", "pay"), default=None)
+    parser.add_argument("--concurrency", type=int, default=8, help="testers paying at once")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
@@ -216,12 +217,12 @@ def main() -> None:
         )
         (tmp / "pay").mkdir(exist_ok=True)
         migrate.upgrade(pay_url)
-        latencies = sorted(pay_to_ticket(pay_url, tmp, args.pays))
+        latencies = sorted(pay_to_ticket(pay_url, tmp, args.pays, args.concurrency))
         p50 = statistics.median(latencies)
         p99 = latencies[max(0, int(len(latencies) * 0.99) - 1)]
         print(
             f"[{store}] pay → ticket delivered: p50 {p50 * 1000:,.0f} ms, "
-            f"p99 {p99 * 1000:,.0f} ms, max {latencies[-1] * 1000:,.0f} ms ({len(latencies)} payments, 8 concurrent)"
+            f"p99 {p99 * 1000:,.0f} ms, max {latencies[-1] * 1000:,.0f} ms ({len(latencies)} payments, {args.concurrency} concurrent)"
         )
 
 

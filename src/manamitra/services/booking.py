@@ -57,7 +57,7 @@ from manamitra.payments.service import payments_from
 from manamitra.payments.text import rupees, text
 from manamitra.services.kind import Done, KindResult, ServiceContext, ServiceKind, service_kind
 from manamitra.services.status import StatusItem, number_lookup, status_source
-from manamitra.store.models import Booking, PaymentOrder
+from manamitra.store.models import Booking, BookingPool, PaymentOrder
 
 BUS_STEPS = {"from_stop", "to_stop", "travel_date", "bus_service", "passengers"}
 TEMPLE_STEPS = {"temple", "offering", "visit_date", "slot", "pilgrims"}
@@ -299,7 +299,12 @@ def _book_temple(ctx: ServiceContext) -> KindResult:
 
 def _active_temple_bookings(db: Session, temple: str, day: date) -> list[Booking]:
     rows = db.scalars(
-        select(Booking).where(Booking.domain == "temple", Booking.status.in_(("held", "confirmed")))
+        select(Booking)
+        .join(BookingPool, BookingPool.id == Booking.pool_id)
+        .where(
+            BookingPool.key.like(f"temple:{temple}:%:{day.isoformat()}:%"),
+            Booking.status.in_(("held", "confirmed")),
+        )
     )
     return [
         b

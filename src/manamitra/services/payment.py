@@ -128,7 +128,7 @@ class Payment(ServiceKind):
     ) -> KindResult:
         amount = int(ctx.answers[config["amount"]])
         if amount < 100 or amount > MAX_DONATION_PAISE:
-            return AskAgain(config["amount"], "errors.choice_invalid")
+            return AskAgain(config["amount"], "errors.amount_invalid")
         target = str(ctx.answers.get(config["donation"], "general"))
         title = {"en": f"e-Hundi donation ({target})", "te": f"ఈ-హుండీ కానుక ({target})"}
         from manamitra.departments.temples import TEMPLES
