@@ -7,6 +7,7 @@ signs are right and the text copies out as Unicode; the fonts ship inside the pa
 
 from __future__ import annotations
 
+import copy
 import io
 import math
 from dataclasses import dataclass, field
@@ -16,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import segno
+from fontTools.ttLib import TTFont
 from fpdf import FPDF
-from fpdf.fonts import TTFFont
+from fpdf.fonts import SubsetMap, TTFFont
 
 from manamitra import clock
 from manamitra.documents.template import Bilingual, DocumentType
@@ -28,6 +30,27 @@ LABELS_FILE = Path(__file__).parent / "labels.yaml"
 MAX_QR_VERSION = 12  # what a typical document keeps to (tests hold us to it)
 HARD_QR_VERSION = 16  # beyond this cheap cameras fail; refuse rather than print it
 INK = (20, 40, 90)
+_FONT_FILES = (
+    ("te", "", "NotoSansTelugu-Regular.ttf"),
+    ("te", "B", "NotoSansTelugu-Bold.ttf"),
+    ("la", "", "NotoSans-Regular.ttf"),
+    ("la", "B", "NotoSans-Bold.ttf"),
+)
+_PROTOTYPES: dict[str, TTFFont] = {}
+
+
+def _slim(ttfont: TTFont) -> TTFont:
+    """Speed: keep glyph outlines as raw bytes when the subset is saved (recomputing every
+    bounding box decoded and re-encoded each outline), and drop the layout tables from the
+    copy fpdf2 subsets and embeds: HarfBuzz shapes from the font file itself, and fpdf2
+    drops these tables from the embedded subset anyway."""
+    ttfont.recalcBBoxes = False
+    for tag in ("GSUB", "GPOS", "GDEF"):
+        if tag in ttfont:
+            del ttfont[tag]
+    return ttfont
+
+
 _WIDTHS: dict[tuple[str, str, float, str], float] = {}
 MUTED = (90, 90, 90)
 
@@ -109,23 +132,33 @@ class _Pdf(FPDF):
         self.set_compression(True)
         self.set_auto_page_break(False)
         self.set_margins(16, 14, 16)
-        self.add_font("te", "", str(FONTS / "NotoSansTelugu-Regular.ttf"))
-        self.add_font("te", "B", str(FONTS / "NotoSansTelugu-Bold.ttf"))
-        self.add_font("la", "", str(FONTS / "NotoSans-Regular.ttf"))
-        self.add_font("la", "B", str(FONTS / "NotoSans-Bold.ttf"))
+        for family, style, file in _FONT_FILES:
+            self._add_cached_font(family, style, FONTS / file)
         self.set_fallback_fonts(["la"], exact_match=False)
         self.set_text_shaping(True)
-        for font in self.fonts.values():
+
+    def _add_cached_font(self, family: str, style: str, path: Path) -> None:
+        """fpdf2 parses a font's cmap and metrics on every add_font; we parse each font once
+        per process and give every document a copy with its own subset and its own
+        (lazily read) font file, sharing the read-only tables and the HarfBuzz font."""
+        key = f"{family}{style}"
+        prototype = _PROTOTYPES.get(key)
+        if prototype is None:
+            self.add_font(family, style, str(path))
+            font = self.fonts[key]
             if not isinstance(font, TTFFont):
-                continue
-            # Speed: keep glyph outlines as raw bytes when the subset is saved (recomputing
-            # every bounding box decoded and re-encoded each outline), and drop the layout
-            # tables from the copy fpdf2 subsets and embeds: HarfBuzz shapes from the font
-            # file itself, and fpdf2 drops these tables from the embedded subset anyway.
-            font.ttfont.recalcBBoxes = False
-            for tag in ("GSUB", "GPOS", "GDEF"):
-                if tag in font.ttfont:
-                    del font.ttfont[tag]
+                return
+            _slim(font.ttfont)
+            _ = font.hbfont  # built once, shared by the copies
+            _PROTOTYPES[key] = copy.copy(font)
+            return
+        font = copy.copy(prototype)
+        font.i = len(self.fonts) + 1
+        font.ttfont = _slim(TTFont(str(path), recalcTimestamp=False, lazy=True))
+        font.missing_glyphs = []
+        font.biggest_size_pt = 0
+        font.subset = SubsetMap(font)
+        self.fonts[key] = font
 
     def te(self, size: float, bold: bool = False) -> None:
         self.set_font("te", "B" if bold else "", size)
