@@ -158,8 +158,8 @@ class SandboxGateway:
                     id=p.id,
                     receipt=p.receipt,
                     amount_paise=p.amount_paise,
-                    status=p.status,
-                    method=p.method,  # type: ignore[arg-type]
+                    status=p.status,  # type: ignore[arg-type]
+                    method=p.method,
                     created_at=datetime.fromisoformat(p.created_at),
                     error=p.error,
                 )
