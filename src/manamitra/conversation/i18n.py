@@ -40,6 +40,7 @@ def t(lang: str, key: str, **params: object) -> str:
     return text.format(**params) if params else text
 
 
+@cache
 def words(key: str) -> frozenset[str]:
     """Command words of both languages for `key` (menu, back, help…), normalised."""
     found: set[str] = set()
