@@ -151,3 +151,19 @@ def test_my_tickets_and_payments_show_in_status_and_by_number(catalog, session: 
     assert booking.id in status and "Confirmed" in status
     found = chat.say(booking.id)
     assert any(isinstance(r, Document) and r.media_key == booking.ticket_media_key for r in found)
+
+
+def test_an_ehundi_donation_gets_a_receipt(catalog, session: Session) -> None:
+    from manamitra.conversation.reply import Document
+    from manamitra.payments.confirm import confirm
+
+    payments = make_payments()
+    chat = _chat(catalog, session, payments)
+    chat.tap("svc:endowments.ehundi")
+    chat.tap("opt:annavaram")
+    bill = next(r for r in chat.say("1116") if isinstance(r, OrderDetails))
+    assert bill.total_paise == 111600 and "అన్నవరం" in bill.items[0]["name"]
+    payments.gateway.pay(bill.reference_id, "success")
+    replies = confirm(session, payments, bill.reference_id, {"payments": payments})
+    assert any(isinstance(r, Document) and r.filename.startswith("receipt-") for r in replies)
+    assert any("ఈ-హుండీ కానుక ₹1,116 అందింది" in t for t in texts(replies))
