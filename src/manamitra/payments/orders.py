@@ -112,7 +112,10 @@ def bill_replies(payments: Payments, order: PaymentOrder, lang: str) -> list[Rep
             total_paise=order.amount_paise,
             payment_configuration=payments.payment_configuration,
             footer=text(lang, "payments.reference", reference=order.id),
-            expiry_seconds=ORDER_EXPIRY_SECONDS,
+            # A held seat's bill lapses with the hold; Meta wants at least 300 seconds.
+            expiry_seconds=max(
+                300, int((order.meta or {}).get("expiry_seconds", ORDER_EXPIRY_SECONDS))
+            ),
         )
     ]
 

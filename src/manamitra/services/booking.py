@@ -111,7 +111,7 @@ def _hold_and_bill(
             items=items,
             idempotency_key=f"booking:{booking.id}",
             prefix="MB",
-            meta={"booking": booking.id},
+            meta={"booking": booking.id, "expiry_seconds": payments.hold_minutes * 60},
         )
     except DepartmentUnavailableError:
         release(ctx.db, booking)  # no bill, so no hold: the places go back at once
