@@ -167,3 +167,26 @@ def test_an_ehundi_donation_gets_a_receipt(catalog, session: Session) -> None:
     replies = confirm(session, payments, bill.reference_id, {"payments": payments})
     assert any(isinstance(r, Document) and r.filename.startswith("receipt-") for r in replies)
     assert any("ఈ-హుండీ కానుక ₹1,116 అందింది" in t for t in texts(replies))
+
+
+def test_choosing_a_seat_and_no_ladies_seats_offered_to_a_man(catalog, session: Session) -> None:
+    from manamitra.conversation.reply import ListMenu
+
+    chat = _chat(catalog, session, make_payments(), lang="en")
+    day = (clock.to_ist(clock.now()).date() + timedelta(days=2)).isoformat()
+    chat.tap("svc:apsrtc.book_ticket")
+    for answer in ("VJA", "GNT", day, "VJA-GNT-0600", "choose"):
+        chat.tap(f"opt:{answer}")
+    chat.say("Ravi Kumar")
+    chat.say("40")
+    chat.tap("opt:male")
+    replies = chat.tap("opt:no")
+    seat_list = next(r for r in replies if isinstance(r, ListMenu))
+    offered = [row.id for s in seat_list.sections for row in s.rows]
+    assert "opt:1" not in offered  # row 1 is for ladies
+    assert "opt:9" in offered
+    chat.tap("opt:9")
+    chat.tap("opt:none")
+    chat.tap("flow:submit")
+    booking = session.scalars(select(Booking)).one()
+    assert booking.details["seats"] == ["9"]

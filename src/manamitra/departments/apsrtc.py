@@ -158,16 +158,23 @@ def layout(bus_class: BusClass) -> list[Seat]:
 
 
 def pick_seats(
-    bus_class: BusClass, genders: list[str], preference: str, taken: set[str]
+    bus_class: BusClass,
+    genders: list[str],
+    preference: str,
+    taken: set[str],
+    first: str | None = None,
 ) -> list[str] | None:
-    """Seats for the passengers in order: ladies' seats only to women, window/aisle wish
-    honoured when it can be, else any free seat; None if there are not enough."""
+    """Seats for the passengers in order: the seat the first passenger chose (`first`), ladies'
+    seats only to women, the window/aisle wish honoured when it can be, else any free seat;
+    None if there are not enough (or the chosen seat is gone or not theirs to take)."""
     free = [s for s in layout(bus_class) if s.number not in taken]
     chosen: list[str] = []
-    for gender in genders:
+    for index, gender in enumerate(genders):
         allowed = [
             s for s in free if s.number not in chosen and (gender == "female" or not s.ladies)
         ]
+        if index == 0 and first is not None:
+            allowed = [s for s in allowed if s.number == first]
         if gender == "female":
             allowed.sort(key=lambda s: not s.ladies)
         if preference in ("window", "aisle"):

@@ -43,6 +43,7 @@ from manamitra.bookings.inventory import (
     hold,
     release,
     settle,
+    taken_seats,
 )
 from manamitra.bookings.ticket import issue_ticket
 from manamitra.catalog.schema import ServiceSpec
@@ -161,6 +162,7 @@ def _book_bus(ctx: ServiceContext) -> KindResult:
     }
     payments = payments_from(ctx.services)
     preference = str(a.get("seat_preference") or "any")
+    first_seat = str(a["seat_number"]) if a.get("seat_number") else None
     booking = hold(
         ctx.db,
         pool,
@@ -179,13 +181,14 @@ def _book_bus(ctx: ServiceContext) -> KindResult:
                 "class": service.bus_class.id,
                 "genders": genders,
                 "preference": preference,
+                "first_seat": first_seat,
                 "people": [
                     f"{p.get('name')} ({p.get('age')}, {p.get('gender')})" for p in passengers
                 ],
                 "holder": str(passengers[0].get("name", ctx.citizen)),
             },
             pick_seats=lambda taken: apsrtc.pick_seats(
-                service.bus_class, genders, preference, taken
+                service.bus_class, genders, preference, taken, first_seat
             ),
         ),
     )
@@ -455,6 +458,37 @@ def _services(ctx: AskContext, step: Any) -> list[Option]:
                     "en": f"{fare} · {left} seats left · {service.km} km",
                     "te": f"{fare} · {left} సీట్లు ఖాళీ · {service.km} కి.మీ.",
                 },
+            )
+        )
+    return out
+
+
+@option_provider("apsrtc_seats")
+def _seats(ctx: AskContext, step: Any) -> list[Option]:
+    """Free seats of the chosen bus; ladies' seats only when the first passenger is a woman."""
+    day = ctx.answers.get("travel_date")
+    service = (
+        apsrtc.service_by_id(str(ctx.answers.get("bus_service")), date.fromisoformat(str(day)))
+        if day and ctx.answers.get("bus_service")
+        else None
+    )
+    if service is None:
+        return []
+    passengers = ctx.answers.get("passengers") or [{}]
+    woman = str(passengers[0].get("gender")) == "female"
+    pool = find_pool(ctx.db, service.pool_key) if ctx.db is not None else None
+    taken = taken_seats(ctx.db, pool.id) if pool is not None else set()
+    out = []
+    for seat in apsrtc.layout(service.bus_class):
+        if seat.number in taken or (seat.ladies and not woman):
+            continue
+        en = ("Window" if seat.window else "Aisle") + (" · ladies" if seat.ladies else "")
+        te = ("కిటికీ" if seat.window else "నడవ") + (" · మహిళలు" if seat.ladies else "")
+        out.append(
+            Option(
+                id=seat.number,
+                label=_both(f"Seat {seat.number}", f"సీటు {seat.number}"),
+                description=_both(en, te),
             )
         )
     return out
