@@ -186,3 +186,11 @@ def test_a_citizen_sending_a_photo_gets_a_bilingual_verdict(
     with database.unit_of_work() as session:
         revoked = service.verify_upload(session, issued.pdf)
     assert "Cancelled by court order" in verdict_message(revoked, "en")
+
+
+def test_a_number_is_issued_once(database: Database, trust) -> None:
+    from manamitra.errors import ConflictError
+
+    issue_income(database, trust, "AP-INC-2026-ONCE01")
+    with pytest.raises(ConflictError):
+        issue_income(database, trust, "AP-INC-2026-ONCE01")

@@ -19,6 +19,7 @@ from manamitra import clock
 from manamitra.documents.render import Office, Officer, Page, render
 from manamitra.documents.scan import find_qr_text
 from manamitra.documents.template import document_type
+from manamitra.errors import ConflictError
 from manamitra.store.models.trust import TrustRepository
 from manamitra.trust.payload import Claims
 from manamitra.trust.service import TrustService
@@ -73,6 +74,8 @@ def issue_document(
     if valid_until is None and kind.spec.validity_days:
         valid_until = moment + timedelta(days=kind.spec.validity_days)
     repo = TrustRepository(session)
+    if repo.document(number) is not None:
+        raise ConflictError(f"document {number} was already issued")
     token = trust.new_url_token()
     url = trust.verify_url(number, token)
     claims = Claims(
