@@ -138,7 +138,7 @@ def _wire_payments(app: FastAPI, runtime: Runtime, settings: Settings, notify: A
                         payment_configuration=config.payment_configuration,
                         hold_minutes=config.hold_minutes, notify=notify)
     runtime.services["payments"] = payments
-    runtime.add_job("booking-hold-expiry", expiry_job(runtime.database))
+    runtime.add_job("booking-hold-expiry", expiry_job(runtime.database, notify=notify))
     runtime.add_job("payments-reconciliation",
                     reconciliation_job(runtime.database, payments, runtime.services))
     app.include_router(build_payments_router(payments, runtime.database, runtime.services))

@@ -116,3 +116,16 @@ def test_a_late_payment_is_refunded_when_the_place_is_gone(database: Database) -
         assert report.unexplained == 0
         assert report.explained[0]["refunded_because"] == ["unfulfilled"]
     assert any("refunded" in t for t in _texts(database, "919800000003"))
+
+
+def test_the_sweep_tells_the_citizen_their_unpaid_hold_was_released(database: Database) -> None:
+    from manamitra.bookings.expiry import sweep
+
+    payments = make_payments()
+    _held(database, payments, "919800000005", key="temple:t:3")
+    assert sweep(database) == 0
+    clock.advance(timedelta(minutes=11))
+    assert sweep(database) == 1
+    assert sweep(database) == 0
+    texts = _texts(database, "919800000005")
+    assert sum("not paid within the time" in t for t in texts) == 1

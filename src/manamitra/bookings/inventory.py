@@ -92,7 +92,9 @@ def _release(db: Session, pool_id: int, booking: Booking) -> None:
     db.execute(delete(BookingSeat).where(BookingSeat.booking_id == booking.id))
 
 
-def expire_pool(db: Session, pool_id: int, now: datetime | None = None) -> int:
+def expire_pool(
+    db: Session, pool_id: int, now: datetime | None = None, expired: list[Booking] | None = None
+) -> int:
     """Return the expired holds of one (already locked) pool to stock; how many."""
     now = now or clock.now()
     due = list(
@@ -108,11 +110,19 @@ def expire_pool(db: Session, pool_id: int, now: datetime | None = None) -> int:
         booking.updated_at = now
     if due:
         db.flush()
+    if expired is not None:
+        expired.extend(due)
     return len(due)
 
 
-def expire_due(db: Session, now: datetime | None = None, limit: int = 200) -> int:
-    """The background sweep: every pool with an expired hold, one lock at a time."""
+def expire_due(
+    db: Session,
+    now: datetime | None = None,
+    limit: int = 200,
+    expired: list[Booking] | None = None,
+) -> int:
+    """The background sweep: every pool with an expired hold, one lock at a time; the holds
+    it released are appended to `expired` when given (to tell their citizens)."""
     now = now or clock.now()
     pools = list(
         db.scalars(
@@ -125,7 +135,7 @@ def expire_due(db: Session, now: datetime | None = None, limit: int = 200) -> in
     total = 0
     for pool_id in pools:
         _lock(db, pool_id)
-        total += expire_pool(db, pool_id, now)
+        total += expire_pool(db, pool_id, now, expired)
     return total
 
 
