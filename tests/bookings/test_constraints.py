@@ -43,7 +43,7 @@ def test_a_seat_cannot_be_taken_twice(database: Database) -> None:
         pool = ensure_pool(
             db, key="c:2", domain="bus", capacity=4, starts_at=clock.now() + timedelta(days=1)
         )
-        for n in (1, 2):
+        for n, seat in ((1, "7"), (2, "8")):
             booking = hold(
                 db,
                 pool,
@@ -55,7 +55,7 @@ def test_a_seat_cannot_be_taken_twice(database: Database) -> None:
                     quantity=1,
                     amount_paise=100,
                     details={},
-                    pick_seats=lambda _: ["7"] if n == 1 else ["8"],
+                    pick_seats=lambda _, seat=seat: [seat],
                 ),
             )
             assert booking is not None
