@@ -167,6 +167,8 @@ def console_router(runtime: Runtime) -> APIRouter:
             samesite="strict",
             path="/console",
             max_age=int(auth.SESSION_LIFETIME.total_seconds()),
+            # Behind HTTPS (production) the cookie never travels in clear.
+            secure=runtime.settings.public_url.startswith("https://"),
         )
         response.delete_cookie(LOGIN_CSRF_COOKIE, path="/console")
         if result.officer.lang in ("en", "te"):
