@@ -190,3 +190,39 @@ def test_choosing_a_seat_and_no_ladies_seats_offered_to_a_man(catalog, session: 
     chat.tap("flow:submit")
     booking = session.scalars(select(Booking)).one()
     assert booking.details["seats"] == ["9"]
+
+
+def _book_temple(chat: Chat, service: str, temple: str, offering: str, day: str, slot: str) -> list:
+    chat.tap(f"svc:{service}")
+    for answer in (temple, offering, day, slot):
+        chat.tap(f"opt:{answer}")
+    chat.say("Lakshmi Devi")
+    chat.tap("opt:aadhaar")
+    chat.say("4821")
+    chat.tap("opt:no")
+    return chat.tap("flow:submit")
+
+
+@pytest.mark.parametrize(("days", "percent"), [(5, 90), (2, 50)])
+def test_a_room_booked_paid_and_cancelled_by_the_temple_rule(
+    catalog, session: Session, days: int, percent: int
+) -> None:
+    from manamitra.payments import ledger
+    from manamitra.payments.confirm import confirm
+
+    payments = make_payments()
+    chat = _chat(catalog, session, payments, lang="en")
+    day = (clock.to_ist(clock.now()).date() + timedelta(days=days)).isoformat()
+    replies = _book_temple(chat, "endowments.book_room", "annavaram", "choultry", day, "12:00")
+    order_id = next(r for r in replies if isinstance(r, OrderDetails)).reference_id
+    payments.gateway.pay(order_id, "success")
+    confirm(session, payments, order_id, {"payments": payments})
+    booking = session.scalars(select(Booking)).one()
+    assert (booking.status, booking.quantity, booking.amount_paise) == ("confirmed", 1, 50000)
+    chat.say("menu")
+    chat.tap("svc:endowments.cancel_booking")
+    chat.tap(f"opt:{booking.id}")
+    replies = chat.tap("flow:submit")
+    assert any(f"{percent}%" in t for t in texts(replies))
+    assert booking.status == "cancelled" and booking.refund_paise == 50000 * percent // 100
+    assert ledger.net_for_order(session, order_id) == 50000 - booking.refund_paise
