@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 from urllib.parse import urlsplit
 
 from manamitra import clock
@@ -48,12 +47,6 @@ class InclusionProof:
             "tree_size": self.tree_size,
             "audit_path": [h.hex() for h in self.audit_path],
         }
-
-
-class LogSigner(Protocol):
-    """The log's own key: the signer and the public key (named in checkpoints)."""
-
-    def __call__(self) -> tuple[Signer, KeyInfo]: ...
 
 
 class TransparencyLog:
