@@ -11,73 +11,22 @@ from typing import Any
 
 import pytest
 
-from manamitra import clock
+from manamitra.console.demo import DEMO_PASSWORD, seed_console_demo
 from manamitra.grievances import cases
 from manamitra.store import Database
-from tests.console.live_helpers import PASSWORD, register_street_light, seed_console
+from tests.console.live_helpers import register_street_light
 from tests.support.live import LiveServer
 from tests.support.phone import Phone, body_text
 
 pytestmark = pytest.mark.browser
 DOCS_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
 CITIZEN = "919700000301"
-BACKGROUND = (
-    ("grievances.roads", "roads", "Potholes on the main road near the bus stand", "guntur.tenali"),
-    (
-        "grievances.drainage",
-        "drainage",
-        "Drain overflowing into houses near the school",
-        "guntur.mangalagiri",
-    ),
-    (
-        "grievances.water_supply",
-        "water_supply",
-        "No drinking water for three days in ward 12",
-        "guntur.tenali",
-    ),
-    ("grievances.sanitation", "sanitation", "Garbage not collected from the market", "guntur"),
-    (
-        "grievances.street_lights",
-        "street_lights",
-        "Lights on 3rd line off for ten days",
-        "guntur.tenali",
-    ),
-)
-
-
-def _more_cases(database_url: str) -> None:
-    """A few other grievances in several states, so the inbox looks like a real day."""
-    database = Database(database_url)
-    try:
-        with database.unit_of_work() as db:
-            for index, (service, category, text, place) in enumerate(BACKGROUND):
-                row = cases.register_grievance(
-                    db,
-                    cases.NewGrievance(
-                        citizen=f"91970000040{index}",
-                        lang="te",
-                        service_id=service,
-                        department="municipal",
-                        category=category,
-                        description=text,
-                        attachments=[],
-                        district="guntur",
-                        mandal=place if "." in place else None,
-                    ),
-                )
-                if index % 2:
-                    cases.assign(db, row, "officer.guntur", actor="officer.guntur")
-                if index == 3:
-                    row.breached = True
-                    row.due_at = clock.now()
-    finally:
-        database.dispose()
 
 
 def _sign_in(page: Any, url: str, username: str) -> None:
     page.goto(f"{url}/console/login")
     page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
+    page.fill("input[name=password]", DEMO_PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url("**/console/inbox")
 
@@ -95,11 +44,13 @@ def _citizen_told(phone: Phone, needle: str, timeout: float = 15.0) -> str:
 def test_officer_resolves_in_the_browser_and_the_citizen_is_told(
     live: LiveServer, browser_page: Any
 ) -> None:
-    seed_console(live.settings.database_url)
+    # The demo's own seed (offices, officers, a working day's worth of cases) around it.
+    database = Database(live.settings.database_url)
+    seed_console_demo(database, grievances=45, applications=12)
+    database.dispose()
     with live.client(timeout=30) as client:
         phone = Phone(client, CITIZEN, "Lakshmi")
         number = register_street_light(phone)
-        _more_cases(live.settings.database_url)
         page = browser_page
 
         _sign_in(page, live.url, "officer.guntur")

@@ -283,6 +283,7 @@ def _one_grievance(db: Session, rng: random.Random, index: int, base: datetime) 
         if rng.random() < 0.5 and row.office_id and row.office_id.count(".") == 2:
             row.office_id = row.office_id.rsplit(".", 1)[0]
             row.level = 1
+            row.assigned_to = None
             cases.record(db, row, "system", "escalated", note="sla")
     _set_now(base)
 
