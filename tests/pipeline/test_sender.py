@@ -48,9 +48,7 @@ SITA = "919848022338"
 
 def queue(database: Database, citizen: str, *replies: Reply) -> list[int]:
     with database.unit_of_work() as s:
-        rows = enqueue(s, citizen, replies)
-        s.flush()
-        return [r.id for r in rows]
+        return enqueue(s, citizen, replies)
 
 
 def rows(database: Database) -> list[OutboundMessage]:
