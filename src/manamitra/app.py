@@ -36,7 +36,13 @@ from manamitra.web import build_transparency_router, build_verification_router
 def create_app(settings: Settings | None = None, *, demo: bool = False,
                background: bool = True) -> FastAPI:
     """The platform. `demo` adds the local WhatsApp (Graph emulator, simulator, sandbox gateway)."""
-    settings = settings or load_settings()
+    if settings is None:
+        # `serve` builds the app through uvicorn's factory: production logging (JSON,
+        # phone numbers masked, message text redacted) starts here.
+        settings = load_settings()
+        from manamitra.observability import configure_logging
+
+        configure_logging(settings.log_level)
     runtime = Runtime.build(settings)
     trust = TrustService.from_settings(settings)
     runtime.services.update(trust=trust, documents=DocumentService(trust))

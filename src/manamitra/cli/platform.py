@@ -53,6 +53,10 @@ def demo(
     os.environ.setdefault("MM_GRAPH_API_URL", f"{base}/sandbox/graph")
     os.environ.setdefault("MM_PUBLIC_URL", base)
     settings = load_settings()
+    from manamitra.observability import configure_logging
+
+    # The demo's terminal shows the URLs and logins; only warnings and errors join them.
+    configure_logging(os.environ.get("MM_LOG_LEVEL", "WARNING"), json=False)
     notes = prepare_demo(settings)
     application = create_app(settings, demo=True)
     console.print(f"[bold green]Mana Mitra demo[/bold green] — database {settings.database_url}")
