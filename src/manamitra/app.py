@@ -23,6 +23,7 @@ from manamitra.departments.reference import embedded_systems
 from manamitra.documents import DocumentService, document_types
 from manamitra.observability import Metrics, metrics_router
 from manamitra.pipeline import inbox as inbox_queue
+from manamitra.pipeline.document_check import DocumentCheckQueue
 from manamitra.pipeline.inbox import InboxWriter
 from manamitra.pipeline.worker import ConversationWorker
 from manamitra.privacy import Cipher
@@ -71,6 +72,10 @@ def create_app(settings: Settings | None = None, *, demo: bool = False,
     runtime.services.update(metrics=metrics, inbox=inbox, graph=graph, sender=sender)
     runtime.add_job("inbox-writer", inbox.run)
     runtime.add_job("outbox-sender", sender.run)
+    document_check = DocumentCheckQueue(runtime.database, graph, runtime.services["documents"],
+                                        notify=sender.notify)
+    runtime.services["document_check"] = document_check
+    runtime.add_job("document-check", document_check.run)
     metrics.add_queue_depth("inbox_writer", lambda: inbox.queue_depth)
     metrics.add_queue_depth("inbound_pending", lambda: inbox_queue.pending_count(runtime.database))
     metrics.add_queue_depth("outbound_pending",

@@ -90,7 +90,10 @@ def build_graph_app(emulator: GraphEmulator) -> Starlette:
         phone_number_id = request.query_params.get("phone_number_id")
         if phone_number_id is not None:
             emulator.check_phone_number_id(phone_number_id, "GET")
-        base = str(request.base_url)
+        # Where the emulator is mounted (e.g. /sandbox/graph), so the download URL resolves.
+        tail = f"/{request.path_params['version']}/{request.path_params['object_id']}"
+        prefix = request.url.path[: -len(tail)] if request.url.path.endswith(tail) else ""
+        base = f"{request.url.scheme}://{request.url.netloc}{prefix}/"
         return JSONResponse(emulator.media_info(request.path_params["object_id"], base))
 
     async def media_delete(request: Request) -> Response:

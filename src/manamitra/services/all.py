@@ -7,6 +7,7 @@ from manamitra.conversation.fields import aadhaar, identifier, location, place, 
 from manamitra.services import (
     application,  # noqa: F401
     booking,  # noqa: F401
+    document_check,  # noqa: F401
     download,  # noqa: F401
     grievance,  # noqa: F401
     information,  # noqa: F401

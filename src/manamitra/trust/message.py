@@ -7,16 +7,15 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from manamitra.trust.verify import Result, Verdict
+from manamitra.yamlio import load_yaml
 
 CATALOGUE = Path(__file__).parent / "verdicts.yaml"
 
 
 @cache
 def _catalogue() -> dict[str, dict[str, str]]:
-    data: dict[str, dict[str, str]] = yaml.safe_load(CATALOGUE.read_text("utf-8"))
+    data: dict[str, dict[str, str]] = load_yaml(CATALOGUE.read_text("utf-8"))
     return data
 
 

@@ -1,0 +1,30 @@
+"""A citizen sends a photo or PDF of a certificate, unasked: we tell them if it is genuine.
+
+The check needs the file from the Graph API, which must not happen inside the worker's
+transaction, so the handler only queues it (runtime.services["document_check"], see
+pipeline/document_check.py) and says it is checking; the verdict follows as its own message.
+"""
+
+from __future__ import annotations
+
+from manamitra.conversation.i18n import t
+from manamitra.conversation.inbound import Inbound
+from manamitra.conversation.reply import Text
+from manamitra.services.kind import UNSOLICITED_HANDLERS, EventContext
+
+
+def check_sent_document(context: EventContext, inbound: Inbound) -> bool:
+    if inbound.kind not in ("image", "document") or inbound.media is None:
+        return False
+    queue = context.services.get("document_check")
+    if queue is None:
+        return False
+    if queue.submit(context.citizen, inbound.media, context.lang):
+        context.say(Text(t(context.lang, "document_check.checking")))
+    else:
+        context.say(Text(t(context.lang, "document_check.busy")))
+    return True
+
+
+if check_sent_document not in UNSOLICITED_HANDLERS:
+    UNSOLICITED_HANDLERS.append(check_sent_document)
