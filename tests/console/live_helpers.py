@@ -3,6 +3,7 @@ database, and register a street-light grievance from a simulated phone."""
 
 from __future__ import annotations
 
+import base64
 import re
 import time
 
@@ -39,7 +40,7 @@ def seed_console(database_url: str) -> None:
         database.dispose()
 
 
-def register_street_light(phone: Phone) -> str:
+def register_street_light(phone: Phone, photo: bytes | None = None) -> str:
     """The citizen's whole registration through the simulator API; returns the number."""
     phone.say("Hi")
     phone.tap("lang:en")
@@ -47,7 +48,18 @@ def register_street_light(phone: Phone) -> str:
     phone.tap("svc:grievances.street_lights")
     phone.tap("opt:not_working")
     phone.say("The street light near the Rama temple is off for a week")
-    phone.tap("opt:no")
+    if photo is None:
+        phone.tap("opt:no")
+    else:
+        phone.tap("opt:yes")
+        phone.send(
+            image={
+                "data_base64": base64.b64encode(photo).decode(),
+                "mime_type": "image/png",
+                "caption": "the pole",
+            }
+        )
+        phone.tap("opt:no")
     phone.tap("opt:pick")
     phone.say("Guntur")
     phone.say("Tenali")

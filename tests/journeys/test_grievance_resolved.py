@@ -17,6 +17,17 @@ from tests.console.live_helpers import (
 from tests.support.live import live_server
 from tests.support.phone import Phone
 
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 120, 40)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -26,13 +37,18 @@ def test_registered_on_whatsapp_resolved_in_the_console_rated_on_whatsapp(
     with live_server(tmp_path) as server, server.client(timeout=30) as client:
         seed_console(server.settings.database_url)
         phone = Phone(client, "919700000201", "Lakshmi")
-        number = register_street_light(phone)
+        photo = _png()
+        number = register_street_light(phone, photo=photo)
 
         officer = officer_client(server.url, "officer.guntur")
         try:
             path = f"/console/cases/grievance/{number}"
             page = officer.get(path)
             assert page.status_code == 200 and "Rama temple" in page.text
+            # The photo sent on WhatsApp opens in the console (fetched from the Graph API).
+            key = re.search(r'src="/console/media/([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+            shown = officer.get(f"/console/media/{key}")
+            assert shown.status_code == 200 and shown.content == photo
             token = CSRF.search(page.text).group(1)  # type: ignore[union-attr]
             for action, note in (("assign_me", ""), ("resolve", "New bulb fitted")):
                 response = officer.post(

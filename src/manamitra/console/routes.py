@@ -8,6 +8,8 @@ notification; the outbox sender is woken after commit.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import secrets
 from functools import cache
 from pathlib import Path
@@ -22,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from manamitra import clock
 from manamitra.console import audit, auth, charts, queries
-from manamitra.errors import ConflictError, ValidationError
+from manamitra.errors import ConflictError, ManamitraError, ValidationError
 from manamitra.grievances import cases
 from manamitra.grievances.applications import decide, find_application
 from manamitra.grievances.categories import categories, category_label
@@ -37,6 +39,7 @@ from manamitra.store.models.pipeline import MediaBlob
 from manamitra.yamlio import load_yaml
 
 HERE = Path(__file__).parent
+log = logging.getLogger(__name__)
 SESSION_COOKIE = "mm_console"
 LOGIN_CSRF_COOKIE = "mm_console_csrf"
 LANG_COOKIE = "mm_console_lang"
@@ -362,10 +365,26 @@ def console_router(runtime: Runtime) -> APIRouter:
         return ctx.page("audit.html", entries=entries, broken=audit.verify_chain(ctx.db))
 
     @router.get("/media/{key:path}")
-    def media(key: str, ctx: Context = Depends(signed_in)) -> Response:
-        if not _media_visible(ctx, key):
-            raise _Forbidden(labels()[ctx.lang]["forbidden"])
-        blob = ctx.db.get(MediaBlob, key)
+    async def media(request: Request, key: str) -> Response:
+        # Its own short transactions: a citizen's photo not fetched yet is downloaded from
+        # the Graph API here, and no store lock may be held while that happens.
+        looked = await asyncio.to_thread(_look_up_media, database, request, key)
+        if isinstance(looked, Response):
+            return looked
+        blob, reference = looked
+        if blob is None and reference.get("media_id") and runtime.services.get("graph"):
+            from manamitra.conversation.inbound import Media
+            from manamitra.pipeline.media import fetch_media
+
+            try:
+                blob = await fetch_media(
+                    runtime.services["graph"],
+                    database,
+                    Media(id=str(reference["media_id"]), mime_type=str(reference["mime_type"])),
+                )
+            except ManamitraError as exc:
+                log.warning("media not fetched", extra={"key": key, "error": str(exc)})
+                blob = None
         if blob is None or blob.content is None:
             raise _NotFound()
         return Response(
@@ -385,28 +404,57 @@ def _department_title(runtime: Runtime, department: str | None, lang: str) -> st
     return department or ("అన్ని శాఖలు" if lang == "te" else "All departments")
 
 
-def _media_visible(ctx: Context, key: str) -> bool:
-    """Media are shown only to officers who may see a case that holds them."""
-    if ctx.officer.role == "state_admin":
-        return True
+def _look_up_media(
+    database: Any, request: Request, key: str
+) -> Response | tuple[MediaBlob | None, dict[str, Any]]:
+    with database.unit_of_work() as db:
+        found = auth.load_session(db, request.cookies.get(SESSION_COOKIE))
+        if found is None:
+            return RedirectResponse("/console/login", status_code=303)
+        ctx = Context(request, db, *found)
+        reference = _media_reference(ctx, key)
+        if reference is None:
+            audit.append(db, ctx.officer.username, "denied", f"media:{key}"[:96])
+            return HTMLResponse(
+                f"<!doctype html><title>403</title><h1>403</h1><p>{labels()[ctx.lang]['forbidden']}</p>",
+                status_code=403,
+            )
+        blob = db.get(MediaBlob, key)
+        if blob is not None:
+            db.expunge(blob)
+        return blob, reference
+
+
+def _media_reference(ctx: Context, key: str) -> dict[str, Any] | None:
+    """The attachment naming `key` in a case the officer may see; None when there is none."""
+
+    def holds(items: list[Any]) -> dict[str, Any] | None:
+        return next((i for i in items if isinstance(i, dict) and i.get("media_key") == key), None)
+
     for row in ctx.db.scalars(
         queries._scoped(select(Grievance), Grievance, ctx.officer).limit(5000)
     ):
-        if any(a.get("media_key") == key for a in row.attachments or []):
-            return True
+        found = holds(list(row.attachments or []))
+        if found is not None:
+            return found
     for case in ctx.db.scalars(
         queries._scoped(select(ApplicationCase), ApplicationCase, ctx.officer).limit(5000)
     ):
-        application = find_application(ctx.db, case.reference)
-        docs = [
-            *(case.extra_documents or []),
-            *((application.documents or []) if application else []),
-        ]
-        if any(isinstance(d, dict) and d.get("media_key") == key for d in docs):
-            return True
         if case.certificate_media_key == key:
-            return True
-    return False
+            return {"media_key": key}
+        application = find_application(ctx.db, case.reference)
+        found = holds(
+            [
+                *(case.extra_documents or []),
+                *((application.documents or []) if application else []),
+                *((application.answers or {}).values() if application else []),
+            ]
+        )
+        if found is not None:
+            return found
+    if ctx.officer.role == "state_admin":
+        return {"media_key": key}
+    return None
 
 
 def _step_labels(catalog: Any, service_id: str, lang: str) -> dict[str, str]:
