@@ -4,6 +4,7 @@ together."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
@@ -12,21 +13,17 @@ from manamitra import clock
 from manamitra.conversation.reply import Reply, reply_to_json, reply_type
 from manamitra.store.models import OutboundMessage
 
+# A list in Session.info under this key collects rows instead of inserting them, so a
+# worker batch writes all its replies, in order, with one INSERT at the end.
+OUTBOX_BUFFER = "manamitra.outbox_buffer"
 
-def enqueue(
-    session: Session,
-    citizen: str,
-    replies: Iterable[Reply],
-    *,
-    source_inbound_id: int | None = None,
-) -> list[int]:
-    """Queue replies for one citizen, in order; the sender delivers them in this order.
 
-    One bulk INSERT (ids ascend in the order given) rather than an ORM object per reply:
-    this is on the worker's hot path. Returns the new rows' ids, in order.
-    """
+def outbox_rows(
+    citizen: str, replies: Iterable[Reply], *, source_inbound_id: int | None = None
+) -> list[dict[str, Any]]:
+    """The outbox rows for replies to one citizen, ready for one bulk INSERT."""
     now = clock.now()
-    rows = [
+    return [
         {
             "citizen": citizen,
             "body": reply_to_json(reply),
@@ -39,6 +36,32 @@ def enqueue(
         }
         for reply in replies
     ]
+
+
+def insert_rows(session: Session, rows: list[dict[str, Any]]) -> None:
+    """One executemany INSERT; ids ascend in the order of `rows`."""
+    if rows:
+        session.execute(insert(OutboundMessage), rows)
+
+
+def enqueue(
+    session: Session,
+    citizen: str,
+    replies: Iterable[Reply],
+    *,
+    source_inbound_id: int | None = None,
+) -> list[int]:
+    """Queue replies for one citizen, in order; the sender delivers them in this order.
+
+    One bulk INSERT (ids ascend in the order given) rather than an ORM object per reply:
+    this is on the worker's hot path. Returns the new rows' ids, in order (none when a
+    worker batch collects the rows to insert them together).
+    """
+    rows = outbox_rows(citizen, replies, source_inbound_id=source_inbound_id)
+    buffer = session.info.get(OUTBOX_BUFFER)
+    if buffer is not None:
+        buffer.extend(rows)
+        return []
     if not rows:
         return []
     statement = insert(OutboundMessage).returning(OutboundMessage.id, sort_by_parameter_order=True)

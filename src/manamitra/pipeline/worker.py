@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from manamitra import clock
 from manamitra.conversation.engine import ConversationState, Engine
 from manamitra.conversation.inbound import Inbound
-from manamitra.pipeline.outbox import enqueue
+from manamitra.pipeline.outbox import OUTBOX_BUFFER, insert_rows, outbox_rows
 from manamitra.store import Database
 from manamitra.store.models import Conversation, InboundMessage
 
@@ -99,11 +99,17 @@ class ConversationWorker:
                 return 0
             pending = self._pending(db, [c.citizen for c in conversations])
             finished: list[int] = []
+            outbox: list[dict[str, Any]] = []
+            db.info[OUTBOX_BUFFER] = outbox
             for convo in conversations:
                 messages = pending.get(convo.citizen, [])
-                processed, written = self._process_citizen(db, convo, messages, isolate=isolate)
+                processed, written = self._process_citizen(
+                    db, convo, messages, outbox, isolate=isolate
+                )
                 finished.extend(processed)
                 replies_written += written
+            del db.info[OUTBOX_BUFFER]
+            insert_rows(db, outbox)
             if finished:
                 now = clock.now()
                 db.execute(
@@ -149,7 +155,13 @@ class ConversationWorker:
         return by_citizen
 
     def _process_citizen(
-        self, db: Session, convo: Conversation, pending: list[_Pending], *, isolate: bool
+        self,
+        db: Session,
+        convo: Conversation,
+        pending: list[_Pending],
+        outbox: list[dict[str, Any]],
+        *,
+        isolate: bool,
     ) -> tuple[list[int], int]:
         state = ConversationState(
             citizen=convo.citizen,
@@ -161,15 +173,21 @@ class ConversationWorker:
         finished: list[int] = []
         for message in pending:
             if not isolate:
-                written += self._handle(db, convo.citizen, state, message)
+                rows = self._handle(db, convo.citizen, state, message)
+                outbox.extend(rows)
+                written += len(rows)
                 finished.append(message.id)
                 continue
             snapshot = (state.language, _copy(state.state), state.profile_name)
+            mark = len(outbox)
             try:
                 with db.begin_nested():
-                    written += self._handle(db, convo.citizen, state, message)
+                    rows = self._handle(db, convo.citizen, state, message)
+                outbox.extend(rows)
+                written += len(rows)
                 finished.append(message.id)
             except Exception as exc:  # a bug in one message must not stall the citizen
+                del outbox[mark:]  # rows the failed message's kinds queued
                 state.language, state.state, state.profile_name = snapshot
                 attempts = message.attempts + 1
                 log.exception("message failed", extra={"inbound_id": message.id})
@@ -195,9 +213,10 @@ class ConversationWorker:
 
     def _handle(
         self, db: Session, citizen: str, state: ConversationState, message: _Pending
-    ) -> int:
+    ) -> list[dict[str, Any]]:
+        """Run the engine; its replies' outbox rows go into the batch's single INSERT."""
         replies = self.engine.handle(db, state, Inbound.from_json(message.payload))
-        return len(enqueue(db, citizen, replies, source_inbound_id=message.id))
+        return outbox_rows(citizen, replies, source_inbound_id=message.id)
 
 
 @dataclass(frozen=True)
