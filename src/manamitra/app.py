@@ -133,18 +133,26 @@ def create_app(settings: Settings | None = None, *, demo: bool = False,
 
 def _wire_payments(app: FastAPI, runtime: Runtime, settings: Settings, notify: Any, *,
                    demo: bool) -> None:
-    """Payments and bookings: the gateway (the sandbox gateway is the only adapter so far),
-    the webhook and checkout routes, and the job that returns expired holds to stock."""
+    """Payments and bookings: the gateway (MM_PAYMENTS_GATEWAY=rest for a real one, else the
+    sandbox), the webhook and checkout routes, and the job that returns expired holds."""
     from manamitra.bookings.expiry import expiry_job
     from manamitra.payments import Payments, PaymentsConfig
+    from manamitra.payments.http_gateway import HttpGateway
     from manamitra.payments.sweep import reconciliation_job
     from manamitra.sandbox.gateway import SandboxGateway
     from manamitra.sandbox.gateway_api import GatewayWebhooks, build_gateway_router
     from manamitra.web.payments import build_payments_router
 
     config = PaymentsConfig()
-    gateway = SandboxGateway(config.webhook_secret, checkout_base=settings.public_url,
-                             state_file=settings.data_dir / "sandbox-gateway.json")
+    gateway: Any
+    if config.gateway == "rest":
+        if not config.gateway_url:
+            raise ValueError("MM_PAYMENTS_GATEWAY=rest needs MM_PAYMENTS_GATEWAY_URL")
+        gateway = HttpGateway(config.gateway_name, config.gateway_url, config.gateway_key_id,
+                              config.gateway_key_secret, config.webhook_secret)
+    else:
+        gateway = SandboxGateway(config.webhook_secret, checkout_base=settings.public_url,
+                                 state_file=settings.data_dir / "sandbox-gateway.json")
     payments = Payments(gateway=gateway, public_url=settings.public_url, checkout=config.checkout,
                         payment_configuration=config.payment_configuration,
                         hold_minutes=config.hold_minutes, notify=notify)
@@ -153,7 +161,7 @@ def _wire_payments(app: FastAPI, runtime: Runtime, settings: Settings, notify: A
     runtime.add_job("payments-reconciliation",
                     reconciliation_job(runtime.database, payments, runtime.services))
     app.include_router(build_payments_router(payments, runtime.database, runtime.services))
-    if demo:
+    if demo and isinstance(gateway, SandboxGateway):
         webhooks = GatewayWebhooks(
             gateway, f"{settings.public_url}/webhooks/payments/{gateway.name}",
             emulator=lambda: getattr(getattr(app.state, "sandbox", None), "emulator", None))

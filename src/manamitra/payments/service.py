@@ -17,6 +17,11 @@ class PaymentsConfig(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="MM_PAYMENTS_", extra="ignore")
 
+    gateway: Literal["sandbox", "rest"] = "sandbox"
+    gateway_name: str = "rest"
+    gateway_url: str | None = None
+    gateway_key_id: str = ""
+    gateway_key_secret: str = ""
     checkout: Literal["order_details", "link"] = "order_details"
     payment_configuration: str = "manamitra-upi"
     webhook_secret: str = "demo-gateway-webhook-secret"
