@@ -6,7 +6,8 @@ Measures, on this machine and in one run:
     messages per second sustained end to end (until the last reply reaches the Graph
     stand-in), and webhook-to-reply p50/p99 — at a fixed offered rate and at full speed.
 
-    .venv/bin/python bench/webhook.py [--messages 15000] [--rate 1500] [--connections 64]
+    .venv/bin/python bench/webhook.py [--messages 15000] [--rates 1500,400] [--connections 64]
+                                      [--server-workers 2]  (PostgreSQL: several processes)
 """
 
 from __future__ import annotations
@@ -194,6 +195,8 @@ def measure_platform(store: str, args: argparse.Namespace, graph_port: int) -> d
             "warning",
             "--no-access-log",
         ]
+        if store == "postgres" and args.server_workers > 1:
+            server += ["--workers", str(args.server_workers)]
         with process(server, env) as proc:
             try:
                 wait_ready(f"http://127.0.0.1:{port}/healthz")
@@ -201,11 +204,10 @@ def measure_platform(store: str, args: argparse.Namespace, graph_port: int) -> d
                 detail = proc.stderr.read().decode()[-3000:] if proc.stderr else ""
                 raise RuntimeError(detail) from exc
             offset = 0
-            for label, rate, count in (
-                ("warmup", None, 500),
-                (f"offered {args.rate:g}/s", args.rate, args.messages),
-                ("full speed", None, args.messages),
-            ):
+            steps: list[tuple[str, float | None, int]] = [("warmup", None, 500)]
+            steps += [(f"offered {r:g}/s", r, args.messages) for r in args.rates]
+            steps.append(("full speed", None, args.messages))
+            for label, rate, count in steps:
                 httpx.post(f"http://127.0.0.1:{graph_port}/reset")
                 bodies, citizens = requests_for(port, count, f"{store[:2].upper()}{offset}", offset)
                 offset += count
@@ -263,11 +265,15 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--messages", type=int, default=15000)
-    parser.add_argument("--rate", type=float, default=1500)
+    parser.add_argument("--rates", default="1500,400",
+                        help="offered rates (messages/s) to run, comma-separated")
+    parser.add_argument("--server-workers", type=int, default=1,
+                        help="server processes (PostgreSQL only; SQLite always runs one)")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--send-rate", type=float, default=1000)
     parser.add_argument("--stores", default="sqlite,postgres")
     args = parser.parse_args()
+    args.rates = [float(r) for r in args.rates.split(",") if r]
     report: dict[str, Any] = {"machine_cpus": os.cpu_count(), "messages": args.messages}
     report["ceiling_bare_starlette"] = measure_ceiling(args)
     print(orjson.dumps(report["ceiling_bare_starlette"]).decode(), flush=True)

@@ -89,7 +89,7 @@ def store_events(
     for item in messages:
         unique.setdefault(item.inbound.message_id, item)
     ordered = sorted(unique.values(), key=lambda r: r.inbound.message_id)
-    with database.unit_of_work() as session:
+    with database.unit_of_work(urgent=True) as session:
         conn = session.connection()
         if ordered:
             _insert_messages(conn, ordered, clock.now())

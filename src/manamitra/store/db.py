@@ -41,6 +41,42 @@ def _sqlite_begin_immediate(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+class _WriteLock:
+    """A re-entrant lock where urgent holders overtake ordinary waiters."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._turn = threading.Condition(threading.Lock())
+        self._urgent_waiting = 0
+
+    @contextmanager
+    def hold(self, *, urgent: bool) -> Iterator[None]:
+        if urgent:
+            with self._turn:
+                self._urgent_waiting += 1
+            try:
+                self._lock.acquire()
+            finally:
+                with self._turn:
+                    self._urgent_waiting -= 1
+                    self._turn.notify_all()
+        elif self._lock._is_owned():  # type: ignore[attr-defined]
+            self._lock.acquire()  # re-entrant: this thread is already inside
+        else:
+            while True:
+                with self._turn:
+                    self._turn.wait_for(lambda: self._urgent_waiting == 0, timeout=0.05)
+                self._lock.acquire()
+                with self._turn:
+                    if self._urgent_waiting == 0:
+                        break
+                self._lock.release()
+        try:
+            yield
+        finally:
+            self._lock.release()
+
+
 class Database:
     """One engine and its session factory; `unit_of_work()` is one transaction."""
 
@@ -77,18 +113,22 @@ class Database:
         # SQLite has one writer at a time and, when several threads want the lock, its busy
         # handler sleeps and polls (up to 100 ms a try): under load that wastes most of the
         # time. A process-wide lock hands the write lock over at once, in arrival order.
-        self._write_lock: threading.RLock | None = (
-            threading.RLock() if self.dialect == "sqlite" else None
-        )
+        self._write_lock: _WriteLock | None = _WriteLock() if self.dialect == "sqlite" else None
 
     @property
     def is_sqlite(self) -> bool:
         return self.dialect == "sqlite"
 
     @contextmanager
-    def unit_of_work(self) -> Iterator[Session]:
-        """A transaction: commit on success, roll back on any error."""
-        guard = self._write_lock if self._write_lock is not None else nullcontext()
+    def unit_of_work(self, *, urgent: bool = False) -> Iterator[Session]:
+        """A transaction: commit on success, roll back on any error.
+
+        `urgent` (the webhook's inbox commit, which Meta waits on) goes ahead of other
+        writers queued for SQLite's single write lock; PostgreSQL has no such queue.
+        """
+        guard = (
+            self._write_lock.hold(urgent=urgent) if self._write_lock is not None else nullcontext()
+        )
         with guard:
             session = self.session_factory()
             try:
