@@ -285,7 +285,25 @@ def _one_grievance(db: Session, rng: random.Random, index: int, base: datetime) 
             row.level = 1
             row.assigned_to = None
             cases.record(db, row, "system", "escalated", note="sla")
+    _settle(db, row, rng, base)
     _set_now(base)
+
+
+def _settle(db: Session, case: cases.Case, rng: random.Random, base: datetime) -> None:
+    """Leave the seeded history at rest: nothing due for escalation or auto-closure the
+    moment the demo starts (that would message the made-up citizens all at once)."""
+    if isinstance(case, Grievance) and case.state in ("resolved", "rejected"):
+        if case.resolved_at is not None and case.resolved_at < base - cases.reopen_window():
+            cases.transition(
+                db, case, "close", actor="system", actor_kind="system", notify_citizen=False
+            )
+        return
+    if case.finished_at is None and case.step_due_at is not None:
+        later = base + timedelta(hours=rng.uniform(3, 72))
+        case.step_due_at = max(clock.as_utc(case.step_due_at), later)
+        case.reminded_at = None
+        if clock.as_utc(case.due_at) < base:
+            case.breached = True
 
 
 def _assign(db: Session, row: Grievance, officer: str) -> None:
@@ -353,3 +371,4 @@ def _one_application(db: Session, rng: random.Random, index: int) -> None:
             "rejected": "rejected",
             "needs_document": "needs_document",
         }[case.state]
+    _settle(db, case, rng, clock.now())
