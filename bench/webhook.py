@@ -265,10 +265,15 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--messages", type=int, default=15000)
-    parser.add_argument("--rates", default="1500,400",
-                        help="offered rates (messages/s) to run, comma-separated")
-    parser.add_argument("--server-workers", type=int, default=1,
-                        help="server processes (PostgreSQL only; SQLite always runs one)")
+    parser.add_argument(
+        "--rates", default="1500,400", help="offered rates (messages/s) to run, comma-separated"
+    )
+    parser.add_argument(
+        "--server-workers",
+        type=int,
+        default=1,
+        help="server processes (PostgreSQL only; SQLite always runs one)",
+    )
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--send-rate", type=float, default=1000)
     parser.add_argument("--stores", default="sqlite,postgres")

@@ -10,8 +10,13 @@ from manamitra.store.models import Conversation
 def test_conversation_round_trips_json_state_and_utc_times(database: Database) -> None:
     moment = clock.now()
     with database.unit_of_work() as session:
-        session.add(Conversation(citizen="919876543210", state={"lang": "te", "stack": [1, 2]},
-                                 last_inbound_at=moment))
+        session.add(
+            Conversation(
+                citizen="919876543210",
+                state={"lang": "te", "stack": [1, 2]},
+                last_inbound_at=moment,
+            )
+        )
     with database.unit_of_work() as session:
         row = session.scalars(select(Conversation)).one()
         assert row.state == {"lang": "te", "stack": [1, 2]}

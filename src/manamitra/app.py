@@ -34,8 +34,9 @@ from manamitra.trust.service import checkpoint_publisher
 from manamitra.web import build_transparency_router, build_verification_router
 
 
-def create_app(settings: Settings | None = None, *, demo: bool = False,
-               background: bool = True) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, demo: bool = False, background: bool = True
+) -> FastAPI:
     """The platform. `demo` adds the local WhatsApp (Graph emulator, simulator, sandbox gateway)."""
     if settings is None:
         # `serve` builds the app through uvicorn's factory: production logging (JSON,
@@ -47,16 +48,21 @@ def create_app(settings: Settings | None = None, *, demo: bool = False,
     runtime = Runtime.build(settings)
     trust = TrustService.from_settings(settings)
     runtime.services.update(trust=trust, documents=DocumentService(trust))
-    runtime.add_job("log-checkpoint", checkpoint_publisher(
-        trust, runtime.database, sorted({t.spec.department for t in document_types().values()})))
+    runtime.add_job(
+        "log-checkpoint",
+        checkpoint_publisher(
+            trust, runtime.database, sorted({t.spec.department for t in document_types().values()})
+        ),
+    )
     catalog = load_checked_catalog()
     runtime.services["catalog"] = catalog
     # Personal data sealed at rest (Aadhaar); department registers behind lookups and downloads
     # (embedded reference systems; a deployment puts an HttpDepartmentSystems here).
     runtime.services["privacy"] = Cipher.from_settings(settings)
     runtime.services["departments"] = embedded_systems()
-    engine = Engine(catalog, services=runtime.services,
-                    idle=timedelta(hours=settings.session_idle_hours))
+    engine = Engine(
+        catalog, services=runtime.services, idle=timedelta(hours=settings.session_idle_hours)
+    )
     runtime.services["engine"] = engine
     worker = ConversationWorker(runtime.database, engine)
     runtime.services["worker"] = worker
@@ -72,14 +78,16 @@ def create_app(settings: Settings | None = None, *, demo: bool = False,
     runtime.services.update(metrics=metrics, inbox=inbox, graph=graph, sender=sender)
     runtime.add_job("inbox-writer", inbox.run)
     runtime.add_job("outbox-sender", sender.run)
-    document_check = DocumentCheckQueue(runtime.database, graph, runtime.services["documents"],
-                                        notify=sender.notify)
+    document_check = DocumentCheckQueue(
+        runtime.database, graph, runtime.services["documents"], notify=sender.notify
+    )
     runtime.services["document_check"] = document_check
     runtime.add_job("document-check", document_check.run)
     metrics.add_queue_depth("inbox_writer", lambda: inbox.queue_depth)
     metrics.add_queue_depth("inbound_pending", lambda: inbox_queue.pending_count(runtime.database))
-    metrics.add_queue_depth("outbound_pending",
-                            lambda: outbox_store.pending_count(runtime.database))
+    metrics.add_queue_depth(
+        "outbound_pending", lambda: outbox_store.pending_count(runtime.database)
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -92,8 +100,9 @@ def create_app(settings: Settings | None = None, *, demo: bool = False,
             await runtime.stop()
             await graph.aclose()
 
-    app = FastAPI(title="Mana Mitra", lifespan=lifespan, docs_url="/api/docs",
-                  openapi_url="/api/openapi.json")
+    app = FastAPI(
+        title="Mana Mitra", lifespan=lifespan, docs_url="/api/docs", openapi_url="/api/openapi.json"
+    )
     app.state.runtime = runtime
 
     app.include_router(build_webhook_router(settings, inbox, metrics))
@@ -119,9 +128,10 @@ def create_app(settings: Settings | None = None, *, demo: bool = False,
     @app.get("/healthz")
     async def healthz() -> JSONResponse:
         ok = await asyncio.to_thread(database_reachable)
-        return JSONResponse({"status": "ok" if ok else "unavailable",
-                             "database": "ok" if ok else "unreachable"},
-                            status_code=200 if ok else 503)
+        return JSONResponse(
+            {"status": "ok" if ok else "unavailable", "database": "ok" if ok else "unreachable"},
+            status_code=200 if ok else 503,
+        )
 
     if demo:
         from manamitra.sandbox import mount_sandbox
@@ -131,8 +141,9 @@ def create_app(settings: Settings | None = None, *, demo: bool = False,
     return app
 
 
-def _wire_payments(app: FastAPI, runtime: Runtime, settings: Settings, notify: Any, *,
-                   demo: bool) -> None:
+def _wire_payments(
+    app: FastAPI, runtime: Runtime, settings: Settings, notify: Any, *, demo: bool
+) -> None:
     """Payments and bookings: the gateway (MM_PAYMENTS_GATEWAY=rest for a real one, else the
     sandbox), the webhook and checkout routes, and the job that returns expired holds."""
     from manamitra.bookings.expiry import expiry_job
@@ -148,22 +159,38 @@ def _wire_payments(app: FastAPI, runtime: Runtime, settings: Settings, notify: A
     if config.gateway == "rest":
         if not config.gateway_url:
             raise ValueError("MM_PAYMENTS_GATEWAY=rest needs MM_PAYMENTS_GATEWAY_URL")
-        gateway = HttpGateway(config.gateway_name, config.gateway_url, config.gateway_key_id,
-                              config.gateway_key_secret, config.webhook_secret)
+        gateway = HttpGateway(
+            config.gateway_name,
+            config.gateway_url,
+            config.gateway_key_id,
+            config.gateway_key_secret,
+            config.webhook_secret,
+        )
     else:
-        gateway = SandboxGateway(config.webhook_secret, checkout_base=settings.public_url,
-                                 state_file=settings.data_dir / "sandbox-gateway.json")
-    payments = Payments(gateway=gateway, public_url=settings.public_url, checkout=config.checkout,
-                        payment_configuration=config.payment_configuration,
-                        hold_minutes=config.hold_minutes, notify=notify)
+        gateway = SandboxGateway(
+            config.webhook_secret,
+            checkout_base=settings.public_url,
+            state_file=settings.data_dir / "sandbox-gateway.json",
+        )
+    payments = Payments(
+        gateway=gateway,
+        public_url=settings.public_url,
+        checkout=config.checkout,
+        payment_configuration=config.payment_configuration,
+        hold_minutes=config.hold_minutes,
+        notify=notify,
+    )
     runtime.services["payments"] = payments
     runtime.add_job("booking-hold-expiry", expiry_job(runtime.database, notify=notify))
-    runtime.add_job("payments-reconciliation",
-                    reconciliation_job(runtime.database, payments, runtime.services))
+    runtime.add_job(
+        "payments-reconciliation", reconciliation_job(runtime.database, payments, runtime.services)
+    )
     app.include_router(build_payments_router(payments, runtime.database, runtime.services))
     if demo and isinstance(gateway, SandboxGateway):
         webhooks = GatewayWebhooks(
-            gateway, f"{settings.public_url}/webhooks/payments/{gateway.name}",
-            emulator=lambda: getattr(getattr(app.state, "sandbox", None), "emulator", None))
+            gateway,
+            f"{settings.public_url}/webhooks/payments/{gateway.name}",
+            emulator=lambda: getattr(getattr(app.state, "sandbox", None), "emulator", None),
+        )
         runtime.services["gateway_webhooks"] = webhooks
         app.include_router(build_gateway_router(gateway, webhooks))

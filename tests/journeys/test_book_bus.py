@@ -7,14 +7,14 @@ from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import select
-from tests.payments.live_chat import LivePhone, order_reference
-from tests.support.live import live_server
 
 from manamitra import clock
 from manamitra.payments import ledger
 from manamitra.payments.reconcile import reconcile
 from manamitra.store import Database
 from manamitra.store.models import Booking
+from tests.payments.live_chat import LivePhone, order_reference
+from tests.support.live import live_server
 
 
 def test_book_pay_receive_and_cancel_a_bus_ticket(tmp_path: Path) -> None:

@@ -7,10 +7,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from tests.payments.live_chat import LivePhone, order_reference
-from tests.support.live import live_server
 
 from manamitra import clock
+from tests.payments.live_chat import LivePhone, order_reference
+from tests.support.live import live_server
 
 
 def _book(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from tests.payments.live_chat import LivePhone, order_reference
 from tests.support.live import live_server
 

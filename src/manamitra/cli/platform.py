@@ -34,8 +34,16 @@ def serve(
     if workers > 1 and settings.database_url.startswith("sqlite"):
         raise typer.BadParameter("several workers need PostgreSQL (SQLite is single-process)")
     migrate.upgrade(settings.database_url)
-    uvicorn.run("manamitra.app:create_app", factory=True, host=host, port=port,
-                workers=workers, loop="uvloop", http="httptools", log_level="warning")
+    uvicorn.run(
+        "manamitra.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        loop="uvloop",
+        http="httptools",
+        log_level="warning",
+    )
 
 
 def demo(
@@ -64,8 +72,15 @@ def demo(
         console.print(line)
     console.print(f"Phone simulator: [bold]{base}/sandbox[/bold]")
     # The simulator page holds an event stream open; don't let it delay Ctrl-C.
-    uvicorn.run(application, host=host, port=port, loop="uvloop", http="httptools",
-                log_level="warning", timeout_graceful_shutdown=2)
+    uvicorn.run(
+        application,
+        host=host,
+        port=port,
+        loop="uvloop",
+        http="httptools",
+        log_level="warning",
+        timeout_graceful_shutdown=2,
+    )
 
 
 def register(app: typer.Typer) -> None:

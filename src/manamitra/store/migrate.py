@@ -23,8 +23,20 @@ def upgrade(database_url: str, revision: str = "heads") -> None:
     command.upgrade(alembic_config(database_url), revision)
 
 
-def revision(database_url: str, message: str, *, head: str = "base", rev_id: str | None = None,
-             depends_on: str | None = None) -> None:
+def revision(
+    database_url: str,
+    message: str,
+    *,
+    head: str = "base",
+    rev_id: str | None = None,
+    depends_on: str | None = None,
+) -> None:
     """Autogenerate a migration from the models' difference to the database (developers only)."""
-    command.revision(alembic_config(database_url), message=message, autogenerate=True,
-                     head=head, rev_id=rev_id, depends_on=depends_on)
+    command.revision(
+        alembic_config(database_url),
+        message=message,
+        autogenerate=True,
+        head=head,
+        rev_id=rev_id,
+        depends_on=depends_on,
+    )
