@@ -101,15 +101,6 @@ def test_undecided_application_escalates_like_a_grievance(database: Database) ->
         assert case.office_id == "revenue.guntur" and case.level == 1
 
 
-class _Spec:
-    application = {"certificate": "income"}
-
-
-class _Catalog:
-    def service(self, _service_id: str) -> _Spec:
-        return _Spec()
-
-
 class _Issued:
     number = "AP-INC-2026-ABC234"
     media_key = "document/AP-INC-2026-ABC234.pdf"
@@ -145,7 +136,7 @@ def test_approval_issues_the_certificate_and_sends_it(database: Database) -> Non
             "approve",
             actor="tahsildar.guntur",
             note=None,
-            services={"catalog": _Catalog(), "documents": documents},
+            services={"catalog": load_checked_catalog(), "documents": documents},
         )
         assert documents.calls[0]["doc_type"] == "income"
         assert documents.calls[0]["holder_name_en"] == "Ravi Kumar"

@@ -332,7 +332,7 @@ def _one_application(db: Session, rng: random.Random, index: int) -> None:
         status="submitted",
         answers={
             "applicant_name": name,
-            "annual_income": rng.randrange(40_000, 250_000),
+            "annual_income": rng.randrange(40_000, 250_000) * 100,  # paise, as the chat stores
             "purpose": "Scholarship",
         },
         documents=[],

@@ -15,6 +15,7 @@ from manamitra.conversation.inbound import Inbound
 from manamitra.conversation.reply import Document, Text
 from manamitra.grievances import cases, notify, sla
 from manamitra.grievances.offices import route
+from manamitra.services.certificate_facts import certificate_request
 from manamitra.services.kind import UNSOLICITED_HANDLERS, EventContext
 from manamitra.store.models.applications import Application, ApplicationStatus
 from manamitra.store.models.grievances import ApplicationCase
@@ -128,17 +129,20 @@ def _issue_certificate(
 
     office = db.get(Office, case.office_id) if case.office_id else None
     answers = dict(application.answers or {})
-    name = application.applicant_name or str(answers.get("applicant_name") or "-")
-    facts = {k: v for k, v in answers.items() if isinstance(v, str | int | float)}
+    catalog = services.get("catalog")
+    spec = catalog.service(application.service_id) if catalog is not None else None
+    request = certificate_request(spec, answers, application.applicant_name) if spec else None
+    if request is None:
+        return
     try:
         with db.begin_nested():
             issued = documents.issue(
                 db,
                 doc_type=doc_type,
                 number=new_number(doc_type),
-                holder_name_en=name,
-                holder_name_te=str(answers.get("applicant_name_te") or name),
-                facts=facts,
+                holder_name_en=request.holder_en,
+                holder_name_te=request.holder_te,
+                facts=request.facts,
                 office=PrintedOffice(
                     code=case.office_id or application.department,
                     name_en=office.name_en if office else application.department,

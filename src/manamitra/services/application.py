@@ -30,13 +30,16 @@ from manamitra.catalog.schema import ServiceSpec
 from manamitra.conversation.i18n import t
 from manamitra.conversation.reply import Text
 from manamitra.errors import SpecError
+from manamitra.services.certificate_facts import check_facts
 from manamitra.services.kind import Done, KindResult, ServiceContext, ServiceKind, service_kind
 from manamitra.services.status import StatusItem, number_lookup, status_source
 from manamitra.store.models.applications import Application, ApplicationCounter
 
 PLACE_TYPES = ("district", "mandal", "village")
 UPLOAD_TYPE = "upload"
-ALLOWED_KEYS = frozenset({"applicant", "certificate", "prefix", "documents_step"})
+ALLOWED_KEYS = frozenset(
+    {"applicant", "certificate", "prefix", "documents_step", "holder", "facts"}
+)
 
 
 @cache
@@ -163,6 +166,7 @@ class ApplicationKind(ServiceKind):
 
             if certificate not in document_types():
                 raise SpecError(f"application.certificate: no document type {certificate!r}")
+            check_facts(spec)
 
     def complete(self, ctx: ServiceContext) -> KindResult:
         key = f"{ctx.citizen}:{ctx.inbound.message_id}" if ctx.inbound else None
