@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -91,6 +92,10 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Catalogue, templates and fonts live for the whole process: keep them out of every
+        # later garbage collection pass.
+        gc.collect()
+        gc.freeze()
         if background:
             await runtime.start()
         try:
