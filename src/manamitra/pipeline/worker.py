@@ -39,7 +39,7 @@ class ConversationWorker:
         database: Database,
         engine: Engine,
         *,
-        citizens_per_batch: int = 64,
+        citizens_per_batch: int = 200,
         on_replies: Callable[[], None] | None = None,
         on_processed: Callable[[list[InboundMessage]], None] | None = None,
     ) -> None:
