@@ -29,11 +29,13 @@ import httpx
 import uvicorn
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.support
 
 from manamitra import clock
 from manamitra.bookings.inventory import HoldRequest, booking_id_for, ensure_pool, hold
 from manamitra.settings import load_settings
 from manamitra.store import Database, migrate
+from tests.support.bookings import hold_darshan
 
 
 def _fresh_url(base: str | None, tmp: Path) -> str:
@@ -107,7 +109,6 @@ def _free_socket() -> socket.socket:
 
 def pay_to_ticket(url: str, tmp: Path, pays: int, concurrency: int = 8) -> list[float]:
     from manamitra.app import create_app
-    from manamitra.payments.orders import create_order
 
     sock = _free_socket()
     base = f"http://127.0.0.1:{sock.getsockname()[1]}"
@@ -137,35 +138,7 @@ def pay_to_ticket(url: str, tmp: Path, pays: int, concurrency: int = 8) -> list[
         )
         for n in range(pays):
             citizen = f"9188{n:08d}"
-            booking = hold(
-                db,
-                pool,
-                HoldRequest(
-                    booking_id=booking_id_for("TMP", citizen),
-                    citizen=citizen,
-                    domain="temple",
-                    service_id="endowments.book_darshan",
-                    quantity=1,
-                    amount_paise=30000,
-                    details={"venue": {"en": "Srisailam", "te": "శ్రీశైలం"}},
-                ),
-            )
-            assert booking is not None
-            order = create_order(
-                db,
-                payments,
-                citizen=citizen,
-                lang="en",
-                purpose="booking",
-                service_id="endowments.book_darshan",
-                subject=booking.id,
-                title={"en": "Darshan", "te": "దర్శనం"},
-                items=[{"id": "1", "name": "Darshan", "amount_paise": 30000}],
-                idempotency_key=f"booking:{booking.id}",
-                prefix="MB",
-                meta={"booking": booking.id},
-            )
-            booking.order_id = order.id
+            _, order = hold_darshan(db, payments, pool, citizen)
             orders.append((citizen, order.id))
 
     def one(item: tuple[str, str]) -> float:

@@ -10,19 +10,17 @@ from sqlalchemy import select
 import manamitra.services.all  # noqa: F401  (registers the fulfillers)
 from manamitra import clock
 from manamitra.bookings.inventory import (
-    HoldRequest,
     available,
-    booking_id_for,
     ensure_pool,
     expire_due,
-    hold,
 )
 from manamitra.payments import ledger
-from manamitra.payments.orders import create_order, find_order
+from manamitra.payments.orders import find_order
 from manamitra.payments.reconcile import reconcile
 from manamitra.store import Database
 from manamitra.store.models import Booking, BookingPool, OutboundMessage
 from tests.payments.support import deliver, make_payments
+from tests.support.bookings import hold_darshan
 
 
 def _held(database: Database, payments, citizen: str, key: str = "temple:t:1", capacity: int = 1):
@@ -34,35 +32,7 @@ def _held(database: Database, payments, citizen: str, key: str = "temple:t:1", c
             capacity=capacity,
             starts_at=clock.now() + timedelta(days=3),
         )
-        booking = hold(
-            db,
-            pool,
-            HoldRequest(
-                booking_id=booking_id_for("TMP", citizen),
-                citizen=citizen,
-                domain="temple",
-                service_id="endowments.book_darshan",
-                quantity=1,
-                amount_paise=30000,
-                details={"venue": {"en": "Srisailam", "te": "శ్రీశైలం"}},
-            ),
-        )
-        assert booking is not None
-        order = create_order(
-            db,
-            payments,
-            citizen=citizen,
-            lang="en",
-            purpose="booking",
-            service_id="endowments.book_darshan",
-            subject=booking.id,
-            title={"en": "Darshan", "te": "దర్శనం"},
-            items=[{"id": "1", "name": "Darshan", "amount_paise": 30000}],
-            idempotency_key=f"booking:{booking.id}",
-            prefix="MB",
-            meta={"booking": booking.id},
-        )
-        booking.order_id = order.id
+        booking, order = hold_darshan(db, payments, pool, citizen)
         return booking.id, order.id, pool.id
 
 
