@@ -117,9 +117,8 @@ def decide(
 def _issue_certificate(
     db: Session, case: ApplicationCase, application: Application, services: dict[str, Any]
 ) -> None:
-    doc_type = _certificate_type(application, services)
     documents = services.get("documents")
-    if not doc_type or documents is None:
+    if documents is None:
         return
     from manamitra.documents.issue import new_number
     from manamitra.documents.render import Office as PrintedOffice
@@ -138,8 +137,8 @@ def _issue_certificate(
         with db.begin_nested():
             issued = documents.issue(
                 db,
-                doc_type=doc_type,
-                number=new_number(doc_type),
+                doc_type=request.doc_type,
+                number=new_number(request.doc_type),
                 holder_name_en=request.holder_en,
                 holder_name_te=request.holder_te,
                 facts=request.facts,
@@ -166,14 +165,6 @@ def _issue_certificate(
         from manamitra.pipeline.outbox import enqueue
 
         enqueue(db, case.citizen, [Document(media_key=issued.media_key, filename=issued.filename)])
-
-
-def _certificate_type(application: Application, services: dict[str, Any]) -> str | None:
-    catalog = services.get("catalog")
-    spec = catalog.service(application.service_id) if catalog is not None else None
-    config = (spec.application or {}) if spec is not None else {}
-    value = config.get("certificate")
-    return str(value) if value else None
 
 
 def attach_document(ctx: EventContext, inbound: Inbound) -> bool:
