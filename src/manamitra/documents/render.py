@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import segno
-from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import TextDirection
 from fpdf.fonts import SubsetMap, TTFFont
 
 from manamitra import clock
+from manamitra.documents import subset
+from manamitra.documents.subset import DocumentFont, FontProgram
 from manamitra.documents.template import Bilingual, DocumentType
 from manamitra.yamlio import load_yaml
 
@@ -37,19 +38,8 @@ _FONT_FILES = (
     ("la", "", "NotoSans-Regular.ttf"),
     ("la", "B", "NotoSans-Bold.ttf"),
 )
-_PROTOTYPES: dict[str, TTFFont] = {}
-
-
-def _slim(ttfont: TTFont) -> TTFont:
-    """Speed: keep glyph outlines as raw bytes when the subset is saved (recomputing every
-    bounding box decoded and re-encoded each outline), and drop the layout tables from the
-    copy fpdf2 subsets and embeds: HarfBuzz shapes from the font file itself, and fpdf2
-    drops these tables from the embedded subset anyway."""
-    ttfont.recalcBBoxes = False
-    for tag in ("GSUB", "GPOS", "GDEF"):
-        if tag in ttfont:
-            del ttfont[tag]
-    return ttfont
+_PROTOTYPES: dict[str, tuple[TTFFont, FontProgram]] = {}
+subset.install()
 
 
 _WIDTHS: dict[tuple[str, str, float, str], float] = {}
@@ -140,22 +130,21 @@ class _Pdf(FPDF):
 
     def _add_cached_font(self, family: str, style: str, path: Path) -> None:
         """fpdf2 parses a font's cmap and metrics on every add_font; we parse each font once
-        per process and give every document a copy with its own subset and its own
-        (lazily read) font file, sharing the read-only tables and the HarfBuzz font."""
+        per process and give every document a copy with its own subset map and its own
+        `DocumentFont`, sharing the parsed font, its program and the HarfBuzz font."""
         key = f"{family}{style}"
-        prototype = _PROTOTYPES.get(key)
-        if prototype is None:
+        cached = _PROTOTYPES.get(key)
+        if cached is None:
             self.add_font(family, style, str(path))
-            font = self.fonts[key]
-            if not isinstance(font, TTFFont):
+            added = self.fonts[key]
+            if not isinstance(added, TTFFont):
                 return
-            _slim(font.ttfont)
-            _ = font.hbfont  # built once, shared by the copies
-            _PROTOTYPES[key] = copy.copy(font)
-            return
+            _ = added.hbfont  # built once, shared by the copies
+            cached = _PROTOTYPES[key] = (copy.copy(added), FontProgram(path, added.ttfont))
+        prototype, program = cached
         font = copy.copy(prototype)
-        font.i = len(self.fonts) + 1
-        font.ttfont = _slim(TTFont(str(path), recalcTimestamp=False, lazy=True))
+        font.i = len(self.fonts) + (0 if key in self.fonts else 1)
+        font.ttfont = DocumentFont(program)
         font.missing_glyphs = []
         font.biggest_size_pt = 0
         font.subset = SubsetMap(font)

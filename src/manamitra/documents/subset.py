@@ -1,0 +1,312 @@
+"""Font subsetting for the PDFs we render, without mutating or re-parsing the font.
+
+fpdf2 embeds a subset of each TrueType font it used, made by fontTools' Subsetter, which edits
+the font object in place: every document needed a freshly parsed font, and subsetting four
+fonts was about half the time it took to render one. Here each font file is read once per
+process into a `FontProgram` (its tables as bytes, glyph offsets, composite components), and a
+document's subset keeps the glyph ids it used, copies their outlines as raw bytes and leaves
+every other glyph empty. Because the ids are kept, fpdf2's CIDToGIDMap stays right.
+
+A document's font is a `DocumentFont`: it answers the reads fpdf2 makes of `TTFFont.ttfont`
+from one shared, read-only fontTools `TTFont`, and its `save` writes the subset. `install()`
+points fpdf2's subsetting at it; fonts that are not `DocumentFont`s (other fpdf2 users in the
+process) still go through fontTools.
+"""
+
+from __future__ import annotations
+
+import struct
+import sys
+from array import array
+from collections.abc import Iterable
+from pathlib import Path
+from types import SimpleNamespace
+from typing import IO, Any
+
+from fontTools import subset as ftsubset
+from fontTools.ttLib import TTFont
+
+# what fpdf2 embeds of a TrueType font, in the order the OpenType spec recommends for the
+# table data; the layout tables (GSUB, GPOS, GDEF), hdmx, DSIG and the rest are dropped, as
+# fpdf2's own subsetting drops them
+_DATA_ORDER = (
+    "head",
+    "hhea",
+    "maxp",
+    "OS/2",
+    "hmtx",
+    "cmap",
+    "fpgm",
+    "prep",
+    "cvt ",
+    "loca",
+    "glyf",
+    "name",
+    "post",
+    "gasp",
+)
+KEPT_TABLES = frozenset(_DATA_ORDER)
+_CHECKSUM_MAGIC = 0xB1B0AFBA
+_HEAD_CHECKSUM_ADJUSTMENT = 8
+_HEAD_INDEX_TO_LOC_FORMAT = 50
+# composite glyph flags (OpenType glyf table)
+_ARG_1_AND_2_ARE_WORDS = 0x0001
+_WE_HAVE_A_SCALE = 0x0008
+_MORE_COMPONENTS = 0x0020
+_WE_HAVE_AN_X_AND_Y_SCALE = 0x0040
+_WE_HAVE_A_TWO_BY_TWO = 0x0080
+
+assert array("I").itemsize == 4, "checksums sum 32-bit words"
+_SWAP = sys.byteorder == "little"
+
+
+def _words(data: bytes) -> array[int]:
+    """`data` as big-endian uint32 words (zero-padded to a multiple of four bytes)."""
+    if len(data) % 4:
+        data += b"\0" * (4 - len(data) % 4)
+    words = array("I", data)
+    if _SWAP:
+        words.byteswap()
+    return words
+
+
+def checksum(data: bytes) -> int:
+    """The sfnt table checksum: the sum of the big-endian uint32 words, modulo 2**32."""
+    return sum(_words(data)) & 0xFFFFFFFF
+
+
+def _padded(data: bytes) -> bytes:
+    return data + b"\0" * (-len(data) % 4)
+
+
+def _components(glyph: bytes) -> tuple[int, ...]:
+    """The glyph ids a composite glyph is built from (none for a simple or empty glyph)."""
+    if len(glyph) < 10 or struct.unpack_from(">h", glyph)[0] >= 0:
+        return ()
+    found = []
+    at = 10
+    while True:
+        flags, gid = struct.unpack_from(">HH", glyph, at)
+        found.append(gid)
+        at += 4 + (4 if flags & _ARG_1_AND_2_ARE_WORDS else 2)
+        if flags & _WE_HAVE_A_SCALE:
+            at += 2
+        elif flags & _WE_HAVE_AN_X_AND_Y_SCALE:
+            at += 4
+        elif flags & _WE_HAVE_A_TWO_BY_TWO:
+            at += 8
+        if not flags & _MORE_COMPONENTS:
+            return tuple(found)
+
+
+class FontProgram:
+    """One TrueType font file, read once: what every document's subset of it is made from.
+
+    Immutable once built, so documents rendered on different threads can share it."""
+
+    def __init__(self, path: Path, ttfont: TTFont) -> None:
+        self.path = path
+        self.ttfont = ttfont  # shared and read-only: nobody subsets or saves it
+        data = path.read_bytes()
+        version, count = struct.unpack_from(">IH", data)
+        if version not in (0x00010000, 0x74727565):  # 1.0 or 'true': TrueType outlines
+            raise ValueError(f"{path.name} is not a TrueType (glyf) font")
+        tables: dict[str, bytes] = {}
+        for i in range(count):
+            tag, _, offset, length = struct.unpack_from(">4sIII", data, 12 + 16 * i)
+            tables[tag.decode("latin-1")] = data[offset : offset + length]
+        for tag in ("head", "hhea", "maxp", "hmtx", "loca", "glyf", "post"):
+            if tag not in tables:
+                raise ValueError(f"{path.name} has no {tag!r} table")
+        head = tables["head"]
+        glyph_count = struct.unpack_from(">H", tables["maxp"], 4)[0]
+        short_loca = struct.unpack_from(">h", head, _HEAD_INDEX_TO_LOC_FORMAT)[0] == 0
+        loca = array(
+            "H" if short_loca else "I",
+            tables["loca"][: (glyph_count + 1) * (2 if short_loca else 4)],
+        )
+        if _SWAP:
+            loca.byteswap()
+        offsets = [offset * 2 for offset in loca] if short_loca else list(loca)
+        glyf = tables["glyf"]
+        self.glyph_count = glyph_count
+        self.glyphs: tuple[bytes, ...] = tuple(
+            glyf[offsets[gid] : offsets[gid + 1]] for gid in range(glyph_count)
+        )
+        self.components: dict[int, tuple[int, ...]] = {}
+        for gid, glyph in enumerate(self.glyphs):
+            parts = _components(glyph)
+            if parts:
+                self.components[gid] = parts
+        self.glyph_names: tuple[str, ...] = tuple(ttfont.getGlyphOrder())
+        self.glyph_ids: dict[str, int] = {name: gid for gid, name in enumerate(self.glyph_names)}
+        self.cmap: dict[int, str] = ttfont.getBestCmap() or {}
+        # the tables every subset shares, with their checksums: head says "long loca" and
+        # holds a zero checksum adjustment, post keeps its header and drops the glyph names
+        fixed = bytearray(head)
+        struct.pack_into(">I", fixed, _HEAD_CHECKSUM_ADJUSTMENT, 0)
+        struct.pack_into(">h", fixed, _HEAD_INDEX_TO_LOC_FORMAT, 1)
+        tables["head"] = bytes(fixed)
+        tables["post"] = struct.pack(">I", 0x00030000) + tables["post"][4:32]
+        self.hmtx = tables["hmtx"]
+        self.long_metrics = struct.unpack_from(">H", tables["hhea"], 34)[0]
+        self.tables: dict[str, tuple[bytes, int]] = {
+            tag: (body, checksum(body))
+            for tag, body in tables.items()
+            if tag in KEPT_TABLES and tag not in ("loca", "glyf", "hmtx")
+        }
+
+    def closure(self, gids: Iterable[int]) -> set[int]:
+        """`gids`, .notdef and every glyph a composite among them is built from."""
+        keep = {0}
+        pending = [gid for gid in gids if 0 <= gid < self.glyph_count]
+        while pending:
+            gid = pending.pop()
+            if gid in keep:
+                continue
+            keep.add(gid)
+            pending.extend(self.components.get(gid, ()))
+        return keep
+
+    def subset(self, gids: Iterable[int]) -> bytes:
+        """A complete font file holding the outlines of `gids` (and their components) at
+        their own glyph ids, every other glyph empty."""
+        keep = self.closure(gids)
+        offsets = array("I", bytes(4 * (self.glyph_count + 1)))
+        chunks: list[bytes] = []
+        at = 0
+        for gid in range(self.glyph_count):
+            if gid in keep:
+                glyph = self.glyphs[gid]
+                if glyph:
+                    glyph = _padded(glyph)
+                    chunks.append(glyph)
+                    at += len(glyph)
+            offsets[gid + 1] = at
+        if _SWAP:
+            offsets.byteswap()
+        loca = offsets.tobytes()
+        glyf = b"".join(chunks) or b"\0\0\0\0"
+        hmtx = self._metrics(keep)
+        tables = dict(self.tables)
+        tables["hmtx"] = (hmtx, checksum(hmtx))
+        tables["loca"] = (loca, checksum(loca))
+        tables["glyf"] = (glyf, checksum(glyf))
+        return _sfnt(tables)
+
+    def _metrics(self, keep: set[int]) -> bytes:
+        """hmtx with the metrics of the glyphs left out zeroed: a PDF takes the advances from
+        its own width array, and the zeros compress to nearly nothing."""
+        source, long_metrics = self.hmtx, self.long_metrics
+        metrics = bytearray(len(source))
+        # glyphs past the last long metric take its advance, so it always stays
+        for gid in keep | {long_metrics - 1}:
+            if gid < long_metrics:
+                at, size = 4 * gid, 4
+            else:
+                at, size = 4 * long_metrics + 2 * (gid - long_metrics), 2
+            metrics[at : at + size] = source[at : at + size]
+        return bytes(metrics)
+
+
+def _sfnt(tables: dict[str, tuple[bytes, int]]) -> bytes:
+    """The font file of `tables` (tag -> (body, checksum)), with head's checksum adjustment
+    set; each table starts on a four-byte boundary, as the checksums assume."""
+    count = len(tables)
+    selector = count.bit_length() - 1
+    search_range = 16 << selector
+    directory = bytearray(
+        struct.pack(">IHHHH", 0x00010000, count, search_range, selector, count * 16 - search_range)
+    )
+    order = [tag for tag in _DATA_ORDER if tag in tables]
+    order += sorted(tag for tag in tables if tag not in _DATA_ORDER)
+    at = 12 + 16 * count
+    placed: dict[str, int] = {}
+    for tag in order:
+        placed[tag] = at
+        at += len(tables[tag][0]) + (-len(tables[tag][0]) % 4)
+    for tag in sorted(tables):
+        body, sum_ = tables[tag]
+        directory += struct.pack(">4sIII", tag.encode("latin-1"), sum_, placed[tag], len(body))
+    whole = checksum(bytes(directory)) + sum(sum_ for _, sum_ in tables.values())
+    font = bytearray(directory)
+    for tag in order:
+        font += _padded(tables[tag][0])
+    if "head" in placed:
+        struct.pack_into(
+            ">I",
+            font,
+            placed["head"] + _HEAD_CHECKSUM_ADJUSTMENT,
+            (_CHECKSUM_MAGIC - whole) & 0xFFFFFFFF,
+        )
+    return bytes(font)
+
+
+class DocumentFont:
+    """What one document's `TTFFont.ttfont` is: reads go to the shared font, `retain` records
+    the glyphs the document used and `save` writes their subset."""
+
+    def __init__(self, program: FontProgram) -> None:
+        self.program = program
+        self.retained: set[int] = set()
+
+    def __getitem__(self, tag: str) -> Any:
+        return self.program.ttfont[tag]
+
+    def __contains__(self, tag: str) -> bool:
+        return tag in self.program.ttfont
+
+    # the TTFont methods fpdf2 calls, under their fontTools names
+    def getGlyphID(self, name: str) -> int:
+        return self.program.glyph_ids[name]
+
+    def getGlyphName(self, gid: int) -> str:
+        return self.program.glyph_names[gid]
+
+    def getGlyphOrder(self) -> list[str]:
+        return list(self.program.glyph_names)
+
+    def getBestCmap(self) -> dict[int, str]:
+        return dict(self.program.cmap)
+
+    def retain(
+        self, names: Iterable[str] = (), gids: Iterable[int] = (), unicodes: Iterable[int] = ()
+    ) -> None:
+        ids = self.program.glyph_ids
+        cmap = self.program.cmap
+        self.retained.update(ids[name] for name in names if name in ids)
+        self.retained.update(gids)
+        self.retained.update(ids[cmap[u]] for u in unicodes if u in cmap)
+
+    def save(self, file: IO[bytes]) -> None:
+        file.write(self.program.subset(self.retained))
+
+    def close(self) -> None:
+        """The shared font stays open for the next document."""
+
+
+class _Subsetter(ftsubset.Subsetter):  # type: ignore[misc]
+    """fontTools' Subsetter, except that a `DocumentFont` is subset by `retain` (its glyph ids
+    kept) rather than edited in place."""
+
+    def subset(self, font: Any) -> None:
+        if isinstance(font, DocumentFont):
+            font.retain(
+                self.glyph_names_requested, self.glyph_ids_requested, self.unicodes_requested
+            )
+        else:
+            super().subset(font)
+
+
+def install() -> None:
+    """Make fpdf2 subset `DocumentFont`s here. fpdf2 has no hook for its font subsetting: its
+    output module calls `ftsubset.Subsetter` by that name, so that name is what we replace,
+    with a stand-in that passes every other font to fontTools unchanged."""
+    from fpdf import output
+
+    current = getattr(output, "ftsubset", None)
+    if current is None:
+        raise ImportError("fpdf2 no longer subsets fonts through fpdf.output.ftsubset")
+    if getattr(current, "Subsetter", None) is _Subsetter:
+        return
+    output.ftsubset = SimpleNamespace(Options=ftsubset.Options, Subsetter=_Subsetter)  # type: ignore[attr-defined]

@@ -1,0 +1,139 @@
+"""The fonts embedded in our PDFs: each subset is a valid font (fontTools reads it with its
+checksums checked), keeps the used glyphs' outlines unchanged at their own glyph ids, takes in
+the components of composite glyphs, and holds every glyph the PDF's CIDToGIDMap points at."""
+
+from __future__ import annotations
+
+import io
+import struct
+from pathlib import Path
+
+import pytest
+from fontTools.ttLib import TTFont
+from fpdf import FPDF
+from pypdf import PdfReader
+
+from manamitra.documents.render import FONTS
+from manamitra.documents.subset import FontProgram, checksum
+from manamitra.store import Database
+from tests.trust.builders import issue_income, setup_keys, trust_service
+
+FONT_FILES = sorted(p.name for p in FONTS.glob("*.ttf"))
+
+
+def _program(name: str) -> FontProgram:
+    return FontProgram(FONTS / name, TTFont(FONTS / name))
+
+
+def _read_checked(data: bytes) -> TTFont:
+    """The font in `data`, every table's checksum and the whole-file adjustment checked."""
+    font = TTFont(io.BytesIO(data), checkChecksums=2)
+    for tag in font.reader.tables:
+        font[tag]  # reading a table asserts its checksum
+    assert checksum(data) == 0xB1B0AFBA, "head.checkSumAdjustment is wrong"
+    return font
+
+
+def _outline(font: TTFont, gid: int) -> tuple[object, ...]:
+    glyf = font["glyf"]
+    glyph = glyf[font.getGlyphOrder()[gid]]
+    coordinates, ends, flags = glyph.getCoordinates(glyf)  # composites resolved
+    return (list(coordinates), list(ends), bytes(flags), font["hmtx"].metrics[glyf.glyphOrder[gid]])
+
+
+@pytest.mark.parametrize("name", FONT_FILES)
+def test_a_subset_keeps_outlines_and_ids_and_is_a_valid_font(name: str) -> None:
+    original = TTFont(FONTS / name)
+    program = FontProgram(FONTS / name, original)
+    cmap = original.getBestCmap()
+    wanted = {original.getGlyphID(cmap[ord(c)]) for c in "Ravi 96,000 రవి కుమార్" if ord(c) in cmap}
+    assert wanted
+
+    subset = _read_checked(program.subset(wanted))
+
+    assert subset["maxp"].numGlyphs == original["maxp"].numGlyphs
+    assert subset["post"].formatType == 3.0
+    assert subset["head"].indexToLocFormat == 1
+    assert not {"GSUB", "GPOS", "GDEF", "DSIG"} & set(subset.keys())
+    kept = program.closure(wanted)
+    for gid in kept:
+        assert _outline(subset, gid) == _outline(original, gid)
+    left_out = next(
+        gid
+        for gid in range(len(original.getGlyphOrder()))
+        if gid not in kept and original["glyf"][original.getGlyphOrder()[gid]].numberOfContours
+    )
+    assert subset["glyf"][subset.getGlyphOrder()[left_out]].numberOfContours == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "glyph"),
+    [("NotoSans-Regular.ttf", "Aacute"), ("NotoSansTelugu-Regular.ttf", "katelu")],
+)
+def test_a_composite_glyph_brings_its_components(name: str, glyph: str) -> None:
+    original = TTFont(FONTS / name)
+    program = FontProgram(FONTS / name, original)
+    gid = original.getGlyphID(glyph)
+    components = [c.glyphName for c in original["glyf"][glyph].components]
+    assert components
+
+    subset = _read_checked(program.subset([gid]))
+
+    for component in components:
+        assert original.getGlyphID(component) in program.closure([gid])
+        component_gid = original.getGlyphID(component)
+        assert subset["glyf"][subset.getGlyphOrder()[component_gid]].numberOfContours != 0
+    assert _outline(subset, gid) == _outline(original, gid)
+
+
+def test_other_fpdf_documents_are_still_subset_by_fonttools(tmp_path: Path) -> None:
+    """Our stand-in for fpdf2's subsetter passes fonts that are not ours to fontTools, which
+    renumbers the glyphs it keeps."""
+    import manamitra.documents.render  # noqa: F401 (installs the stand-in)
+
+    pdf = FPDF()
+    pdf.add_font("plain", "", str(FONTS / "NotoSans-Regular.ttf"))
+    pdf.add_page()
+    pdf.set_font("plain", size=12)
+    pdf.cell(text="Hello")
+    embedded = _embedded_fonts(bytes(pdf.output()))
+    assert len(embedded) == 1
+    ((font, _),) = embedded.values()
+    assert font["maxp"].numGlyphs < 20
+
+
+def _embedded_fonts(pdf: bytes) -> dict[str, tuple[TTFont, bytes]]:
+    """Each embedded TrueType font of `pdf`, read with its checksums checked, with its
+    CIDToGIDMap."""
+    found: dict[str, tuple[TTFont, bytes]] = {}
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        for ref in page["/Resources"]["/Font"].values():
+            descendant = ref.get_object()["/DescendantFonts"][0].get_object()
+            data = descendant["/FontDescriptor"]["/FontFile2"].get_object().get_data()
+            mapping = descendant["/CIDToGIDMap"].get_object().get_data()
+            found[str(descendant["/BaseFont"])] = (_read_checked(data), mapping)
+    return found
+
+
+def test_every_glyph_a_certificate_shows_is_in_its_embedded_font(
+    sqlite_database_url: str, tmp_path: Path
+) -> None:
+    database = Database(sqlite_database_url)
+    try:
+        trust = trust_service(tmp_path)
+        setup_keys(database, trust)
+        issued = issue_income(database, trust)
+    finally:
+        database.dispose()
+    originals = {
+        _program(name).ttfont["name"].getBestFullName().replace(" ", ""): TTFont(FONTS / name)
+        for name in FONT_FILES
+    }
+    embedded = _embedded_fonts(issued.pdf)
+    assert len(embedded) == 4
+    for base_font, (font, mapping) in embedded.items():
+        original = originals[base_font.split("+", 1)[1]]
+        gids = {gid for gid in struct.unpack(f">{len(mapping) // 2}H", mapping) if gid}
+        assert len(gids) > 20
+        for gid in gids:
+            assert _outline(font, gid) == _outline(original, gid)
