@@ -8,6 +8,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from fastapi import FastAPI
@@ -30,6 +31,7 @@ from manamitra.pipeline.worker import ConversationWorker
 from manamitra.privacy import Cipher
 from manamitra.runtime import Runtime
 from manamitra.settings import Settings, load_settings
+from manamitra.store.wal import checkpoint_wal
 from manamitra.trust import TrustService
 from manamitra.trust.service import checkpoint_publisher
 from manamitra.web import build_transparency_router, build_verification_router
@@ -79,6 +81,8 @@ def create_app(
     runtime.services.update(metrics=metrics, inbox=inbox, graph=graph, sender=sender)
     runtime.add_job("inbox-writer", inbox.run)
     runtime.add_job("outbox-sender", sender.run)
+    if runtime.database.is_sqlite:
+        runtime.add_job("wal-checkpoint", partial(checkpoint_wal, runtime.database))
     document_check = DocumentCheckQueue(
         runtime.database, graph, runtime.services["documents"], notify=sender.notify
     )

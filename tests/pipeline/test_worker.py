@@ -113,6 +113,20 @@ def test_each_citizen_is_answered_in_the_order_they_wrote(database: Database) ->
         assert db.scalar(select(func.count()).where(InboundMessage.status != "done")) == 0
 
 
+def test_a_batch_past_its_time_budget_commits_and_leaves_the_rest_pending(
+    database: Database,
+) -> None:
+    citizens = [f"9193000000{i:02d}" for i in range(6)]
+    _store(database, [(c, f"m{n}") for n in range(3) for c in citizens])
+    worker = ConversationWorker(database, RecordingEngine(), batch_seconds=0)  # type: ignore[arg-type]
+    assert worker.process_batch() == 3  # one citizen's messages, then the budget is spent
+    with database.unit_of_work() as db:
+        assert db.scalar(select(func.count()).where(InboundMessage.status == "pending")) == 15
+    _drain(worker)
+    for citizen in citizens:
+        assert _replies(database, citizen) == [f"echo m{n}" for n in range(3)]
+
+
 def test_a_crash_mid_batch_loses_nothing_and_repeats_nothing(database: Database) -> None:
     citizens = ["919111111111", "919222222222"]
     _store(database, [(c, f"m{n}") for n in range(4) for c in citizens])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -40,12 +41,16 @@ class ConversationWorker:
         engine: Engine,
         *,
         citizens_per_batch: int = 200,
+        batch_seconds: float = 0.008,
         on_replies: Callable[[], None] | None = None,
         on_processed: Callable[[list[InboundMessage]], None] | None = None,
     ) -> None:
         self.database = database
         self.engine = engine
         self.citizens_per_batch = citizens_per_batch
+        # On SQLite the batch holds the one write lock, and the webhook's inbox commit waits
+        # for it: past this much work the batch commits and the rest go in the next one.
+        self.batch_seconds = batch_seconds
         self.on_replies = on_replies
         self._wakers: list[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = []
 
@@ -78,7 +83,8 @@ class ConversationWorker:
 
     # ---- one batch -----------------------------------------------------------------------
     def process_batch(self) -> int:
-        """Process pending messages of up to `citizens_per_batch` citizens; returns how many.
+        """Process pending messages of up to `citizens_per_batch` citizens, or as many as fit
+        in about `batch_seconds`; returns how many messages.
 
         The fast path runs the whole batch in one transaction without savepoints; if any
         message raises, that transaction is rolled back and the batch is run again with a
@@ -101,7 +107,10 @@ class ConversationWorker:
             finished: list[int] = []
             outbox: list[dict[str, Any]] = []
             db.info[OUTBOX_BUFFER] = outbox
+            started = time.perf_counter()
             for convo in conversations:
+                if finished and time.perf_counter() - started > self.batch_seconds:
+                    break  # these citizens' messages stay pending for the next batch
                 messages = pending.get(convo.citizen, [])
                 processed, written = self._process_citizen(
                     db, convo, messages, outbox, isolate=isolate

@@ -25,12 +25,14 @@ def _json_dumps(value: Any) -> str:
     return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, *, auto_checkpoint: bool) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
+    if not auto_checkpoint:
+        cursor.execute("PRAGMA wal_autocheckpoint=0")
     cursor.close()
 
 
@@ -101,8 +103,15 @@ class Database:
             kwargs["max_overflow"] = 20
             kwargs["pool_pre_ping"] = True
         self.engine: Engine = create_engine(self.url, **kwargs)
+        # When a background job checkpoints the WAL (`take_over_checkpoints`), no commit pays
+        # for copying pages into the database file: SQLite would otherwise make whichever
+        # transaction crosses 1,000 WAL pages do it, often the webhook's inbox commit.
+        self.auto_checkpoint = True
         if self.dialect == "sqlite":
-            event.listen(self.engine, "connect", _sqlite_pragmas)
+
+            @event.listens_for(self.engine, "connect")
+            def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+                _sqlite_pragmas(dbapi_connection, auto_checkpoint=self.auto_checkpoint)
 
             @event.listens_for(self.engine, "connect")
             def _no_pysqlite_begin(dbapi_connection: Any, _record: Any) -> None:
@@ -136,6 +145,43 @@ class Database:
                     yield session
             finally:
                 session.close()
+
+    def take_over_checkpoints(self, manual: bool = True) -> None:
+        """SQLite: stop commits checkpointing the WAL; `checkpoint()` must then be called
+        regularly (the wal-checkpoint job). `manual=False` hands it back to SQLite."""
+        if not self.is_sqlite or self.auto_checkpoint is not manual:
+            return
+        self.auto_checkpoint = not manual
+        self.engine.dispose()  # pooled connections reopen with the new setting
+
+    def checkpoint(self, *, truncate: bool = False) -> tuple[int, int, int]:
+        """Copy committed WAL pages into the database file; returns SQLite's (busy, WAL pages,
+        pages checkpointed), or (0, 0, 0) on PostgreSQL.
+
+        First without blocking writers (PASSIVE), then, if writers added pages meanwhile,
+        once more holding the write lock so the checkpoint completes and the next commit
+        rewinds the WAL (few pages are left by then, so the lock is held briefly).
+        `truncate` also waits for readers and empties the WAL file."""
+        if not self.is_sqlite:
+            return (0, 0, 0)
+        if truncate:
+            return self._checkpoint("TRUNCATE", locked=True)
+        busy, pages, copied = self._checkpoint("PASSIVE", locked=False)
+        if copied < pages:
+            busy, pages, copied = self._checkpoint("PASSIVE", locked=True)
+        return busy, pages, copied
+
+    def _checkpoint(self, mode: str, *, locked: bool) -> tuple[int, int, int]:
+        guard = self._write_lock.hold(urgent=False) if locked and self._write_lock else None
+        with guard or nullcontext():
+            connection = self.engine.raw_connection()
+            try:
+                cursor = connection.cursor()
+                row = cursor.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()
+                cursor.close()
+            finally:
+                connection.close()
+        return (int(row[0]), int(row[1]), int(row[2]))
 
     def dispose(self) -> None:
         self.engine.dispose()
