@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import io
 import math
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -19,7 +20,7 @@ from typing import Any
 import segno
 from fpdf import FPDF
 from fpdf.enums import TextDirection
-from fpdf.fonts import SubsetMap, TTFFont
+from fpdf.fonts import Glyph, SubsetMap, TTFFont
 
 from manamitra import clock
 from manamitra.documents import subset
@@ -38,11 +39,120 @@ _FONT_FILES = (
     ("la", "", "NotoSans-Regular.ttf"),
     ("la", "B", "NotoSans-Bold.ttf"),
 )
-_PROTOTYPES: dict[str, tuple[TTFFont, FontProgram]] = {}
+_PROTOTYPES: dict[str, tuple[_SharedFont, FontProgram]] = {}
 subset.install()
 
 
 _WIDTHS: dict[tuple[str, str, float, str], float] = {}
+# a shaped glyph: (glyph or None for .notdef, x_advance, y_advance, x_offset, y_offset,
+# force_positioning), as fpdf2's shape_text describes it
+_Shaped = tuple[Glyph | None, int, int, int, int, bool]
+_SHAPES: dict[tuple[Any, ...], tuple[_Shaped, ...]] = {}
+_SHAPED_WIDTHS: dict[tuple[Any, ...], tuple[int, float]] = {}
+_MEMO_LIMIT = 20_000  # texts per memo; a full memo starts again (names and numbers vary)
+
+
+def _shaping_key(font: TTFFont, text: str, size: float, params: dict[str, Any] | None) -> Any:
+    if not params:
+        return (font.ttffile, text, size)
+    features = params.get("features") or {}
+    return (
+        font.ttffile,
+        text,
+        size,
+        tuple(sorted(features.items())),
+        params.get("fragment_direction"),
+        params.get("script"),
+        params.get("language"),
+    )
+
+
+class _SharedFont(TTFFont):
+    """A TTFFont that remembers how HarfBuzz shaped each text, across documents. The shaping
+    (glyphs, their names, widths and positions) does not depend on the document; only the
+    codes the glyphs get in this document's subset do, and those are looked up each time."""
+
+    __slots__ = ()
+
+    def shaped_text_width(
+        self, text: str, font_size_pt: float, text_shaping_params: dict[str, Any] | None
+    ) -> tuple[int, float]:
+        key = _shaping_key(self, text, font_size_pt, text_shaping_params)
+        width = _SHAPED_WIDTHS.get(key)
+        if width is None:
+            width = super().shaped_text_width(text, font_size_pt, text_shaping_params)
+            if len(_SHAPED_WIDTHS) >= _MEMO_LIMIT:
+                _SHAPED_WIDTHS.clear()
+            _SHAPED_WIDTHS[key] = width
+        return width
+
+    def shape_text(
+        self, text: str, font_size_pt: float, text_shaping_params: dict[str, Any] | None
+    ) -> list[dict[str, Any]]:
+        if not text:
+            return []
+        key = _shaping_key(self, text, font_size_pt, text_shaping_params)
+        shaped = _SHAPES.get(key)
+        if shaped is None:
+            shaped = self._shape(text, font_size_pt, text_shaping_params)
+            if len(_SHAPES) >= _MEMO_LIMIT:
+                _SHAPES.clear()
+            _SHAPES[key] = shaped
+        pick = self.subset.pick_glyph
+        return [
+            {
+                "mapped_char": pick(glyph),
+                "x_advance": x_advance,
+                "y_advance": y_advance,
+                "x_offset": x_offset,
+                "y_offset": y_offset,
+                "force_positioning": force,
+            }
+            for glyph, x_advance, y_advance, x_offset, y_offset, force in shaped
+            if glyph is not None
+        ]
+
+    def _shape(
+        self, text: str, font_size_pt: float, text_shaping_params: dict[str, Any] | None
+    ) -> tuple[_Shaped, ...]:
+        """fpdf2's shape_text without the subset: each glyph carries the characters of its
+        cluster (for copying text out) and is forced into position when HarfBuzz moved it."""
+        infos, positions = self.perform_harfbuzz_shaping(text, font_size_pt, text_shaping_params)
+        if not infos:
+            return ()
+        starts = sorted({int(info.cluster) for info in infos})
+        # each character belongs to the cluster that starts at or before it
+        cluster_chars: dict[int, list[int]] = {}
+        for index, char in enumerate(text):
+            at = bisect_right(starts, index) - 1
+            start = starts[max(at, 0)]
+            cluster_chars.setdefault(start, []).append(ord(char))
+        metrics = self.ttfont["hmtx"].metrics
+        shaped: list[_Shaped] = []
+        for info, position in zip(infos, positions, strict=True):
+            chars = tuple(cluster_chars.pop(info.cluster, ()))
+            name = self.ttfont.getGlyphName(info.codepoint)
+            width = round(self.scale * metrics[name][0])
+            glyph = Glyph(info.codepoint, chars, name, width) if info.codepoint else None
+            force = bool(
+                width != position.x_advance
+                or position.x_offset
+                or position.y_offset
+                or position.y_advance
+            )
+            shaped.append(
+                (
+                    glyph,
+                    position.x_advance,
+                    position.y_advance,
+                    position.x_offset,
+                    position.y_offset,
+                    force,
+                )
+            )
+        return tuple(shaped)
+
+
 MUTED = (90, 90, 90)
 
 
@@ -140,7 +250,9 @@ class _Pdf(FPDF):
             if not isinstance(added, TTFFont):
                 return
             _ = added.hbfont  # built once, shared by the copies
-            cached = _PROTOTYPES[key] = (copy.copy(added), FontProgram(path, added.ttfont))
+            prototype = copy.copy(added)
+            prototype.__class__ = _SharedFont
+            cached = _PROTOTYPES[key] = (prototype, FontProgram(path, added.ttfont))
         prototype, program = cached
         font = copy.copy(prototype)
         font.i = len(self.fonts) + (0 if key in self.fonts else 1)
