@@ -8,7 +8,6 @@ signs are right and the text copies out as Unicode; the fonts ship inside the pa
 from __future__ import annotations
 
 import copy
-import io
 import math
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ import segno
 from fpdf import FPDF
 from fpdf.enums import TextDirection
 from fpdf.fonts import Glyph, SubsetMap, TTFFont
+from PIL import Image, ImageOps
 
 from manamitra import clock
 from manamitra.documents import subset
@@ -220,11 +220,20 @@ def qr_code(text: str, limit: int = HARD_QR_VERSION) -> segno.QRCode:
     return code
 
 
-def _png(code: segno.QRCode, scale: int = 4) -> io.BytesIO:
-    buffer = io.BytesIO()
-    code.save(buffer, kind="png", scale=scale, border=4)
-    buffer.seek(0)
-    return buffer
+# segno's matrix holds 1 for a dark module: dark prints black (0), light white (255)
+_MODULE_SHADES = bytes([255, 0]) + bytes(254)
+
+
+def _qr_image(code: segno.QRCode, scale: int = 4, border: int = 4) -> Image.Image:
+    """The QR as a 1-bit picture, `scale` pixels a module with a `border`-module quiet zone:
+    the picture segno's PNG writer would give, made in Pillow without writing a PNG that
+    fpdf2 then decodes again."""
+    size = len(code.matrix)
+    modules = Image.frombytes("L", (size, size), b"".join(code.matrix).translate(_MODULE_SHADES))
+    framed = ImageOps.expand(modules, border=border, fill=255)
+    picture = framed.convert("1", dither=Image.Dither.NONE)
+    side = picture.width * scale
+    return picture.resize((side, side), Image.Resampling.NEAREST)
 
 
 class _Pdf(FPDF):
@@ -452,7 +461,7 @@ def _signature_area(pdf: _Pdf, page: Page) -> None:
     top = 190.0
     code = qr_code(page.qr_text)
     size = 48.0
-    pdf.image(_png(code), x=16, y=top, w=size, h=size)
+    pdf.image(_qr_image(code), x=16, y=top, w=size, h=size)
     caption = _label("signed_qr")
     pdf.set_xy(16, top + size)
     pdf.te(6.5)
@@ -497,7 +506,7 @@ def _verification_footer(pdf: _Pdf, page: Page) -> None:
     pdf.set_line_width(0.3)
     pdf.line(16, top - 2, 194, top - 2)
     link = qr_code(page.verify_url)
-    pdf.image(_png(link, scale=3), x=172, y=top, w=22, h=22)
+    pdf.image(_qr_image(link, scale=3), x=172, y=top, w=22, h=22)
     pdf.set_font("la", "", 6)
     pdf.set_text_color(*MUTED)
     pdf.set_xy(168, top + 22)
