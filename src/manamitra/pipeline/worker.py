@@ -51,6 +51,9 @@ class ConversationWorker:
         # On SQLite the batch holds the one write lock, and the webhook's inbox commit waits
         # for it: past this much work the batch commits and the rest go in the next one.
         self.batch_seconds = batch_seconds
+        # how many citizens to claim: about what fitted in the last batch's time, so a batch
+        # does not read and lock far more than it will get through
+        self._claim_size = citizens_per_batch
         self.on_replies = on_replies
         self._wakers: list[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = []
 
@@ -108,9 +111,11 @@ class ConversationWorker:
             outbox: list[dict[str, Any]] = []
             db.info[OUTBOX_BUFFER] = outbox
             started = time.perf_counter()
+            served = 0
             for convo in conversations:
                 if finished and time.perf_counter() - started > self.batch_seconds:
                     break  # these citizens' messages stay pending for the next batch
+                served += 1
                 messages = pending.get(convo.citizen, [])
                 processed, written = self._process_citizen(
                     db, convo, messages, outbox, isolate=isolate
@@ -118,6 +123,7 @@ class ConversationWorker:
                 finished.extend(processed)
                 replies_written += written
             del db.info[OUTBOX_BUFFER]
+            self._adapt_claim_size(served, len(conversations))
             insert_rows(db, outbox)
             if finished:
                 now = clock.now()
@@ -136,13 +142,19 @@ class ConversationWorker:
             .where(InboundMessage.status == "pending")
             .group_by(InboundMessage.citizen)
             .order_by(InboundMessage.citizen)
-            .limit(self.citizens_per_batch * 4)
+            .limit(self._claim_size * 4)
         )
         query = select(Conversation).where(Conversation.citizen.in_(waiting))
         if not self.database.is_sqlite:
             query = query.with_for_update(skip_locked=True)
         rows = list(db.scalars(query))
-        return rows[: self.citizens_per_batch]
+        return rows[: self._claim_size]
+
+    def _adapt_claim_size(self, served: int, claimed: int) -> None:
+        if served < claimed:
+            self._claim_size = max(8, served + served // 2)
+        elif claimed == self._claim_size:
+            self._claim_size = min(self.citizens_per_batch, self._claim_size * 2)
 
     @staticmethod
     def _pending(db: Session, citizens: list[str]) -> dict[str, list[_Pending]]:
