@@ -1,12 +1,19 @@
-"""Shaped text is remembered across documents: what the memo gives back is what fpdf2's own
-shaping gives, in every document's own subset."""
+"""Shaped text, how a text splits into runs of one font, and how a run is written at its place
+are remembered across documents: what the memos give back is what fpdf2's own text path gives,
+down to the byte of every document type's PDF."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
+from fpdf.enums import TextDirection
 from fpdf.fonts import TTFFont
 
-from manamitra.documents.render import _Pdf
+from manamitra.documents import render as rendering
+from manamitra.documents.demo import DEMO_FACTS, demo_office
+from manamitra.documents.render import Page, _Pdf, _SharedFont, render
+from manamitra.documents.template import document_type
 
 TEXTS = [
     "ఆంధ్రప్రదేశ్ ప్రభుత్వం",
@@ -30,3 +37,44 @@ def test_remembered_shaping_matches_fpdf2(key: str) -> None:
         mine = list(ours.fonts[key].subset.items())
         assert mine == list(theirs.fonts[key].subset.items())
         assert any(glyph is not None and len(glyph.unicode) > 1 for glyph, _ in mine) or key == "la"
+
+
+def _page(doc_type: str, serial: int) -> Page:
+    kind = document_type(doc_type)
+    office, officer = demo_office(doc_type, kind.spec.department)
+    at = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
+    return Page(
+        doc_type=kind,
+        number=f"AP-X-2026-{serial:06d}",
+        holder_en="Ravi Kumar Reddy",
+        holder_te="రవి కుమార్ రెడ్డి",
+        facts=DEMO_FACTS[doc_type],
+        office=office,
+        officer=officer,
+        issued_at=at,
+        valid_until=at + timedelta(days=365) if serial % 2 else None,
+        qr_text=f"MM1:{'x' * 200}{serial}",
+        verify_url=f"https://verify.example.in/d/AP-X-2026-{serial:06d}/t0k3n",
+        verify_page="https://verify.example.in/verify",
+    )
+
+
+def _plain_fpdf2_text(self: _Pdf, text: str, markdown: bool) -> object:
+    assert self.text_shaping
+    self.text_shaping["paragraph_direction"] = TextDirection.LTR
+    self.text_shaping["fragment_direction"] = TextDirection.LTR
+    return self._preload_font_styles(text, markdown)
+
+
+def test_documents_are_byte_for_byte_what_fpdf2_alone_writes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pages = [_page(doc_type, serial) for serial, doc_type in enumerate(sorted(DEMO_FACTS) * 2)]
+    remembered = [render(page) for page in pages]  # the second round is served from the memos
+    assert rendering._PLANS and rendering._RUNS
+
+    monkeypatch.setattr(_Pdf, "_preload_bidirectional_text", _plain_fpdf2_text)
+    monkeypatch.setattr(_SharedFont, "shape_text", TTFFont.shape_text)
+    monkeypatch.setattr(_SharedFont, "shaped_text_width", TTFFont.shaped_text_width)
+    for page, pdf in zip(pages, remembered, strict=True):
+        assert render(page) == pdf, page.doc_type.name

@@ -20,6 +20,8 @@ import segno
 from fpdf import FPDF
 from fpdf.enums import TextDirection
 from fpdf.fonts import Glyph, SubsetMap, TTFFont
+from fpdf.line_break import Fragment
+from fpdf.unicode_script import UnicodeScript, get_unicode_script
 from PIL import Image, ImageOps
 
 from manamitra import clock
@@ -91,13 +93,7 @@ class _SharedFont(TTFFont):
     ) -> list[dict[str, Any]]:
         if not text:
             return []
-        key = _shaping_key(self, text, font_size_pt, text_shaping_params)
-        shaped = _SHAPES.get(key)
-        if shaped is None:
-            shaped = self._shape(text, font_size_pt, text_shaping_params)
-            if len(_SHAPES) >= _MEMO_LIMIT:
-                _SHAPES.clear()
-            _SHAPES[key] = shaped
+        shaped = self.shaped(text, font_size_pt, text_shaping_params)
         pick = self.subset.pick_glyph
         return [
             {
@@ -111,6 +107,18 @@ class _SharedFont(TTFFont):
             for glyph, x_advance, y_advance, x_offset, y_offset, force in shaped
             if glyph is not None
         ]
+
+    def shaped(
+        self, text: str, font_size_pt: float, text_shaping_params: dict[str, Any] | None
+    ) -> tuple[_Shaped, ...]:
+        key = _shaping_key(self, text, font_size_pt, text_shaping_params)
+        shaped = _SHAPES.get(key)
+        if shaped is None:
+            shaped = self._shape(text, font_size_pt, text_shaping_params)
+            if len(_SHAPES) >= _MEMO_LIMIT:
+                _SHAPES.clear()
+            _SHAPES[key] = shaped
+        return shaped
 
     def _shape(
         self, text: str, font_size_pt: float, text_shaping_params: dict[str, Any] | None
@@ -154,6 +162,87 @@ class _SharedFont(TTFFont):
 
 
 MUTED = (90, 90, 90)
+
+
+# how a run of shaped text is written into the page: operators, and glyph runs shown with
+# "Tj" (their codes are this document's, so they are looked up each time)
+_Plan = tuple[str | tuple[tuple[Glyph, ...], str], ...]
+_PLANS: dict[tuple[Any, ...], _Plan] = {}
+# how a text splits into runs of one font: (fallback font key or None, the run's text)
+_RUNS: dict[tuple[str, str, str], tuple[tuple[str | None, str], ...]] = {}
+
+
+class _Run(Fragment):
+    """A fragment in one of our fonts that remembers how it is written at a given place: the
+    text-positioning operators fpdf2 would write for it, and its glyphs, whose codes in this
+    document's subset are picked in the order fpdf2 picks them."""
+
+    def render_with_text_shaping(
+        self, pos_x: float, pos_y: float, h: float, word_spacing: float
+    ) -> str:
+        font = self.font
+        if word_spacing or not isinstance(font, _SharedFont):
+            return str(super().render_with_text_shaping(pos_x, pos_y, h, word_spacing))
+        params = self.text_shaping_parameters
+        key = (
+            _shaping_key(font, self.string, self.font_size_pt, params),
+            pos_x,
+            pos_y,
+            h,
+            self.k,
+            self.char_spacing,
+            self.font_stretching,
+        )
+        plan = _PLANS.get(key)
+        if plan is None:
+            plan = self._plan(font, pos_x, pos_y, h)
+            if len(_PLANS) >= _MEMO_LIMIT:
+                _PLANS.clear()
+            _PLANS[key] = plan
+        pick = font.subset.pick_glyph
+        parts: list[str] = []
+        for item in plan:
+            if isinstance(item, str):
+                parts.append(item)
+            else:
+                glyphs, end = item
+                codes = "".join([chr(pick(glyph) or 0) for glyph in glyphs])
+                parts.append(f"({font.escape_text(codes)}{end}")
+        return "".join(parts)
+
+    def _plan(self, font: _SharedFont, pos_x: float, pos_y: float, h: float) -> _Plan:
+        """fpdf2's Fragment.render_with_text_shaping (without word spacing), with the glyphs
+        left as glyphs; the arithmetic is the same, so the positions print the same."""
+        shaped = font.shaped(self.string, self.font_size_pt, self.text_shaping_parameters)
+        k, scale, size, stretch = self.k, font.scale, self.font_size_pt, self.font_stretching / 100
+
+        def adjust(pos: float) -> float:  # in fpdf2's order of operations, to the last bit
+            return pos * scale * size * stretch / 1000 / k
+
+        char_spacing = self.char_spacing * stretch / k
+        plan: list[str | tuple[tuple[Glyph, ...], str]] = []
+        run: list[Glyph] = []
+        for glyph, x_advance, y_advance, x_offset, y_offset, force in shaped:
+            if glyph is None:
+                continue
+            if x_offset or y_offset:
+                if run:
+                    plan.append((tuple(run), ") Tj "))
+                    run = []
+                at_x = pos_x + adjust(x_offset)
+                at_y = pos_y - adjust(y_offset)
+                plan.append(f"1 0 0 1 {at_x * k:.2f} {(h - at_y) * k:.2f} Tm ")
+            run.append(glyph)
+            pos_x += adjust(x_advance) + char_spacing
+            pos_y += adjust(y_advance)
+            if force:
+                if run:
+                    plan.append((tuple(run), ") Tj "))
+                    run = []
+                plan.append(f"1 0 0 1 {pos_x * k:.2f} {(h - pos_y) * k:.2f} Tm ")
+        if run:
+            plan.append((tuple(run), ") Tj"))
+        return tuple(plan)
 
 
 @dataclass(frozen=True)
@@ -286,7 +375,76 @@ class _Pdf(FPDF):
             return super()._preload_bidirectional_text(text, markdown)
         self.text_shaping["paragraph_direction"] = TextDirection.LTR
         self.text_shaping["fragment_direction"] = TextDirection.LTR
-        return self._preload_font_styles(text, markdown)
+        font = self.current_font
+        alias = self.str_alias_nb_pages
+        if markdown or not text or not isinstance(font, _SharedFont) or (alias and alias in text):
+            return self._preload_font_styles(text, markdown)
+        return self._fragments(text, font)
+
+    def _fragments(self, text: str, font: _SharedFont) -> tuple[Fragment, ...]:
+        """What fpdf2's _parse_chars makes of plain text (runs split where the script or the
+        font changes), with the split remembered across documents."""
+        bold, italic = "B" in self.font_style, "I" in self.font_style
+        style = ("B" if bold else "") + ("I" if italic else "")
+        key = (text, font.fontkey, style)
+        runs = _RUNS.get(key)
+        if runs is None:
+            runs = self._split(text, font, style)
+            if len(_RUNS) >= _MEMO_LIMIT:
+                _RUNS.clear()
+            _RUNS[key] = runs
+        fragments = []
+        for fallback, piece in runs:
+            state = self._get_current_graphics_state()
+            state.font_style = style
+            state.strikethrough = bool(self.strikethrough)
+            state.underline = bool(self.underline)
+            if fallback:
+                state.font_family = fallback.replace("B", "").replace("I", "")
+                state.font_style = "".join(c for c in fallback if c in "BI")
+                state.current_font = self.fonts[fallback]
+            fragments.append(_Run(list(piece), state, self.k))
+        self._markdown_emphasis = (bold, italic, bool(self.strikethrough), bool(self.underline))
+        return tuple(fragments)
+
+    def _split(
+        self, text: str, font: _SharedFont, style: str
+    ) -> tuple[tuple[str | None, str], ...]:
+        runs: list[tuple[str | None, str]] = []
+        piece: list[str] = []
+        fallback: str | None = None
+        script: UnicodeScript | None = None
+
+        def close() -> None:
+            nonlocal piece, fallback, script
+            runs.append((fallback, "".join(piece)))
+            piece = []
+            if fallback:
+                fallback, script = None, None
+
+        for char in text:
+            char_script = get_unicode_script(char)
+            if char_script not in (UnicodeScript.COMMON, UnicodeScript.UNKNOWN, script):
+                if piece and script:
+                    close()
+                script = char_script
+            if char != "\n" and ord(char) not in font.cmap:
+                other = self.get_fallback_font(char, style)
+                if other:
+                    if other != fallback:
+                        if piece:
+                            close()
+                        fallback = other
+                    piece.append(char)
+                    continue
+            if fallback:
+                if piece:
+                    close()
+                fallback = None
+            piece.append(char)
+        if piece:
+            close()
+        return tuple(runs)
 
     def te(self, size: float, bold: bool = False) -> None:
         self.set_font("te", "B" if bold else "", size)
