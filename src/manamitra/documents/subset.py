@@ -133,6 +133,10 @@ class FontProgram:
         self.glyphs: tuple[bytes, ...] = tuple(
             glyf[offsets[gid] : offsets[gid + 1]] for gid in range(glyph_count)
         )
+        # each glyph padded to a four-byte boundary, with its checksum: a glyf table of
+        # padded glyphs sums to the sum of theirs
+        self.padded: tuple[bytes, ...] = tuple(_padded(glyph) for glyph in self.glyphs)
+        self.glyph_sums: tuple[int, ...] = tuple(checksum(glyph) for glyph in self.padded)
         self.components: dict[int, tuple[int, ...]] = {}
         for gid, glyph in enumerate(self.glyphs):
             parts = _components(glyph)
@@ -172,26 +176,24 @@ class FontProgram:
         """A complete font file holding the outlines of `gids` (and their components) at
         their own glyph ids, every other glyph empty."""
         keep = self.closure(gids)
+        padded = self.padded
         offsets = array("I", bytes(4 * (self.glyph_count + 1)))
-        chunks: list[bytes] = []
         at = 0
         for gid in range(self.glyph_count):
             if gid in keep:
-                glyph = self.glyphs[gid]
-                if glyph:
-                    glyph = _padded(glyph)
-                    chunks.append(glyph)
-                    at += len(glyph)
+                at += len(padded[gid])
             offsets[gid + 1] = at
         if _SWAP:
             offsets.byteswap()
         loca = offsets.tobytes()
-        glyf = b"".join(chunks) or b"\0\0\0\0"
+        kept = sorted(keep)
+        glyf = b"".join([padded[gid] for gid in kept]) or b"\0\0\0\0"
+        glyf_sum = sum([self.glyph_sums[gid] for gid in kept]) & 0xFFFFFFFF
         hmtx = self._metrics(keep)
         tables = dict(self.tables)
         tables["hmtx"] = (hmtx, checksum(hmtx))
         tables["loca"] = (loca, checksum(loca))
-        tables["glyf"] = (glyf, checksum(glyf))
+        tables["glyf"] = (glyf, glyf_sum)
         return _sfnt(tables)
 
     def _metrics(self, keep: set[int]) -> bytes:
