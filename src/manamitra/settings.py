@@ -16,6 +16,11 @@ class Settings(BaseSettings):
     whatsapp_verify_token: str = "demo-verify-token"
     whatsapp_access_token: str = "demo-access-token"
     whatsapp_phone_number_id: str = "106540352242922"
+    # More business numbers on the same account, comma-separated. Meta limits throughput per
+    # number (inbound and outbound together), so a state that needs more than one number's
+    # 1,000 messages/s spreads citizens over several; each reply leaves from the number the
+    # citizen wrote to, each number with its own MM_SEND_RATE.
+    whatsapp_extra_phone_number_ids: str = ""
     whatsapp_display_number: str = "919552300009"
     whatsapp_business_account_id: str = "102290129340398"
     graph_api_url: str = "https://graph.facebook.com"
@@ -35,6 +40,14 @@ class Settings(BaseSettings):
     @classmethod
     def _strip_slash(cls, value: str) -> str:
         return value.rstrip("/")
+
+    @property
+    def business_numbers(self) -> tuple[str, ...]:
+        """The phone number ids we answer from; the first is the primary, used for messages
+        to a citizen who has not written to any of them."""
+        extra = [n.strip() for n in self.whatsapp_extra_phone_number_ids.split(",") if n.strip()]
+        primary = self.whatsapp_phone_number_id
+        return (primary, *dict.fromkeys(n for n in extra if n != primary))
 
     @property
     def graph_base(self) -> str:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from manamitra import clock
 from manamitra.conversation.reply import Reply, reply_to_json, reply_type
-from manamitra.store.models import OutboundMessage
+from manamitra.store.models import Conversation, OutboundMessage
 
 # A list in Session.info under this key collects rows instead of inserting them, so a
 # worker batch writes all its replies, in order, with one INSERT at the end.
@@ -19,9 +19,14 @@ OUTBOX_BUFFER = "manamitra.outbox_buffer"
 
 
 def outbox_rows(
-    citizen: str, replies: Iterable[Reply], *, source_inbound_id: int | None = None
+    citizen: str,
+    replies: Iterable[Reply],
+    *,
+    source_inbound_id: int | None = None,
+    phone_number_id: str | None = None,
 ) -> list[dict[str, Any]]:
-    """The outbox rows for replies to one citizen, ready for one bulk INSERT."""
+    """The outbox rows for replies to one citizen, ready for one bulk INSERT, to leave from
+    business number `phone_number_id` (None: the primary)."""
     now = clock.now()
     return [
         {
@@ -33,6 +38,7 @@ def outbox_rows(
             "next_attempt_at": now,
             "created_at": now,
             "source_inbound_id": source_inbound_id,
+            "phone_number_id": phone_number_id,
         }
         for reply in replies
     ]
@@ -55,9 +61,14 @@ def enqueue(
 
     One bulk INSERT (ids ascend in the order given) rather than an ORM object per reply:
     this is on the worker's hot path. Returns the new rows' ids, in order (none when a
-    worker batch collects the rows to insert them together).
+    worker batch collects the rows to insert them together). They leave from the business
+    number the citizen last wrote to.
     """
-    rows = outbox_rows(citizen, replies, source_inbound_id=source_inbound_id)
+    conversation = session.get(Conversation, citizen)
+    number = conversation.phone_number_id if conversation is not None else None
+    rows = outbox_rows(
+        citizen, replies, source_inbound_id=source_inbound_id, phone_number_id=number
+    )
     buffer = session.info.get(OUTBOX_BUFFER)
     if buffer is not None:
         buffer.extend(rows)

@@ -165,13 +165,14 @@ class ConversationWorker:
                 InboundMessage.citizen,
                 InboundMessage.payload,
                 InboundMessage.attempts,
+                InboundMessage.phone_number_id,
             )
             .where(InboundMessage.citizen.in_(citizens), InboundMessage.status == "pending")
             .order_by(InboundMessage.citizen, InboundMessage.sent_at, InboundMessage.id)
         )
         for row in rows:
             by_citizen.setdefault(row.citizen, []).append(
-                _Pending(row.id, row.payload, row.attempts)
+                _Pending(row.id, row.payload, row.attempts, row.phone_number_id)
             )
         return by_citizen
 
@@ -193,6 +194,8 @@ class ConversationWorker:
         written = 0
         finished: list[int] = []
         for message in pending:
+            if convo.phone_number_id != message.phone_number_id:
+                convo.phone_number_id = message.phone_number_id
             if not isolate:
                 rows = self._handle(db, convo.citizen, state, message)
                 outbox.extend(rows)
@@ -235,9 +238,15 @@ class ConversationWorker:
     def _handle(
         self, db: Session, citizen: str, state: ConversationState, message: _Pending
     ) -> list[dict[str, Any]]:
-        """Run the engine; its replies' outbox rows go into the batch's single INSERT."""
+        """Run the engine; its replies' outbox rows go into the batch's single INSERT, to leave
+        from the business number the message came to."""
         replies = self.engine.handle(db, state, Inbound.from_json(message.payload))
-        return outbox_rows(citizen, replies, source_inbound_id=message.id)
+        return outbox_rows(
+            citizen,
+            replies,
+            source_inbound_id=message.id,
+            phone_number_id=message.phone_number_id,
+        )
 
 
 @dataclass(frozen=True)
@@ -245,6 +254,7 @@ class _Pending:
     id: int
     payload: dict[str, Any]
     attempts: int
+    phone_number_id: str
 
 
 def _copy(state: dict[str, Any]) -> dict[str, Any]:

@@ -56,6 +56,7 @@ class Sandbox:
             phone_number_id=settings.whatsapp_phone_number_id,
             display_number=settings.whatsapp_display_number,
             account_id=settings.whatsapp_business_account_id,
+            extra_phone_number_ids=settings.business_numbers[1:],
         )
         delivery = WebhookDelivery(
             webhook_url or f"{settings.public_url}/webhooks/whatsapp",

@@ -107,7 +107,7 @@ class GraphEmulator:
             raise graph_error.invalid_token()
 
     def check_phone_number_id(self, phone_number_id: str, method: str) -> None:
-        if phone_number_id != self.business.phone_number_id:
+        if not self.business.owns(phone_number_id):
             raise graph_error.unknown_object(phone_number_id, method)
 
     # Sending -------------------------------------------------------------------------------

@@ -24,6 +24,12 @@ class Business:
     phone_number_id: str
     display_number: str
     account_id: str
+    extra_phone_number_ids: tuple[str, ...] = ()  # more numbers on the account (MM_…_IDS)
+
+    def owns(self, phone_number_id: str) -> bool:
+        return phone_number_id == self.phone_number_id or (
+            phone_number_id in self.extra_phone_number_ids
+        )
 
 
 def new_wamid(wa_id: str) -> str:

@@ -78,17 +78,25 @@ class GraphClient:
                 else AiohttpBackend(headers, timeout=timeout, max_connections=max_connections)
             )
         self._http = backend
-        self._messages_url = f"{self.base}/{self.phone_number_id}/messages"
-        self._media_url = f"{self.base}/{self.phone_number_id}/media"
+        self.numbers = settings.business_numbers
+
+    def _number(self, phone_number_id: str | None) -> str:
+        """The number to act as: the one asked for if it is ours, else the primary (a row
+        written before a number was taken out of the settings)."""
+        if phone_number_id is None or phone_number_id not in self.numbers:
+            return self.phone_number_id
+        return phone_number_id
 
     async def aclose(self) -> None:
         await self._http.aclose()
 
-    async def send_message(self, body: dict[str, Any]) -> str | None:
-        """POST /{phone_number_id}/messages; the new message's wamid (None for mark-as-read)."""
-        data = _object(
-            await self._http.request("POST", self._messages_url, json_body=orjson.dumps(body))
-        )
+    async def send_message(
+        self, body: dict[str, Any], *, phone_number_id: str | None = None
+    ) -> str | None:
+        """POST /{phone_number_id}/messages (the primary number unless another of ours is
+        named); the new message's wamid (None for mark-as-read)."""
+        url = f"{self.base}/{self._number(phone_number_id)}/messages"
+        data = _object(await self._http.request("POST", url, json_body=orjson.dumps(body)))
         messages = data.get("messages")
         if isinstance(messages, list) and messages and isinstance(messages[0], dict):
             wamid = messages[0].get("id")
@@ -97,11 +105,13 @@ class GraphClient:
             return None
         raise unexpected("Graph API accepted the message without an id")
 
-    async def upload_media(self, content: bytes, mime_type: str, filename: str) -> str:
+    async def upload_media(
+        self, content: bytes, mime_type: str, filename: str, *, phone_number_id: str | None = None
+    ) -> str:
         """POST /{phone_number_id}/media (multipart); the media id to send by."""
         reply = await self._http.request(
             "POST",
-            self._media_url,
+            f"{self.base}/{self._number(phone_number_id)}/media",
             form={"messaging_product": "whatsapp", "type": mime_type},
             file=(filename, content, mime_type),
         )

@@ -33,6 +33,7 @@ class Claimed:
     attempts: int
     created_at: datetime
     inbound_received_at: datetime | None
+    phone_number_id: str | None = None  # the business number to send from; None: primary
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,14 @@ def claim(database: Database, limit: int, lease: timedelta) -> list[Claimed]:
     )
     query = (
         select(
-            o.c.id, o.c.citizen, o.c.body, o.c.kind, o.c.attempts, o.c.created_at, i.c.received_at
+            o.c.id,
+            o.c.citizen,
+            o.c.body,
+            o.c.kind,
+            o.c.attempts,
+            o.c.created_at,
+            i.c.received_at,
+            o.c.phone_number_id,
         )
         .select_from(o.outerjoin(i, i.c.id == o.c.source_inbound_id))
         .where(due, ~blocked)
@@ -87,7 +95,16 @@ def claim(database: Database, limit: int, lease: timedelta) -> list[Claimed]:
             [{"_id": r.id, "_lease": now + lease, "_n": r.attempts + 1} for r in rows],
         )
     return [
-        Claimed(r.id, r.citizen, r.body, r.kind, r.attempts + 1, r.created_at, r.received_at)
+        Claimed(
+            r.id,
+            r.citizen,
+            r.body,
+            r.kind,
+            r.attempts + 1,
+            r.created_at,
+            r.received_at,
+            r.phone_number_id,
+        )
         for r in rows
     ]
 

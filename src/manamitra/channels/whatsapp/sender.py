@@ -35,6 +35,7 @@ from manamitra.store import Database
 log = logging.getLogger(__name__)
 
 MEDIA_REUSE = timedelta(days=29)  # Meta keeps uploaded media for 30 days
+EXTRA_MEDIA_KEPT = 10_000
 
 
 class OutboxSender:
@@ -57,10 +58,16 @@ class OutboxSender:
         self.database = database
         self.graph = graph
         self.metrics = metrics
+        # Meta's throughput limit is per business number: one bucket each, at MM_SEND_RATE
+        self.numbers = settings.business_numbers
         self.bucket = bucket or TokenBucket(settings.send_rate)
+        self._buckets = {self.numbers[0]: self.bucket}
+        self._send_rate = settings.send_rate
         # Enough sends in flight to keep the rate with Meta's ~100-300 ms answers, no more than
         # the Graph client's connection pool (200).
-        self.max_in_flight = max_in_flight or min(200, max(16, int(settings.send_rate // 3)))
+        self.max_in_flight = max_in_flight or min(
+            200, max(16, int(settings.send_rate * len(self.numbers) // 3))
+        )
         self.lease = lease
         self.poll_interval = poll_interval
         self.max_attempts = max_attempts
@@ -72,6 +79,8 @@ class OutboxSender:
         self._wake: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._media_locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        # media uploaded through a number other than the primary: (number, key) → (id, when)
+        self._extra_media: dict[tuple[str, str], tuple[str, float]] = {}
         self.sent = 0
         self.failed = 0
         self.retried = 0
@@ -174,22 +183,34 @@ class OutboxSender:
             outcome = self._retry_or_fail(row, None, f"internal: {type(exc).__name__}", None)
         self._finish(outcome)
 
+    def _number(self, row: Claimed) -> str:
+        """The business number to send from: the row's if it is still one of ours."""
+        number = row.phone_number_id
+        return number if number is not None and number in self.numbers else self.numbers[0]
+
+    def _bucket(self, number: str) -> TokenBucket:
+        bucket = self._buckets.get(number)
+        if bucket is None:
+            bucket = self._buckets[number] = TokenBucket(self._send_rate)
+        return bucket
+
     async def _attempt(self, row: Claimed) -> Outcome:
+        number = self._number(row)
         try:
             reply = reply_from_json(row.body)
             key = media_key(reply)
-            media_ids = {key: await self._media_id(key)} if key else {}
+            media_ids = {key: await self._media_id(key, number)} if key else {}
             body = render(row.citizen, reply, media_ids=media_ids)
         except (RenderError, NotFoundError, KeyError, TypeError, ValueError) as exc:
             return self._failed(row, None, f"cannot render: {exc}")
         except GraphApiError as exc:  # media upload refused
-            return self._graph_error(row, exc)
-        await self.bucket.acquire()
+            return self._graph_error(row, exc, number)
+        await self._bucket(number).acquire()
         started = time.perf_counter()
         try:
-            wamid = await self.graph.send_message(body)
+            wamid = await self.graph.send_message(body, phone_number_id=number)
         except GraphApiError as exc:
-            return self._graph_error(row, exc)
+            return self._graph_error(row, exc, number)
         finally:
             if self.metrics is not None:
                 self.metrics.send_seconds.observe(time.perf_counter() - started)
@@ -201,10 +222,10 @@ class OutboxSender:
                 self.metrics.webhook_to_reply_seconds.observe(max(0.0, elapsed))
         return Outcome(row.id, "sent", wamid=wamid)
 
-    def _graph_error(self, row: Claimed, exc: GraphApiError) -> Outcome:
+    def _graph_error(self, row: Claimed, exc: GraphApiError, number: str) -> Outcome:
         backoff = getattr(exc, "backoff", None)
         if exc.error_code == 130429 and backoff:
-            self.bucket.pause(backoff)
+            self._bucket(number).pause(backoff)
         log.warning(
             "graph refused a message",
             extra={
@@ -245,14 +266,20 @@ class OutboxSender:
             self.metrics.outbound_failed.labels(str(code or "none")).inc()
         return Outcome(row.id, "failed", error_code=code, error=error[:1000])
 
-    async def _media_id(self, key: str) -> str:
-        """The Graph media id for a stored blob, uploading it once (again after 29 days)."""
+    async def _media_id(self, key: str, number: str) -> str:
+        """The Graph media id for a stored blob, uploading it once (again after 29 days).
+
+        The primary number's id is kept in the store; another number uploads its own copy,
+        once per process (a media id is only sure to work for the number that uploaded it)."""
+        lock_key = key if number == self.numbers[0] else f"{number}/{key}"
         try:
+            if number != self.numbers[0]:
+                return await self._extra_media_id(key, number)
             return await self._media_id_locked(key)
         finally:
-            lock = self._media_locks.get(key)
+            lock = self._media_locks.get(lock_key)
             if lock is not None and not lock.locked():
-                del self._media_locks[key]
+                del self._media_locks[lock_key]
 
     async def _media_id_locked(self, key: str) -> str:
         async with self._media_locks[key]:
@@ -269,4 +296,20 @@ class OutboxSender:
                 blob.content, blob.mime_type, blob.filename or key
             )
             await asyncio.to_thread(outbox_store.save_graph_media_id, self.database, key, media_id)
+            return media_id
+
+    async def _extra_media_id(self, key: str, number: str) -> str:
+        async with self._media_locks[f"{number}/{key}"]:
+            known = self._extra_media.get((number, key))
+            if known is not None and time.monotonic() - known[1] < MEDIA_REUSE.total_seconds():
+                return known[0]
+            blob = await asyncio.to_thread(outbox_store.load_blob, self.database, key)
+            if blob is None or blob.content is None:
+                raise NotFoundError(f"media {key!r} is not in the store")
+            media_id = await self.graph.upload_media(
+                blob.content, blob.mime_type, blob.filename or key, phone_number_id=number
+            )
+            if len(self._extra_media) >= EXTRA_MEDIA_KEPT:
+                del self._extra_media[next(iter(self._extra_media))]  # the oldest
+            self._extra_media[(number, key)] = (media_id, time.monotonic())
             return media_id

@@ -45,6 +45,8 @@ class Conversation(Base):
     language: Mapped[str | None] = mapped_column(String(8), default=None)
     state: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     last_inbound_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
+    # the business number the citizen last wrote to: later messages to them leave from it
+    phone_number_id: Mapped[str | None] = mapped_column(String(64), default=None)
     updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
     version: Mapped[int] = mapped_column(Integer, default=0)
 
@@ -66,6 +68,8 @@ class OutboundMessage(Base):
     error_code: Mapped[int | None] = mapped_column(Integer, default=None)
     last_error: Mapped[str | None] = mapped_column(Text, default=None)
     source_inbound_id: Mapped[int | None] = mapped_column(BigId, default=None)
+    # the business number to send from (the one the citizen wrote to); None: the primary
+    phone_number_id: Mapped[str | None] = mapped_column(String(64), default=None)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
     delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
