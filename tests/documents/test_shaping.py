@@ -1,6 +1,7 @@
 """Shaped text, how a text splits into runs of one font, and how a run is written at its place
-are remembered across documents: what the memos give back is what fpdf2's own text path gives,
-down to the byte of every document type's PDF."""
+are remembered across documents, and our fonts are embedded by our own code: what comes out is
+what fpdf2's own text path and font embedding give, down to the byte of every document type's
+PDF."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fpdf.enums import TextDirection
 from fpdf.fonts import TTFFont
+from fpdf.output import OutputProducer
 
 from manamitra.documents import render as rendering
 from manamitra.documents.demo import DEMO_FACTS, demo_office
@@ -76,5 +78,6 @@ def test_documents_are_byte_for_byte_what_fpdf2_alone_writes(
     monkeypatch.setattr(_Pdf, "_preload_bidirectional_text", _plain_fpdf2_text)
     monkeypatch.setattr(_SharedFont, "shape_text", TTFFont.shape_text)
     monkeypatch.setattr(_SharedFont, "shaped_text_width", TTFFont.shaped_text_width)
+    monkeypatch.setattr(rendering, "_Output", OutputProducer)  # fpdf2 embeds the fonts
     for page, pdf in zip(pages, remembered, strict=True):
         assert render(page) == pdf, page.doc_type.name

@@ -8,6 +8,7 @@ signs are right and the text copies out as Unicode; the fonts ship inside the pa
 from __future__ import annotations
 
 import copy
+import logging
 import math
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -21,6 +22,15 @@ from fpdf import FPDF
 from fpdf.enums import TextDirection
 from fpdf.fonts import Glyph, SubsetMap, TTFFont
 from fpdf.line_break import Fragment
+from fpdf.output import (
+    CIDSystemInfo,
+    OutputProducer,
+    PDFFont,
+    PDFFontStream,
+    _build_cmap_blocks,
+    _tt_font_widths,
+)
+from fpdf.syntax import Name, PDFArray, PDFContentStream
 from fpdf.unicode_script import UnicodeScript, get_unicode_script
 from PIL import Image, ImageOps
 
@@ -30,6 +40,7 @@ from manamitra.documents.subset import DocumentFont, FontProgram
 from manamitra.documents.template import Bilingual, DocumentType
 from manamitra.yamlio import load_yaml
 
+_LOG = logging.getLogger(__name__)
 FONTS = Path(__file__).parent / "fonts"
 LABELS_FILE = Path(__file__).parent / "labels.yaml"
 MAX_QR_VERSION = 12  # what a typical document keeps to (tests hold us to it)
@@ -243,6 +254,105 @@ class _Run(Fragment):
         if run:
             plan.append((tuple(run), ") Tj"))
         return tuple(plan)
+
+
+_TO_UNICODE = (
+    "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo\n"
+    "<</Registry (Adobe)\n/Ordering (UCS)\n/Supplement 0\n>> def\n"
+    "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+    "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
+    "{blocks}endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend"
+)
+
+
+def _utf16_hex(char: int) -> str:
+    if char > 0xFFFF:
+        char -= 0x10000
+        return f"{0xD800 | char >> 10:04X}{0xDC00 | char & 0x3FF:04X}"
+    return f"{char:04X}"
+
+
+class _Output(OutputProducer):
+    """fpdf2's PDF writer, embedding our fonts itself: the same objects with the same
+    contents, but the 128 KiB CIDToGIDMap is filled as bytes rather than as a list of
+    131,072 one-character strings (four times a document), each document gets its own font
+    descriptor object (fpdf2 numbers the shared one in place), and the subset comes straight
+    from the font's program. Documents with any other font are left to fpdf2 entirely."""
+
+    def _add_fonts(
+        self,
+        image_objects_per_index: dict[int, Any],
+        gfxstate_objs_per_name: dict[str, Any],
+        pattern_objs_per_name: dict[str, Any],
+    ) -> dict[int, Any]:
+        fonts = sorted(self.fpdf.fonts.values(), key=lambda font: font.i)
+        ours = all(
+            isinstance(font, _SharedFont) and isinstance(font.ttfont, DocumentFont)
+            for font in fonts
+        )
+        if not ours or getattr(self.fpdf, "_compliance", None):
+            return dict(
+                super()._add_fonts(
+                    image_objects_per_index, gfxstate_objs_per_name, pattern_objs_per_name
+                )
+            )
+        return {font.i: self._embed(font) for font in fonts}
+
+    def _embed(self, font: _SharedFont) -> PDFFont:
+        name = f"MPDFAA+{font.name}"
+        if font.missing_glyphs:
+            _LOG.warning(
+                "Font %s is missing the following glyphs: %s",
+                name,
+                ", ".join(repr(chr(char)) for char in font.missing_glyphs[:10]),
+            )
+        used = [(glyph, code) for glyph, code in font.subset.items() if glyph is not None]
+        document_font = font.ttfont
+        assert isinstance(document_font, DocumentFont)
+        document_font.retain(glyph.glyph_name for glyph, _ in used)
+        glyph_ids = document_font.program.glyph_ids
+
+        composite = PDFFont(subtype="Type0", base_font=name, encoding="Identity-H")
+        self._add_pdf_obj(composite, "fonts")
+        cid_font = PDFFont(
+            subtype="CIDFontType2",
+            base_font=name,
+            d_w=font.desc.missing_width,
+            w=_tt_font_widths(font),
+        )
+        self._add_pdf_obj(cid_font, "fonts")
+        composite.descendant_fonts = PDFArray([cid_font])
+        characters = [
+            f"<{code:04X}> <{''.join(_utf16_hex(char) for char in glyph.unicode)}>\n"
+            for glyph, code in used
+            if isinstance(glyph.unicode, tuple) and glyph.unicode
+        ]
+        cmap = _TO_UNICODE.format(blocks=_build_cmap_blocks(characters, "bfchar"))
+        to_unicode = PDFContentStream(cmap.encode("latin-1"))
+        self._add_pdf_obj(to_unicode, "fonts")
+        composite.to_unicode = to_unicode
+        system = CIDSystemInfo()
+        self._add_pdf_obj(system, "fonts")
+        cid_font.c_i_d_system_info = system
+        descriptor = copy.copy(font.desc)
+        descriptor.font_name = Name(name)
+        self._add_pdf_obj(descriptor, "fonts")
+        cid_font.font_descriptor = descriptor
+        cid_to_gid = bytearray(2 * 65536)
+        for glyph, code in used:
+            gid = glyph_ids[glyph.glyph_name]
+            cid_to_gid[2 * code] = gid >> 8
+            cid_to_gid[2 * code + 1] = gid & 0xFF
+        cid_to_gid_map = PDFContentStream(contents=bytes(cid_to_gid), compress=True)
+        self._add_pdf_obj(cid_to_gid_map, "fonts")
+        cid_font.c_i_d_to_g_i_d_map = cid_to_gid_map
+        program = PDFFontStream(contents=document_font.subset())
+        self._add_pdf_obj(program, "fonts")
+        descriptor.font_file2 = program  # type: ignore[attr-defined]
+        # as fpdf2 does: these caches are shared by every subset map in the process
+        font.subset.pick.cache_clear()
+        font.subset.get_glyph.cache_clear()
+        return composite
 
 
 @dataclass(frozen=True)
@@ -612,7 +722,7 @@ def render(page: Page) -> bytes:
 
     _signature_area(pdf, page)
     _verification_footer(pdf, page)
-    return bytes(pdf.output())
+    return bytes(pdf.output(output_producer_class=_Output))
 
 
 def _signature_area(pdf: _Pdf, page: Page) -> None:

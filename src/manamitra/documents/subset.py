@@ -280,8 +280,12 @@ class DocumentFont:
         self.retained.update(gids)
         self.retained.update(ids[cmap[u]] for u in unicodes if u in cmap)
 
+    def subset(self) -> bytes:
+        """The font file of the glyphs retained."""
+        return self.program.subset(self.retained)
+
     def save(self, file: IO[bytes]) -> None:
-        file.write(self.program.subset(self.retained))
+        file.write(self.subset())
 
     def close(self) -> None:
         """The shared font stays open for the next document."""
