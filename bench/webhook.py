@@ -6,8 +6,12 @@ Measures, on this machine and in one run:
     messages per second sustained end to end (until the last reply reaches the Graph
     stand-in), and webhook-to-reply p50/p99 — at a fixed offered rate and at full speed.
 
+Citizens write to `--numbers` business numbers (default 3) and are answered from the number
+they wrote to, each number sending at most `--send-rate` (1,000/s, Meta's ceiling per number).
+
     .venv/bin/python bench/webhook.py [--messages 15000] [--rates 1500,400] [--connections 64]
-                                      [--server-workers 2]  (PostgreSQL: several processes)
+                                      [--numbers 3] [--server-workers 2]
+                                      (--server-workers: PostgreSQL runs several processes)
 """
 
 from __future__ import annotations
@@ -33,6 +37,15 @@ import loadgen
 
 SECRET = "bench-app-secret"
 PHONE_NUMBER_ID = "106540352242922"
+
+
+def business_numbers(count: int) -> list[str]:
+    """The primary and `count - 1` more numbers on the account: Meta allows one number
+    1,000 messages/s, inbound and outbound together, so 1,500 conversations' messages a
+    second in and as many replies out need three."""
+    return [PHONE_NUMBER_ID] + [f"1065403522429{30 + i}" for i in range(count - 1)]
+
+
 PYTHON = sys.executable
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -78,7 +91,7 @@ def process(
             proc.kill()
 
 
-def webhook_body(citizen: str, index: int, run: str) -> bytes:
+def webhook_body(citizen: str, index: int, run: str, number: str = PHONE_NUMBER_ID) -> bytes:
     payload = {
         "object": "whatsapp_business_account",
         "entry": [
@@ -91,7 +104,7 @@ def webhook_body(citizen: str, index: int, run: str) -> bytes:
                             "messaging_product": "whatsapp",
                             "metadata": {
                                 "display_phone_number": "919552300009",
-                                "phone_number_id": PHONE_NUMBER_ID,
+                                "phone_number_id": number,
                             },
                             "contacts": [{"profile": {"name": "Bench Citizen"}, "wa_id": citizen}],
                             "messages": [
@@ -112,11 +125,20 @@ def webhook_body(citizen: str, index: int, run: str) -> bytes:
     return orjson.dumps(payload)
 
 
-def requests_for(port: int, count: int, run: str, offset: int = 0) -> tuple[list[bytes], list[str]]:
+def requests_for(
+    port: int, count: int, run: str, offset: int = 0, numbers: int = 1
+) -> tuple[list[bytes], list[str]]:
+    """Signed webhook requests, one message from each of `count` citizens, spread over the
+    business numbers."""
     citizens = [f"91{7000000000 + offset + i}" for i in range(count)]
+    ours = business_numbers(numbers)
     bodies = [
         loadgen.signed_request(
-            "127.0.0.1", port, "/webhooks/whatsapp", webhook_body(c, i, run), SECRET
+            "127.0.0.1",
+            port,
+            "/webhooks/whatsapp",
+            webhook_body(c, i, run, ours[i % len(ours)]),
+            SECRET,
         )
         for i, c in enumerate(citizens)
     ]
@@ -175,6 +197,7 @@ def measure_platform(store: str, args: argparse.Namespace, graph_port: int) -> d
             "MM_GRAPH_API_URL": f"http://127.0.0.1:{graph_port}",
             "MM_SEND_RATE": str(args.send_rate),
             "MM_WHATSAPP_PHONE_NUMBER_ID": PHONE_NUMBER_ID,
+            "MM_WHATSAPP_EXTRA_PHONE_NUMBER_IDS": ",".join(business_numbers(args.numbers)[1:]),
             "MM_LOG_LEVEL": "WARNING",
         }
         server = [
@@ -209,7 +232,9 @@ def measure_platform(store: str, args: argparse.Namespace, graph_port: int) -> d
             steps.append(("full speed", None, args.messages))
             for label, rate, count in steps:
                 httpx.post(f"http://127.0.0.1:{graph_port}/reset")
-                bodies, citizens = requests_for(port, count, f"{store[:2].upper()}{offset}", offset)
+                bodies, citizens = requests_for(
+                    port, count, f"{store[:2].upper()}{offset}", offset, args.numbers
+                )
                 offset += count
                 started = time.time()
                 results = asyncio.run(
@@ -275,11 +300,24 @@ def main() -> None:
         help="server processes (PostgreSQL only; SQLite always runs one)",
     )
     parser.add_argument("--connections", type=int, default=64)
-    parser.add_argument("--send-rate", type=float, default=1000)
+    parser.add_argument(
+        "--send-rate", type=float, default=1000, help="per business number (Meta: up to 1,000)"
+    )
+    parser.add_argument(
+        "--numbers",
+        type=int,
+        default=3,
+        help="business numbers the citizens write to (each sends at --send-rate)",
+    )
     parser.add_argument("--stores", default="sqlite,postgres")
     args = parser.parse_args()
     args.rates = [float(r) for r in args.rates.split(",") if r]
-    report: dict[str, Any] = {"machine_cpus": os.cpu_count(), "messages": args.messages}
+    report: dict[str, Any] = {
+        "machine_cpus": os.cpu_count(),
+        "messages": args.messages,
+        "business_numbers": args.numbers,
+        "send_rate_per_number": args.send_rate,
+    }
     report["ceiling_bare_starlette"] = measure_ceiling(args)
     print(orjson.dumps(report["ceiling_bare_starlette"]).decode(), flush=True)
     graph_port = free_port()
