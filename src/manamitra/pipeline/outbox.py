@@ -16,6 +16,8 @@ from manamitra.store.models import Conversation, OutboundMessage
 # A list in Session.info under this key collects rows instead of inserting them, so a
 # worker batch writes all its replies, in order, with one INSERT at the end.
 OUTBOX_BUFFER = "manamitra.outbox_buffer"
+# ... and beside it, the business number each citizen in the batch is being answered from
+OUTBOX_NUMBERS = "manamitra.outbox_numbers"
 
 
 def outbox_rows(
@@ -47,7 +49,7 @@ def outbox_rows(
 def insert_rows(session: Session, rows: list[dict[str, Any]]) -> None:
     """One executemany INSERT; ids ascend in the order of `rows`."""
     if rows:
-        session.execute(insert(OutboundMessage), rows)
+        session.execute(insert(OutboundMessage.__table__), rows)
 
 
 def enqueue(
@@ -64,8 +66,12 @@ def enqueue(
     worker batch collects the rows to insert them together). They leave from the business
     number the citizen last wrote to.
     """
-    conversation = session.get(Conversation, citizen)
-    number = conversation.phone_number_id if conversation is not None else None
+    numbers = session.info.get(OUTBOX_NUMBERS)
+    if numbers is not None and citizen in numbers:
+        number = numbers[citizen]
+    else:
+        conversation = session.get(Conversation, citizen)
+        number = conversation.phone_number_id if conversation is not None else None
     rows = outbox_rows(
         citizen, replies, source_inbound_id=source_inbound_id, phone_number_id=number
     )
