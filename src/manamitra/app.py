@@ -14,12 +14,14 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
+from starlette.types import Receive, Scope, Send
 
 from manamitra.catalog.checks import load_checked_catalog
 from manamitra.channels.whatsapp import outbox_store
 from manamitra.channels.whatsapp.graph_client import GraphClient
 from manamitra.channels.whatsapp.sender import OutboxSender
-from manamitra.channels.whatsapp.webhook import build_webhook_router
+from manamitra.channels.whatsapp.webhook import PATH as WEBHOOK_PATH
+from manamitra.channels.whatsapp.webhook import WebhookReceiver, build_webhook_router
 from manamitra.conversation.engine import Engine
 from manamitra.departments.reference import embedded_systems
 from manamitra.documents import DocumentService, document_types
@@ -35,6 +37,24 @@ from manamitra.store.wal import checkpoint_wal
 from manamitra.trust import TrustService
 from manamitra.trust.service import checkpoint_publisher
 from manamitra.web import build_transparency_router, build_verification_router
+
+
+class Platform(FastAPI):
+    """FastAPI, with Meta's webhook POSTs handed to the webhook receiver before the middleware
+    stack and router, which cost more than the webhook's own work at thousands a second."""
+
+    webhook: WebhookReceiver | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            self.webhook is not None
+            and scope["type"] == "http"
+            and scope["path"] == WEBHOOK_PATH
+            and scope["method"] == "POST"
+        ):
+            await self.webhook(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
 
 
 def create_app(
@@ -109,12 +129,13 @@ def create_app(
             await runtime.stop()
             await graph.aclose()
 
-    app = FastAPI(
+    app = Platform(
         title="Mana Mitra", lifespan=lifespan, docs_url="/api/docs", openapi_url="/api/openapi.json"
     )
     app.state.runtime = runtime
 
-    app.include_router(build_webhook_router(settings, inbox, metrics))
+    webhook_routes, app.webhook = build_webhook_router(settings, inbox, metrics)
+    app.include_router(webhook_routes)
     app.include_router(metrics_router(metrics))
     app.include_router(build_verification_router(trust, runtime.database))
     app.include_router(build_transparency_router(trust, runtime.database))

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import httpx
 from fastapi import FastAPI
 
+from manamitra.app import Platform
 from manamitra.channels.whatsapp.signature import sign
 from manamitra.channels.whatsapp.webhook import build_webhook_router
 from manamitra.observability import Metrics
@@ -26,11 +27,18 @@ def settings(url: str, **overrides: Any) -> Settings:
     )
 
 
-def webhook_app(database: Database, **overrides: Any) -> tuple[FastAPI, InboxWriter, Metrics]:
+def webhook_app(
+    database: Database, *, fast_path: bool = True, **overrides: Any
+) -> tuple[FastAPI, InboxWriter, Metrics]:
+    """The webhook as the platform serves it (`fast_path`: POSTs go straight to the receiver,
+    before FastAPI's stack), or through its Starlette route alone."""
     metrics = Metrics()
     inbox = InboxWriter(database)
-    app = FastAPI()
-    app.include_router(build_webhook_router(settings(database.url, **overrides), inbox, metrics))
+    app = Platform()
+    routes, receiver = build_webhook_router(settings(database.url, **overrides), inbox, metrics)
+    app.include_router(routes)
+    if fast_path:
+        app.webhook = receiver
     return app, inbox, metrics
 
 

@@ -6,6 +6,7 @@ import asyncio
 
 import httpx
 import orjson
+import pytest
 from sqlalchemy import func, select
 
 from manamitra.store import Database
@@ -55,8 +56,9 @@ def test_handshake_with_wrong_token_or_mode_is_forbidden(sqlite_database_url: st
     assert run(app, inbox, go) == [403, 403, 403]
 
 
-def test_signed_message_is_stored_before_the_200(database: Database) -> None:
-    app, inbox, metrics = webhook_app(database)
+@pytest.mark.parametrize("fast_path", [True, False], ids=["asgi", "route"])
+def test_signed_message_is_stored_before_the_200(database: Database, fast_path: bool) -> None:
+    app, inbox, metrics = webhook_app(database, fast_path=fast_path)
     body = fixtures.raw("text")
 
     async def go(c: httpx.AsyncClient) -> int:
@@ -84,9 +86,12 @@ def test_signed_message_is_stored_before_the_200(database: Database) -> None:
     )
 
 
-def test_missing_signature_is_401_and_wrong_is_403(sqlite_database_url: str) -> None:
+@pytest.mark.parametrize("fast_path", [True, False], ids=["asgi", "route"])
+def test_missing_signature_is_401_and_wrong_is_403(
+    sqlite_database_url: str, fast_path: bool
+) -> None:
     database = Database(sqlite_database_url)
-    app, inbox, _ = webhook_app(database)
+    app, inbox, _ = webhook_app(database, fast_path=fast_path)
     body = fixtures.raw("text")
 
     async def go(c: httpx.AsyncClient) -> list[int]:
@@ -99,9 +104,10 @@ def test_missing_signature_is_401_and_wrong_is_403(sqlite_database_url: str) -> 
     assert count_inbound(database) == 0
 
 
-def test_body_over_the_cap_is_413(sqlite_database_url: str) -> None:
+@pytest.mark.parametrize("fast_path", [True, False], ids=["asgi", "route"])
+def test_body_over_the_cap_is_413(sqlite_database_url: str, fast_path: bool) -> None:
     database = Database(sqlite_database_url)
-    app, inbox, _ = webhook_app(database, webhook_max_body_bytes=2048)
+    app, inbox, _ = webhook_app(database, fast_path=fast_path, webhook_max_body_bytes=2048)
     body = fixtures.raw("text").replace(b'"Hi"', orjson.dumps("x" * 4000))
 
     async def streamed() -> object:
@@ -118,8 +124,9 @@ def test_body_over_the_cap_is_413(sqlite_database_url: str) -> None:
     assert count_inbound(database) == 0
 
 
-def test_malformed_json_is_400(sqlite_database_url: str) -> None:
-    app, inbox, metrics = webhook_app(Database(sqlite_database_url))
+@pytest.mark.parametrize("fast_path", [True, False], ids=["asgi", "route"])
+def test_malformed_json_is_400(sqlite_database_url: str, fast_path: bool) -> None:
+    app, inbox, metrics = webhook_app(Database(sqlite_database_url), fast_path=fast_path)
 
     async def go(c: httpx.AsyncClient) -> list[int]:
         codes = []
@@ -198,3 +205,19 @@ def test_many_concurrent_posts_are_all_stored(database: Database) -> None:
     assert count_inbound(database) == 200
     # Group commit: far fewer transactions than requests.
     assert inbox.commits < 200
+
+
+def test_a_failure_behind_the_fast_path_is_a_500_and_counted(sqlite_database_url: str) -> None:
+    app, inbox, metrics = webhook_app(Database(sqlite_database_url))
+
+    async def broken(*_args: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    inbox.submit = broken  # type: ignore[method-assign]
+    body = fixtures.raw("text")
+
+    async def go(c: httpx.AsyncClient) -> int:
+        return (await c.post(PATH, content=body, headers=headers(body))).status_code
+
+    assert run(app, inbox, go) == 500
+    assert metrics.webhook_requests.labels("error")._value.get() == 1
