@@ -11,11 +11,12 @@ import copy
 import logging
 import math
 from bisect import bisect_right
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import segno
 from fpdf import FPDF
@@ -60,9 +61,43 @@ _WIDTHS: dict[tuple[str, str, float, str], float] = {}
 # a shaped glyph: (glyph or None for .notdef, x_advance, y_advance, x_offset, y_offset,
 # force_positioning), as fpdf2's shape_text describes it
 _Shaped = tuple[Glyph | None, int, int, int, int, bool]
-_SHAPES: dict[tuple[Any, ...], tuple[_Shaped, ...]] = {}
-_SHAPED_WIDTHS: dict[tuple[Any, ...], tuple[int, float]] = {}
-_MEMO_LIMIT = 20_000  # texts per memo; a full memo starts again (names and numbers vary)
+_K = TypeVar("_K", bound=Hashable)
+_V = TypeVar("_V")
+
+
+class _Memo(Generic[_K, _V]):
+    """A bounded memo that keeps what keeps being used: when the young generation is full the
+    old one is dropped and the young one becomes old, and an entry found in the old one moves
+    back to the young. The labels of every document stay; names and numbers age out."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.young: dict[_K, _V] = {}
+        self.old: dict[_K, _V] = {}
+
+    def get(self, key: _K) -> _V | None:
+        value = self.young.get(key)
+        if value is None:
+            value = self.old.get(key)
+            if value is not None:
+                self.put(key, value)
+        return value
+
+    def put(self, key: _K, value: _V) -> None:
+        if len(self.young) >= self.size:
+            self.old, self.young = self.young, {}
+        self.young[key] = value
+
+    def __len__(self) -> int:
+        return len(self.young) + len(self.old)
+
+
+_MEMO_SIZE = 1024  # texts a generation
+_SHAPES: _Memo[tuple[Any, ...], tuple[_Shaped, ...]] = _Memo(_MEMO_SIZE)
+_SHAPED_WIDTHS: _Memo[tuple[Any, ...], tuple[int, float]] = _Memo(_MEMO_SIZE)
+# one object for each distinct shaped glyph, however many texts hold it (most of a memo's
+# memory otherwise); as many as the fonts' glyphs in their contexts, so a generous cap
+_ATOMS: _Memo[_Shaped, _Shaped] = _Memo(65_536)
 
 
 def _shaping_key(font: TTFFont, text: str, size: float, params: dict[str, Any] | None) -> Any:
@@ -94,9 +129,7 @@ class _SharedFont(TTFFont):
         width = _SHAPED_WIDTHS.get(key)
         if width is None:
             width = super().shaped_text_width(text, font_size_pt, text_shaping_params)
-            if len(_SHAPED_WIDTHS) >= _MEMO_LIMIT:
-                _SHAPED_WIDTHS.clear()
-            _SHAPED_WIDTHS[key] = width
+            _SHAPED_WIDTHS.put(key, width)
         return width
 
     def shape_text(
@@ -126,9 +159,7 @@ class _SharedFont(TTFFont):
         shaped = _SHAPES.get(key)
         if shaped is None:
             shaped = self._shape(text, font_size_pt, text_shaping_params)
-            if len(_SHAPES) >= _MEMO_LIMIT:
-                _SHAPES.clear()
-            _SHAPES[key] = shaped
+            _SHAPES.put(key, shaped)
         return shaped
 
     def _shape(
@@ -159,16 +190,19 @@ class _SharedFont(TTFFont):
                 or position.y_offset
                 or position.y_advance
             )
-            shaped.append(
-                (
-                    glyph,
-                    position.x_advance,
-                    position.y_advance,
-                    position.x_offset,
-                    position.y_offset,
-                    force,
-                )
+            atom = (
+                glyph,
+                position.x_advance,
+                position.y_advance,
+                position.x_offset,
+                position.y_offset,
+                force,
             )
+            shared = _ATOMS.get(atom)
+            if shared is None:
+                _ATOMS.put(atom, atom)
+                shared = atom
+            shaped.append(shared)
         return tuple(shaped)
 
 
@@ -178,9 +212,9 @@ MUTED = (90, 90, 90)
 # how a run of shaped text is written into the page: operators, and glyph runs shown with
 # "Tj" (their codes are this document's, so they are looked up each time)
 _Plan = tuple[str | tuple[tuple[Glyph, ...], str], ...]
-_PLANS: dict[tuple[Any, ...], _Plan] = {}
+_PLANS: _Memo[tuple[Any, ...], _Plan] = _Memo(_MEMO_SIZE)
 # how a text splits into runs of one font: (fallback font key or None, the run's text)
-_RUNS: dict[tuple[str, str, str], tuple[tuple[str | None, str], ...]] = {}
+_RUNS: _Memo[tuple[str, str, str], tuple[tuple[str | None, str], ...]] = _Memo(_MEMO_SIZE)
 
 
 class _Run(Fragment):
@@ -207,9 +241,7 @@ class _Run(Fragment):
         plan = _PLANS.get(key)
         if plan is None:
             plan = self._plan(font, pos_x, pos_y, h)
-            if len(_PLANS) >= _MEMO_LIMIT:
-                _PLANS.clear()
-            _PLANS[key] = plan
+            _PLANS.put(key, plan)
         pick = font.subset.pick_glyph
         parts: list[str] = []
         for item in plan:
@@ -500,9 +532,7 @@ class _Pdf(FPDF):
         runs = _RUNS.get(key)
         if runs is None:
             runs = self._split(text, font, style)
-            if len(_RUNS) >= _MEMO_LIMIT:
-                _RUNS.clear()
-            _RUNS[key] = runs
+            _RUNS.put(key, runs)
         fragments = []
         for fallback, piece in runs:
             state = self._get_current_graphics_state()
