@@ -81,3 +81,14 @@ def test_documents_are_byte_for_byte_what_fpdf2_alone_writes(
     monkeypatch.setattr(rendering, "_Output", OutputProducer)  # fpdf2 embeds the fonts
     for page, pdf in zip(pages, remembered, strict=True):
         assert render(page) == pdf, page.doc_type.name
+
+
+def test_memo_keeps_what_is_used_and_stays_bounded() -> None:
+    memo: rendering._Memo[str, int] = rendering._Memo(2)
+    memo.put("label", 1)
+    for serial in range(10):
+        memo.put(f"name {serial}", serial)
+        assert memo.get("label") == 1  # used by every document: never ages out
+        assert len(memo) <= 4
+    assert memo.get("name 0") is None
+    assert memo.get("name 9") == 9
