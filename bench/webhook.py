@@ -10,7 +10,7 @@ Citizens write to `--numbers` business numbers (default 3) and are answered from
 they wrote to, each number sending at most `--send-rate` (1,000/s, Meta's ceiling per number).
 
     .venv/bin/python bench/webhook.py [--messages 15000] [--rates 1500,400] [--connections 64]
-                                      [--numbers 3] [--server-workers 2]
+                                      [--numbers 3] [--server-workers 2] [--inbox-workers 1]
                                       (--server-workers: PostgreSQL runs several processes)
 """
 
@@ -199,6 +199,7 @@ def measure_platform(store: str, args: argparse.Namespace, graph_port: int) -> d
             "MM_WHATSAPP_PHONE_NUMBER_ID": PHONE_NUMBER_ID,
             "MM_WHATSAPP_EXTRA_PHONE_NUMBER_IDS": ",".join(business_numbers(args.numbers)[1:]),
             "MM_LOG_LEVEL": "WARNING",
+            "MM_INBOX_WORKERS": str(args.inbox_workers),
         }
         server = [
             PYTHON,
@@ -302,6 +303,13 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument(
         "--send-rate", type=float, default=1000, help="per business number (Meta: up to 1,000)"
+    )
+    parser.add_argument(
+        "--inbox-workers",
+        type=int,
+        default=1,
+        help="conversation worker threads per server process (PostgreSQL; SQLite runs one):"
+        " on two cores more threads only contend for the interpreter lock",
     )
     parser.add_argument(
         "--numbers",
