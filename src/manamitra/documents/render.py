@@ -318,17 +318,18 @@ class _Output(OutputProducer):
         pattern_objs_per_name: dict[str, Any],
     ) -> dict[int, Any]:
         fonts = sorted(self.fpdf.fonts.values(), key=lambda font: font.i)
-        ours = all(
-            isinstance(font, _SharedFont) and isinstance(font.ttfont, DocumentFont)
+        ours = [
+            font
             for font in fonts
-        )
-        if not ours or getattr(self.fpdf, "_compliance", None):
+            if isinstance(font, _SharedFont) and isinstance(font.ttfont, DocumentFont)
+        ]
+        if len(ours) < len(fonts) or getattr(self.fpdf, "_compliance", None):
             return dict(
                 super()._add_fonts(
                     image_objects_per_index, gfxstate_objs_per_name, pattern_objs_per_name
                 )
             )
-        return {font.i: self._embed(font) for font in fonts}
+        return {font.i: self._embed(font) for font in ours}
 
     def _embed(self, font: _SharedFont) -> PDFFont:
         name = f"MPDFAA+{font.name}"
@@ -490,9 +491,10 @@ class _Pdf(FPDF):
             if not isinstance(added, TTFFont):
                 return
             _ = added.hbfont  # built once, shared by the copies
-            prototype = copy.copy(added)
-            prototype.__class__ = _SharedFont
-            cached = _PROTOTYPES[key] = (prototype, FontProgram(path, added.ttfont))
+            shared = copy.copy(added)
+            shared.__class__ = _SharedFont
+            assert isinstance(shared, _SharedFont)
+            cached = _PROTOTYPES[key] = (shared, FontProgram(path, added.ttfont))
         prototype, program = cached
         font = copy.copy(prototype)
         font.i = len(self.fonts) + (0 if key in self.fonts else 1)
