@@ -42,7 +42,7 @@ class ConversationWorker:
         engine: Engine,
         *,
         citizens_per_batch: int = 200,
-        batch_seconds: float = 0.008,
+        batch_seconds: float = 0.004,
         on_replies: Callable[[], None] | None = None,
         on_processed: Callable[[list[InboundMessage]], None] | None = None,
     ) -> None:
