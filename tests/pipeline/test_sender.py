@@ -308,3 +308,23 @@ def test_notify_wakes_the_running_sender(database: Database) -> None:
     assert asyncio.run(main()) < 5.0  # far below the 30 s poll
     assert rows(database)[0].status == "sent"
     assert metrics.registry.get_sample_value("manamitra_outbound_sent_total", {"kind": "text"}) == 1
+
+
+def test_each_claim_takes_at_most_claim_batch_rows(database: Database) -> None:
+    citizens = [f"91990000000{i}" for i in range(5)]
+    for citizen in citizens:
+        queue(database, citizen, Text("hello"))
+    fake = FakeGraph()
+    s = sender(database, fake, claim_batch=2)
+
+    async def main() -> int:
+        try:
+            await s.step()
+            claimed = s.in_flight
+            await s.run_until_idle()
+            return claimed
+        finally:
+            await s.graph.aclose()
+
+    assert asyncio.run(main()) == 2
+    assert sorted(m["to"] for m in fake.messages) == citizens

@@ -48,6 +48,7 @@ class OutboxSender:
         metrics: Metrics | None = None,
         bucket: TokenBucket | None = None,
         max_in_flight: int | None = None,
+        claim_batch: int = 50,
         lease: timedelta = timedelta(seconds=120),
         poll_interval: float = 0.5,
         max_attempts: int = 10,
@@ -68,6 +69,9 @@ class OutboxSender:
         self.max_in_flight = max_in_flight or min(
             200, max(16, int(settings.send_rate * len(self.numbers) // 3))
         )
+        # Claims stay small: on SQLite each holds the one write lock the webhook's inbox
+        # commit waits for (measured: lower ack p99 at 1,500 msg/s, and under overload).
+        self.claim_batch = claim_batch
         self.lease = lease
         self.poll_interval = poll_interval
         self.max_attempts = max_attempts
@@ -126,7 +130,7 @@ class OutboxSender:
             self._wake = asyncio.Event()
         self._wake.clear()
         recorded = await self._record()
-        free = self.max_in_flight - len(self._inflight)
+        free = min(self.max_in_flight - len(self._inflight), self.claim_batch)
         claimed = await asyncio.to_thread(outbox_store.claim, self.database, free, self.lease)
         for row in claimed:
             task = asyncio.create_task(self._send(row), name=f"send-{row.id}")
