@@ -306,10 +306,11 @@ def _utf16_hex(char: int) -> str:
 
 class _Output(OutputProducer):
     """fpdf2's PDF writer, embedding our fonts itself: the same objects with the same
-    contents, but the 128 KiB CIDToGIDMap is filled as bytes rather than as a list of
-    131,072 one-character strings (four times a document), each document gets its own font
-    descriptor object (fpdf2 numbers the shared one in place), and the subset comes straight
-    from the font's program. Documents with any other font are left to fpdf2 entirely."""
+    contents, but the CIDToGIDMap is filled as bytes rather than as a list of 131,072
+    one-character strings and stops after the last code used (fpdf2 writes 128 KiB, four
+    times a document), each document gets its own font descriptor object (fpdf2 numbers the
+    shared one in place), and the subset comes straight from the font's program. Documents
+    with any other font are left to fpdf2 entirely."""
 
     def _add_fonts(
         self,
@@ -371,7 +372,9 @@ class _Output(OutputProducer):
         descriptor.font_name = Name(name)
         self._add_pdf_obj(descriptor, "fonts")
         cid_font.font_descriptor = descriptor
-        cid_to_gid = bytearray(2 * 65536)
+        # the map ends at the highest code this document shows: fpdf2 fills all 65,536 codes,
+        # but no code past the last one used is ever shown, so the tail (zeros) is never read
+        cid_to_gid = bytearray(2 * (max((code for _, code in used), default=0) + 1))
         for glyph, code in used:
             gid = glyph_ids[glyph.glyph_name]
             cid_to_gid[2 * code] = gid >> 8
