@@ -30,7 +30,8 @@ import webhook as e2e
 
 
 def ingest_app() -> FastAPI:
-    """The webhook and its inbox alone (uvicorn --factory)."""
+    """The webhook and its inbox alone (uvicorn --factory), with the platform's fast path."""
+    from manamitra.app import Platform
     from manamitra.channels.whatsapp.webhook import build_webhook_router
     from manamitra.observability import Metrics
     from manamitra.pipeline.inbox import InboxWriter
@@ -47,8 +48,9 @@ def ingest_app() -> FastAPI:
         await inbox.aclose()
         database.dispose()
 
-    app = FastAPI(lifespan=lifespan)
-    app.include_router(build_webhook_router(settings, inbox, Metrics()))
+    app = Platform(lifespan=lifespan)
+    routes, app.webhook = build_webhook_router(settings, inbox, Metrics())
+    app.include_router(routes)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:
