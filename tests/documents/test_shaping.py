@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from fpdf import FPDF
 from fpdf.enums import TextDirection
 from fpdf.fonts import TTFFont
 from fpdf.output import OutputProducer
@@ -76,6 +77,7 @@ def test_documents_are_object_for_object_what_fpdf2_alone_writes(
     remembered = [render(page) for page in pages]  # the second round is served from the memos
     assert rendering._PLANS and rendering._RUNS
 
+    monkeypatch.setattr(_Pdf, "cell", FPDF.cell)  # fpdf2 lays out and writes each line
     monkeypatch.setattr(_Pdf, "_preload_bidirectional_text", _plain_fpdf2_text)
     monkeypatch.setattr(_SharedFont, "shape_text", TTFFont.shape_text)
     monkeypatch.setattr(_SharedFont, "shaped_text_width", TTFFont.shaped_text_width)

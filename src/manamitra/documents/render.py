@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 import zxingcpp
 from fpdf import FPDF
-from fpdf.enums import TextDirection
+from fpdf.enums import Align, CharVPos, TextDirection, TextMode, XPos, YPos
 from fpdf.fonts import Glyph, SubsetMap, TTFFont
 from fpdf.line_break import Fragment
 from fpdf.output import (
@@ -217,10 +217,77 @@ _PLANS: _Memo[tuple[Any, ...], _Plan] = _Memo(_MEMO_SIZE)
 _RUNS: _Memo[tuple[str, str, str], tuple[tuple[str | None, str], ...]] = _Memo(_MEMO_SIZE)
 
 
+def _shown(
+    font: _SharedFont,
+    text: str,
+    size_pt: float,
+    params: dict[str, Any] | None,
+    at: tuple[float, float, float, float, float, float],
+) -> str:
+    """How a run of `text` in `font` is written at `at` (pos_x, pos_y, page height, k, char
+    spacing, font stretching): its text-positioning operators, remembered, and its glyphs
+    shown in this document's codes, picked in the order fpdf2 picks them."""
+    key = (_shaping_key(font, text, size_pt, params), *at)
+    plan = _PLANS.get(key)
+    if plan is None:
+        plan = _plan(font, text, size_pt, params, at)
+        _PLANS.put(key, plan)
+    pick = font.subset.pick_glyph
+    parts: list[str] = []
+    for item in plan:
+        if isinstance(item, str):
+            parts.append(item)
+        else:
+            glyphs, end = item
+            codes = "".join([chr(pick(glyph) or 0) for glyph in glyphs])
+            parts.append(f"({font.escape_text(codes)}{end}")
+    return "".join(parts)
+
+
+def _plan(
+    font: _SharedFont,
+    text: str,
+    size: float,
+    params: dict[str, Any] | None,
+    at: tuple[float, float, float, float, float, float],
+) -> _Plan:
+    """fpdf2's Fragment.render_with_text_shaping (without word spacing), with the glyphs
+    left as glyphs; the arithmetic is the same, so the positions print the same."""
+    pos_x, pos_y, h, k, spacing, stretching = at
+    shaped = font.shaped(text, size, params)
+    scale, stretch = font.scale, stretching / 100
+
+    def adjust(pos: float) -> float:  # in fpdf2's order of operations, to the last bit
+        return pos * scale * size * stretch / 1000 / k
+
+    char_spacing = spacing * stretch / k
+    plan: list[str | tuple[tuple[Glyph, ...], str]] = []
+    run: list[Glyph] = []
+    for glyph, x_advance, y_advance, x_offset, y_offset, force in shaped:
+        if glyph is None:
+            continue
+        if x_offset or y_offset:
+            if run:
+                plan.append((tuple(run), ") Tj "))
+                run = []
+            at_x = pos_x + adjust(x_offset)
+            at_y = pos_y - adjust(y_offset)
+            plan.append(f"1 0 0 1 {at_x * k:.2f} {(h - at_y) * k:.2f} Tm ")
+        run.append(glyph)
+        pos_x += adjust(x_advance) + char_spacing
+        pos_y += adjust(y_advance)
+        if force:
+            if run:
+                plan.append((tuple(run), ") Tj "))
+                run = []
+            plan.append(f"1 0 0 1 {pos_x * k:.2f} {(h - pos_y) * k:.2f} Tm ")
+    if run:
+        plan.append((tuple(run), ") Tj"))
+    return tuple(plan)
+
+
 class _Run(Fragment):
-    """A fragment in one of our fonts that remembers how it is written at a given place: the
-    text-positioning operators fpdf2 would write for it, and its glyphs, whose codes in this
-    document's subset are picked in the order fpdf2 picks them."""
+    """A fragment in one of our fonts, written from its remembered plan."""
 
     def render_with_text_shaping(
         self, pos_x: float, pos_y: float, h: float, word_spacing: float
@@ -228,64 +295,8 @@ class _Run(Fragment):
         font = self.font
         if word_spacing or not isinstance(font, _SharedFont):
             return str(super().render_with_text_shaping(pos_x, pos_y, h, word_spacing))
-        params = self.text_shaping_parameters
-        key = (
-            _shaping_key(font, self.string, self.font_size_pt, params),
-            pos_x,
-            pos_y,
-            h,
-            self.k,
-            self.char_spacing,
-            self.font_stretching,
-        )
-        plan = _PLANS.get(key)
-        if plan is None:
-            plan = self._plan(font, pos_x, pos_y, h)
-            _PLANS.put(key, plan)
-        pick = font.subset.pick_glyph
-        parts: list[str] = []
-        for item in plan:
-            if isinstance(item, str):
-                parts.append(item)
-            else:
-                glyphs, end = item
-                codes = "".join([chr(pick(glyph) or 0) for glyph in glyphs])
-                parts.append(f"({font.escape_text(codes)}{end}")
-        return "".join(parts)
-
-    def _plan(self, font: _SharedFont, pos_x: float, pos_y: float, h: float) -> _Plan:
-        """fpdf2's Fragment.render_with_text_shaping (without word spacing), with the glyphs
-        left as glyphs; the arithmetic is the same, so the positions print the same."""
-        shaped = font.shaped(self.string, self.font_size_pt, self.text_shaping_parameters)
-        k, scale, size, stretch = self.k, font.scale, self.font_size_pt, self.font_stretching / 100
-
-        def adjust(pos: float) -> float:  # in fpdf2's order of operations, to the last bit
-            return pos * scale * size * stretch / 1000 / k
-
-        char_spacing = self.char_spacing * stretch / k
-        plan: list[str | tuple[tuple[Glyph, ...], str]] = []
-        run: list[Glyph] = []
-        for glyph, x_advance, y_advance, x_offset, y_offset, force in shaped:
-            if glyph is None:
-                continue
-            if x_offset or y_offset:
-                if run:
-                    plan.append((tuple(run), ") Tj "))
-                    run = []
-                at_x = pos_x + adjust(x_offset)
-                at_y = pos_y - adjust(y_offset)
-                plan.append(f"1 0 0 1 {at_x * k:.2f} {(h - at_y) * k:.2f} Tm ")
-            run.append(glyph)
-            pos_x += adjust(x_advance) + char_spacing
-            pos_y += adjust(y_advance)
-            if force:
-                if run:
-                    plan.append((tuple(run), ") Tj "))
-                    run = []
-                plan.append(f"1 0 0 1 {pos_x * k:.2f} {(h - pos_y) * k:.2f} Tm ")
-        if run:
-            plan.append((tuple(run), ") Tj"))
-        return tuple(plan)
+        at = (pos_x, pos_y, h, self.k, self.char_spacing, self.font_stretching)
+        return _shown(font, self.string, self.font_size_pt, self.text_shaping_parameters, at)
 
 
 _TO_UNICODE = (
@@ -603,6 +614,179 @@ class _Pdf(FPDF):
         if piece:
             close()
         return tuple(runs)
+
+    def cell(  # type: ignore[override]
+        self,
+        w: float | None = None,
+        h: float | None = None,
+        text: str = "",
+        border: Literal[0, 1] | str = 0,
+        ln: Literal["DEPRECATED"] = "DEPRECATED",
+        align: str | Align = Align.L,
+        fill: bool = False,
+        link: str | int | None = "",
+        center: bool = False,
+        markdown: bool = False,
+        new_x: str | XPos = XPos.RIGHT,
+        new_y: str | YPos = YPos.TOP,
+    ) -> bool:
+        """fpdf2's cell, written here for the lines our documents print (one style, no fill,
+        link, underline, spacing, stretching or page break): the same operators, from the
+        remembered runs and plans, without fpdf2's fragments and graphics-state copies."""
+        align = Align.coerce(align)
+        font = self.current_font
+        plain = (
+            text
+            and border in (0, 1)
+            and align in (Align.L, Align.C, Align.R)
+            and ln == "DEPRECATED"
+            and not (fill or link or center or markdown)
+            and isinstance(font, _SharedFont)
+            and self.text_shaping
+            and self.page > 0
+            and not (self.str_alias_nb_pages and self.str_alias_nb_pages in text)
+            and not (self.underline or self.strikethrough or self._record_text_quad_points)
+            and self.char_vpos == CharVPos.LINE
+            and self.text_mode == TextMode.FILL
+            and self.char_spacing == 0
+            and self.font_stretching == 100
+            and not self.will_page_break(self.font_size if h is None else h)
+        )
+        if not plain:
+            return bool(
+                super().cell(
+                    w, h, text, border, ln, align, fill, link, center, markdown, new_x, new_y
+                )
+            )
+        assert isinstance(font, _SharedFont)
+        return self._line(
+            font, w, h, text, int(border), align, XPos.coerce(new_x), YPos.coerce(new_y)
+        )
+
+    def _line(
+        self,
+        font: _SharedFont,
+        w: float | None,
+        h: float | None,
+        text: str,
+        border: int,
+        align: Align,
+        new_x: XPos,
+        new_y: YPos,
+    ) -> bool:
+        """fpdf2's _render_styled_text_line for one style, step for step (the same float
+        arithmetic, so the same numbers print)."""
+        shaping = self.text_shaping
+        assert shaping is not None  # `cell` takes this path only with shaping on
+        shaping["paragraph_direction"] = TextDirection.LTR
+        shaping["fragment_direction"] = TextDirection.LTR
+        style = ("B" if "B" in self.font_style else "") + ("I" if "I" in self.font_style else "")
+        key = (text, font.fontkey, style)
+        split = _RUNS.get(key)
+        if split is None:
+            split = self._split(text, font, style)
+            _RUNS.put(key, split)
+        self._markdown_emphasis = ("B" in style, "I" in style, False, False)
+        size_pt, k = self.font_size_pt, self.k
+        runs: list[tuple[_SharedFont, str, str, float]] = []
+        text_width = 0.0
+        for fallback, piece in split:
+            run_font, run_style = font, style
+            if fallback:
+                other = self.fonts[fallback]
+                assert isinstance(other, _SharedFont)
+                run_font, run_style = other, "".join(c for c in fallback if c in "BI")
+            width = run_font.get_text_width(piece, size_pt, shaping)[1] / k
+            runs.append((run_font, run_style, piece, width))
+            text_width += width
+
+        margin = self.c_margin
+        if w is None:
+            w = text_width + margin + margin
+        elif w == 0:
+            w = self.w - self.r_margin - self.x
+        max_font_size = size_pt / k
+        if h is None:
+            h = max_font_size
+        out: list[str] = []
+        if border == 1:
+            left, right = self.x * k, (self.x + w) * k
+            top, bottom = (self.h - self.y) * k, (self.h - (self.y + h)) * k
+            out.append(f"{left:.2f} {top:.2f} {right - left:.2f} {bottom - top:.2f} re S")
+        if align == Align.R:
+            dx = w - margin - text_width
+        elif align == Align.C:
+            dx = (w - text_width) / 2
+        else:
+            dx = margin
+        start = self.x + dx
+        out.append(
+            f"BT {(self.x + dx) * k:.2f} "
+            f"{(self.h - self.y - 0.5 * h - 0.3 * max_font_size) * k:.2f} Td"
+        )
+        if (
+            not self.current_font_is_set_on_page
+            and runs[0][0].fontkey in self._fallback_font_ids
+            and font.fontkey not in self._fallback_font_ids
+        ):
+            out.append(self._set_font_for_page(font, size_pt, wrap_in_text_object=False))
+        color = self.text_color
+        color_changed = color != self.fill_color
+        if color_changed:
+            assert color is not None
+            out.append(color.serialize().lower())
+        current: tuple[Any, float, str] = (self.current_font, self.font_size_pt, self.font_style)
+        at_y = self.y + (0.5 * h + 0.3 * max_font_size)
+        spacing, stretching = self.char_spacing, self.font_stretching
+        shown = 0.0
+        for run_font, run_style, piece, width in runs:
+            if not self.current_font_is_set_on_page:
+                self.current_font = run_font
+                self.font_size_pt = size_pt
+                self.font_style = run_style
+                current = (run_font, size_pt, run_style)
+                self._out(self._set_font_for_page(run_font, size_pt))
+            elif current[0] is not run_font or current[1] != size_pt or current[2] != run_style:
+                current = (run_font, size_pt, run_style)
+                out.append(self._set_font_for_page(run_font, size_pt, wrap_in_text_object=False))
+            at = (self.x + dx + shown, at_y, self.h, k, spacing, stretching)
+            written = _shown(run_font, piece, size_pt, shaping, at)
+            if written:
+                out.append(written)
+            shown += width
+        out.append("ET")
+        if (
+            current[0] is not self.current_font
+            or current[1] != self.font_size_pt
+            or current[2] != self.font_style
+            or color_changed
+        ):
+            self._out(f"q {' '.join(out)} Q")
+        else:
+            self._out(" ".join(out))
+        self._lasth = h or self.font_size
+
+        if new_x == XPos.RIGHT:
+            self.x += w
+        elif new_x == XPos.START:
+            self.x = start
+        elif new_x == XPos.END:
+            self.x = start + shown
+        elif new_x == XPos.WCONT:
+            self.x = start + shown - margin if shown else start
+        elif new_x == XPos.CENTER:
+            self.x = start + shown / 2.0
+        elif new_x == XPos.LMARGIN:
+            self.x = self.l_margin
+        elif new_x == XPos.RMARGIN:
+            self.x = self.w - self.r_margin
+        if new_y == YPos.NEXT:
+            self.y += h
+        elif new_y == YPos.TMARGIN:
+            self.y = self.t_margin
+        elif new_y == YPos.BMARGIN:
+            self.y = self.h - self.b_margin
+        return False
 
     def te(self, size: float, bold: bool = False) -> None:
         self.set_font("te", "B" if bold else "", size)
