@@ -25,7 +25,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -184,6 +184,27 @@ def database(store: str) -> Iterator[str]:
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
+def uvicorn_command(port: int) -> list[str]:
+    return [
+        PYTHON,
+        "-m",
+        "uvicorn",
+        "manamitra.app:create_app",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--loop",
+        "uvloop",
+        "--http",
+        "httptools",
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
+
+
 def measure_platform(store: str, args: argparse.Namespace, graph_port: int) -> dict[str, Any]:
     from manamitra.store import migrate
 
@@ -201,32 +222,21 @@ def measure_platform(store: str, args: argparse.Namespace, graph_port: int) -> d
             "MM_LOG_LEVEL": "WARNING",
             "MM_INBOX_WORKERS": str(args.inbox_workers),
         }
-        server = [
-            PYTHON,
-            "-m",
-            "uvicorn",
-            "manamitra.app:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--loop",
-            "uvloop",
-            "--http",
-            "httptools",
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ]
-        if store == "postgres" and args.server_workers > 1:
-            server += ["--workers", str(args.server_workers)]
-        with process(server, env) as proc:
-            try:
-                wait_ready(f"http://127.0.0.1:{port}/healthz")
-            except RuntimeError as exc:
-                detail = proc.stderr.read().decode()[-3000:] if proc.stderr else ""
-                raise RuntimeError(detail) from exc
+        split = store == "postgres" and args.pg_roles == "split"
+        servers = [(port, {**env, "MM_ROLE": "web"} if split else env, args.server_workers)]
+        if split:  # one process for HTTP and the inbox, others for workers and the sender
+            servers.append((free_port(), {**env, "MM_ROLE": "jobs"}, args.server_workers - 1))
+        with ExitStack() as running:
+            for server_port, server_env, count in servers:
+                command = uvicorn_command(server_port)
+                if store == "postgres" and count > 1 and not (split and server_port == port):
+                    command += ["--workers", str(count)]
+                proc = running.enter_context(process(command, server_env))
+                try:
+                    wait_ready(f"http://127.0.0.1:{server_port}/healthz")
+                except RuntimeError as exc:
+                    detail = proc.stderr.read().decode()[-3000:] if proc.stderr else ""
+                    raise RuntimeError(detail) from exc
             offset = 0
             steps: list[tuple[str, float | None, int]] = [("warmup", None, 500)]
             steps += [(f"offered {r:g}/s", r, args.messages) for r in args.rates]
@@ -310,6 +320,13 @@ def main() -> None:
         default=1,
         help="conversation worker threads per server process (PostgreSQL; SQLite runs one):"
         " on two cores more threads only contend for the interpreter lock",
+    )
+    parser.add_argument(
+        "--pg-roles",
+        choices=("all", "split"),
+        default="split",
+        help="PostgreSQL: every process runs everything (all), or one process serves HTTP and"
+        " the inbox while the other --server-workers - 1 run workers and sender (split)",
     )
     parser.add_argument(
         "--numbers",

@@ -29,6 +29,7 @@ from manamitra.observability import Metrics, metrics_router
 from manamitra.pipeline import inbox as inbox_queue
 from manamitra.pipeline.document_check import DocumentCheckQueue
 from manamitra.pipeline.inbox import InboxWriter
+from manamitra.pipeline.wakeup import wake_on_inbox
 from manamitra.pipeline.worker import ConversationWorker
 from manamitra.privacy import Cipher
 from manamitra.runtime import Runtime
@@ -37,6 +38,9 @@ from manamitra.store.wal import checkpoint_wal
 from manamitra.trust import TrustService
 from manamitra.trust.service import checkpoint_publisher
 from manamitra.web import build_transparency_router, build_verification_router
+
+# what a "web" process runs besides HTTP: the inbox's group commit
+WEB_JOBS = {"inbox-writer"}
 
 
 class Platform(FastAPI):
@@ -101,6 +105,8 @@ def create_app(
     runtime.services.update(metrics=metrics, inbox=inbox, graph=graph, sender=sender)
     runtime.add_job("inbox-writer", inbox.run)
     runtime.add_job("outbox-sender", sender.run)
+    if not runtime.database.is_sqlite:
+        runtime.add_job("inbox-wakeup", partial(wake_on_inbox, runtime.database, worker.wake))
     if runtime.database.is_sqlite:
         runtime.add_job("wal-checkpoint", partial(checkpoint_wal, runtime.database))
     document_check = DocumentCheckQueue(
@@ -168,6 +174,11 @@ def create_app(
 
         mount_sandbox(app, settings)
 
+    if settings.role != "all":
+        if runtime.database.is_sqlite:
+            raise ValueError("MM_ROLE=web or jobs needs PostgreSQL (SQLite is one process)")
+        if settings.role == "web":
+            runtime.keep_only(WEB_JOBS)
     return app
 
 

@@ -36,6 +36,10 @@ class Runtime:
             raise ValueError(f"background job {name!r} registered twice")
         self.jobs[name] = job
 
+    def keep_only(self, names: set[str]) -> None:
+        """Drop every background job not named (a process with a narrower role)."""
+        self.jobs = {name: job for name, job in self.jobs.items() if name in names}
+
     async def start(self) -> None:
         self._stop = asyncio.Event()
         for name, job in self.jobs.items():

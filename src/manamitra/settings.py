@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -30,6 +31,10 @@ class Settings(BaseSettings):
     session_idle_hours: float = 24.0
     webhook_max_body_bytes: int = 3 * 1024 * 1024
     inbox_workers: int = 4
+    # What a process runs (PostgreSQL): "all"; "web" (the HTTP side and the inbox writer,
+    # so the webhook's event loop shares its interpreter lock with nothing heavy); "jobs"
+    # (workers, sender and the other background jobs, woken by PostgreSQL notifications).
+    role: Literal["all", "web", "jobs"] = "all"
     data_dir: Path = Path("./var")
     keys_dir: Path | None = None
     data_key: str | None = None  # base64 32-byte key for encrypting personal data at rest

@@ -26,13 +26,24 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Address to bind."),
     port: int = typer.Option(8000, help="Port to bind."),
     workers: int = typer.Option(1, help="Server processes (PostgreSQL for more than one)."),
+    role: str = typer.Option(
+        None,
+        help="all | web (HTTP and inbox only) | jobs (workers, sender, timers); PostgreSQL. "
+        "Default: MM_ROLE, else all.",
+    ),
 ) -> None:
     """The production server: webhook, per-citizen workers, outbox sender, SLA clock."""
     import uvicorn
 
+    if role is not None:
+        if role not in ("all", "web", "jobs"):
+            raise typer.BadParameter("--role is all, web or jobs")
+        os.environ["MM_ROLE"] = role  # the server processes build their settings from it
     settings = load_settings()
     if workers > 1 and settings.database_url.startswith("sqlite"):
         raise typer.BadParameter("several workers need PostgreSQL (SQLite is single-process)")
+    if settings.role != "all" and settings.database_url.startswith("sqlite"):
+        raise typer.BadParameter("--role web or jobs needs PostgreSQL (SQLite is one process)")
     migrate.upgrade(settings.database_url)
     uvicorn.run(
         "manamitra.app:create_app",

@@ -81,6 +81,20 @@ class StoreOutcome:
     unmatched: list[StatusUpdate] = field(default_factory=list)
 
 
+_CHANNELS: dict[str, str] = {}
+
+
+def inbox_channel(database: Database) -> str:
+    """The notification channel for new inbound messages: per schema, since PostgreSQL's
+    channels are per database and several deployments (or test runs) may share one."""
+    channel = _CHANNELS.get(database.url)
+    if channel is None:
+        with database.engine.connect() as conn:
+            schema = conn.exec_driver_sql("SELECT current_schema()").scalar() or "public"
+        channel = _CHANNELS[database.url] = f"manamitra_inbox_{schema}"[:63]
+    return channel
+
+
 def store_events(
     database: Database, messages: Sequence[Received], statuses: Sequence[StatusUpdate] = ()
 ) -> StoreOutcome:
@@ -94,6 +108,9 @@ def store_events(
         if ordered:
             _insert_messages(conn, ordered, clock.now())
             _upsert_conversations(conn, ordered)
+            if not database.is_sqlite:
+                # delivered at commit to every process listening (pipeline/wakeup.py)
+                conn.exec_driver_sql(f'NOTIFY "{inbox_channel(database)}"')
         unmatched = _apply_statuses(conn, statuses) if statuses else []
     return StoreOutcome(frozenset(r.inbound.citizen for r in ordered), unmatched)
 
