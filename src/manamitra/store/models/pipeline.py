@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, BigInteger, Index, Integer, LargeBinary, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from manamitra.store.base import Base, UtcDateTime
@@ -78,6 +78,13 @@ class OutboundMessage(Base):
     __table_args__ = (
         Index("ix_outbound_due", "status", "next_attempt_at", "id"),
         Index("ix_outbound_citizen", "citizen", "id"),
+        Index(
+            "ix_outbound_unsent",
+            "citizen",
+            "id",
+            postgresql_where=text("status IN ('pending', 'sending')"),
+            sqlite_where=text("status IN ('pending', 'sending')"),
+        ),
     )
 
 
