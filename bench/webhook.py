@@ -184,13 +184,17 @@ def database(store: str) -> Iterator[str]:
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
-def uvicorn_command(port: int) -> list[str]:
+def uvicorn_command(
+    port: int, app: str = "manamitra.app:create_app", app_dir: Path | None = None
+) -> list[str]:
+    """A production-like uvicorn server (httptools, uvloop, no access log) for `app`."""
     return [
         PYTHON,
         "-m",
         "uvicorn",
-        "manamitra.app:create_app",
+        app,
         "--factory",
+        *(["--app-dir", str(app_dir)] if app_dir else []),
         "--host",
         "127.0.0.1",
         "--port",

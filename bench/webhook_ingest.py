@@ -97,26 +97,7 @@ def measure(store: str, args: argparse.Namespace) -> dict[str, Any]:
             "MM_WHATSAPP_APP_SECRET": e2e.SECRET,
             "MM_LOG_LEVEL": "WARNING",
         }
-        server = [
-            e2e.PYTHON,
-            "-m",
-            "uvicorn",
-            "webhook_ingest:ingest_app",
-            "--factory",
-            "--app-dir",
-            str(Path(__file__).parent),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--loop",
-            "uvloop",
-            "--http",
-            "httptools",
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ]
+        server = e2e.uvicorn_command(port, "webhook_ingest:ingest_app", Path(__file__).parent)
         with e2e.process(server, env) as proc:
             e2e.wait_ready(f"http://127.0.0.1:{port}/healthz")
             offset = 0

@@ -8,7 +8,6 @@ import asyncio
 import httpx
 from sqlalchemy import select
 
-from manamitra import clock
 from manamitra.channels.whatsapp.graph_client import GraphClient
 from manamitra.channels.whatsapp.sender import OutboxSender
 from manamitra.conversation.reply import Document, Text
@@ -18,6 +17,7 @@ from manamitra.settings import Settings
 from manamitra.store import Database
 from manamitra.store.models import Conversation, InboundMessage, MediaBlob, OutboundMessage
 from tests.pipeline.graph_fake import FakeGraph, graph_error
+from tests.pipeline.test_sender import add_pdf_blob
 from tests.pipeline.test_worker import RecordingEngine, _store
 
 PRIMARY, SECOND, THIRD = "PNID", "PNID2", "PNID3"
@@ -137,18 +137,7 @@ def test_each_number_has_its_own_throughput_limit(database: Database) -> None:
 def test_media_for_another_number_is_uploaded_through_that_number_once(
     database: Database,
 ) -> None:
-    with database.unit_of_work() as s:
-        s.add(
-            MediaBlob(
-                key="cert-9",
-                mime_type="application/pdf",
-                filename="income.pdf",
-                sha256="0" * 64,
-                size=9,
-                content=b"%PDF-1.7\n",
-                created_at=clock.now(),
-            )
-        )
+    add_pdf_blob(database, "cert-9")
     _set_number(database, SITA, SECOND)
     _set_number(database, RAVI, None)
     with database.unit_of_work() as s:

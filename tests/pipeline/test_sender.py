@@ -216,11 +216,12 @@ def test_unrenderable_reply_fails_without_calling_graph(database: Database) -> N
     assert fake.requests == []
 
 
-def test_media_is_uploaded_once_and_again_after_29_days(database: Database) -> None:
+def add_pdf_blob(database: Database, key: str) -> None:
+    """A small stored PDF that replies can send as a document."""
     with database.unit_of_work() as s:
         s.add(
             MediaBlob(
-                key="cert-1",
+                key=key,
                 mime_type="application/pdf",
                 filename="income.pdf",
                 sha256="0" * 64,
@@ -229,6 +230,10 @@ def test_media_is_uploaded_once_and_again_after_29_days(database: Database) -> N
                 created_at=clock.now(),
             )
         )
+
+
+def test_media_is_uploaded_once_and_again_after_29_days(database: Database) -> None:
+    add_pdf_blob(database, "cert-1")
     fake = FakeGraph()
     queue(database, RAVI, Document("cert-1", "income.pdf"))
     queue(database, SITA, Document("cert-1", "income.pdf"))
