@@ -4,12 +4,16 @@ modules, same scale, a four-module quiet zone. It reads back as the text it was 
 
 from __future__ import annotations
 
+import io
+
 import pytest
 import segno
 import zxingcpp
 from PIL import Image, ImageChops
+from pypdf import PdfReader
 
-from manamitra.documents.render import QrTooLargeError, _qr_image, qr_code
+from manamitra.documents.render import QrTooLargeError, _qr_image, qr_code, render
+from tests.documents.test_shaping import _page
 
 TEXTS = [
     ("MM1:" + "6BFOXN%TS3DH" * 25, 4),
@@ -44,3 +48,22 @@ def test_qr_reads_back_at_level_m_and_the_smallest_version(text: str, scale: int
 def test_a_payload_past_the_limit_is_refused() -> None:
     with pytest.raises(QrTooLargeError, match="version"):
         qr_code("MM1:" + "6BFOXN%TS3DH" * 40, limit=12)
+
+
+def test_both_qr_images_are_1bit_flate_pictures_without_decode_parameters() -> None:
+    page = _page("income", 7)
+    pdf = PdfReader(io.BytesIO(render(page)))
+
+    found = {}
+    for ref in pdf.pages[0]["/Resources"]["/XObject"].values():
+        image = ref.get_object()
+        assert image["/BitsPerComponent"] == 1
+        assert image["/ColorSpace"] == "/DeviceGray"
+        assert image["/Filter"] == "/FlateDecode"
+        assert "/DecodeParms" not in image and "/Decode" not in image
+        width, height = int(image["/Width"]), int(image["/Height"])
+        found[width] = Image.frombytes("1", (width, height), image.get_data())
+
+    for text, scale in ((page.qr_text, 4), (page.verify_url, 3)):
+        expected = _qr_image(qr_code(text), scale=scale)
+        assert ImageChops.difference(found[expected.width], expected).getbbox() is None

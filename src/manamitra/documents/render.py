@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import logging
 import math
+import zlib
 from bisect import bisect_right
 from collections.abc import Hashable
 from dataclasses import dataclass, field
@@ -22,12 +23,14 @@ import zxingcpp
 from fpdf import FPDF
 from fpdf.enums import Align, CharVPos, TextDirection, TextMode, XPos, YPos
 from fpdf.fonts import Glyph, SubsetMap, TTFFont
+from fpdf.image_datastructures import RasterImageInfo
 from fpdf.line_break import Fragment
 from fpdf.output import (
     CIDSystemInfo,
     OutputProducer,
     PDFFont,
     PDFFontStream,
+    PDFXObject,
     _build_cmap_blocks,
     _tt_font_widths,
 )
@@ -323,6 +326,27 @@ class _FontStream(PDFFontStream):
     _COMPRESSION_LEVEL = 1
 
 
+_OWN_IMAGE = "manamitra_1bit"
+
+
+def _add_own_image(output: OutputProducer, info: dict[str, object]) -> PDFXObject:
+    """A 1-bit grey picture compressed with Flate and no predictor, so no /DecodeParms: fpdf2
+    gives a 1-bit Flate image the decode parameters of its CCITT path."""
+    data, width, height = info["data"], info["w"], info["h"]
+    assert isinstance(data, bytes) and isinstance(width, int) and isinstance(height, int)
+    image = PDFXObject(
+        subtype="Image",
+        contents=data,
+        width=width,
+        height=height,
+        color_space=Name("DeviceGray"),
+        bits_per_component=1,
+        img_filter="FlateDecode",
+    )
+    info["obj_id"] = output._add_pdf_obj(image, "images")
+    return image
+
+
 class _Output(OutputProducer):
     """fpdf2's PDF writer, embedding our fonts itself: the same objects with the same
     contents, but the CIDToGIDMap is filled as bytes rather than as a list of 131,072
@@ -350,6 +374,11 @@ class _Output(OutputProducer):
                 )
             )
         return {font.i: self._embed(font) for font in ours}
+
+    def _add_image(self, info: dict[str, object]) -> PDFXObject:
+        if info.get(_OWN_IMAGE):
+            return _add_own_image(self, info)
+        return super()._add_image(info)
 
     def _embed(self, font: _SharedFont) -> PDFFont:
         name = f"MPDFAA+{font.name}"
@@ -530,6 +559,29 @@ class _Pdf(FPDF):
         font.biggest_size_pt = 0
         font.subset = SubsetMap(font)
         self.fonts[key] = font
+
+    def qr(self, code: QrCode, x: float, y: float, size: float, scale: int) -> None:
+        """The QR as a 1-bit Flate image (a third of the bytes of fpdf2's CCITT G4 here, and
+        no round trip through a TIFF file), placed as fpdf2 places a raster image."""
+        picture = _qr_image(code, scale=scale)
+        cache = self.image_cache.images
+        name = f"manamitra-qr-{len(cache) + 1}"
+        info = RasterImageInfo(
+            data=zlib.compress(picture.tobytes(), 6),
+            w=picture.width,
+            h=picture.height,
+            cs="DeviceGray",
+            dpn=1,
+            bpc=1,
+            f="FlateDecode",
+            iccp=None,
+            iccp_i=None,
+            i=len(cache) + 1,
+            usages=1,
+        )
+        info[_OWN_IMAGE] = True
+        cache[name] = info
+        self._raster_image(name, None, info, x=x, y=y, w=size, h=size)
 
     def get_fallback_font(self, char: str, style: str = "") -> str | None:
         """fpdf2 invites overriding this: our one fallback is Noto Sans in the same weight,
@@ -961,7 +1013,7 @@ def _signature_area(pdf: _Pdf, page: Page) -> None:
     top = 190.0
     code = qr_code(page.qr_text)
     size = 48.0
-    pdf.image(_qr_image(code), x=16, y=top, w=size, h=size)
+    pdf.qr(code, x=16, y=top, size=size, scale=4)
     caption = _label("signed_qr")
     pdf.set_xy(16, top + size)
     pdf.te(6.5)
@@ -1006,7 +1058,7 @@ def _verification_footer(pdf: _Pdf, page: Page) -> None:
     pdf.set_line_width(0.3)
     pdf.line(16, top - 2, 194, top - 2)
     link = qr_code(page.verify_url)
-    pdf.image(_qr_image(link, scale=3), x=172, y=top, w=22, h=22)
+    pdf.qr(link, x=172, y=top, size=22, scale=3)
     pdf.set_font("la", "", 6)
     pdf.set_text_color(*MUTED)
     pdf.set_xy(168, top + 22)
