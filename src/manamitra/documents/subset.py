@@ -58,6 +58,7 @@ _WE_HAVE_A_TWO_BY_TWO = 0x0080
 
 assert array("I").itemsize == 4, "checksums sum 32-bit words"
 _SWAP = sys.byteorder == "little"
+_UINT32 = struct.Struct(">I").pack
 
 
 def _words(data: bytes) -> array[int]:
@@ -154,6 +155,18 @@ class FontProgram:
         tables["post"] = struct.pack(">I", 0x00030000) + tables["post"][4:32]
         self.hmtx = tables["hmtx"]
         self.long_metrics = struct.unpack_from(">H", tables["hhea"], 34)[0]
+        # where each glyph's metric sits in hmtx and what it adds to the table's checksum: a
+        # long metric is one whole word, a lone side bearing is the high or the low half of one
+        self.metric_spans: list[tuple[int, int]] = []
+        self.metric_sums: list[int] = []
+        for gid in range(glyph_count):
+            if gid < self.long_metrics:
+                at, size = 4 * gid, 4
+            else:
+                at, size = 4 * self.long_metrics + 2 * (gid - self.long_metrics), 2
+            value = int.from_bytes(self.hmtx[at : at + size], "big")
+            self.metric_spans.append((at, at + size))
+            self.metric_sums.append(value << 16 if size == 2 and at % 4 == 0 else value)
         self.tables: dict[str, tuple[bytes, int]] = {
             tag: (body, checksum(body))
             for tag, body in tables.items()
@@ -176,39 +189,49 @@ class FontProgram:
         """A complete font file holding the outlines of `gids` (and their components) at
         their own glyph ids, every other glyph empty."""
         keep = self.closure(gids)
-        padded = self.padded
-        offsets = array("I", bytes(4 * (self.glyph_count + 1)))
-        at = 0
-        for gid in range(self.glyph_count):
-            if gid in keep:
-                at += len(padded[gid])
-            offsets[gid + 1] = at
-        if _SWAP:
-            offsets.byteswap()
-        loca = offsets.tobytes()
         kept = sorted(keep)
+        loca, loca_sum = self._locations(kept)
+        padded = self.padded
         glyf = b"".join([padded[gid] for gid in kept]) or b"\0\0\0\0"
         glyf_sum = sum([self.glyph_sums[gid] for gid in kept]) & 0xFFFFFFFF
-        hmtx = self._metrics(keep)
         tables = dict(self.tables)
-        tables["hmtx"] = (hmtx, checksum(hmtx))
-        tables["loca"] = (loca, checksum(loca))
+        tables["hmtx"] = self._metrics(keep)
+        tables["loca"] = (loca, loca_sum)
         tables["glyf"] = (glyf, glyf_sum)
         return _sfnt(tables)
 
-    def _metrics(self, keep: set[int]) -> bytes:
-        """hmtx with the metrics of the glyphs left out zeroed: a PDF takes the advances from
-        its own width array, and the zeros compress to nearly nothing."""
-        source, long_metrics = self.hmtx, self.long_metrics
-        metrics = bytearray(len(source))
+    def _locations(self, kept: list[int]) -> tuple[bytes, int]:
+        """The long loca of a glyf table holding the `kept` glyphs (ascending) and nothing for
+        the others, with its checksum: the offsets step up only after a kept glyph, so the
+        table is written a run of equal offsets at a time and summed the same way."""
+        padded = self.padded
+        pieces: list[bytes] = []
+        total = 0
+        at = 0
+        written = 0  # entries so far; entry g + 1 is where glyph g ends
+        for gid in kept:
+            run = gid + 1 - written
+            pieces.append(_UINT32(at) * run)
+            total += at * run
+            written = gid + 1
+            at += len(padded[gid])
+        run = self.glyph_count + 1 - written
+        pieces.append(_UINT32(at) * run)
+        total += at * run
+        return b"".join(pieces), total & 0xFFFFFFFF
+
+    def _metrics(self, keep: set[int]) -> tuple[bytes, int]:
+        """hmtx with the metrics of the glyphs left out zeroed (a PDF takes the advances from
+        its own width array, and the zeros compress to nearly nothing), with its checksum."""
+        metrics = bytearray(len(self.hmtx))
+        source, spans, sums = self.hmtx, self.metric_spans, self.metric_sums
+        total = 0
         # glyphs past the last long metric take its advance, so it always stays
-        for gid in keep | {long_metrics - 1}:
-            if gid < long_metrics:
-                at, size = 4 * gid, 4
-            else:
-                at, size = 4 * long_metrics + 2 * (gid - long_metrics), 2
-            metrics[at : at + size] = source[at : at + size]
-        return bytes(metrics)
+        for gid in keep | {self.long_metrics - 1}:
+            start, end = spans[gid]
+            metrics[start:end] = source[start:end]
+            total += sums[gid]
+        return bytes(metrics), total & 0xFFFFFFFF
 
 
 def _sfnt(tables: dict[str, tuple[bytes, int]]) -> bytes:
