@@ -13,8 +13,8 @@ from manamitra.payments import ledger
 from manamitra.payments.reconcile import reconcile
 from manamitra.store import Database
 from manamitra.store.models import Booking
-from tests.payments.live_chat import LivePhone, order_reference
 from tests.support.live import live_server
+from tests.support.phone import LivePhone, order_reference
 
 
 def test_book_pay_receive_and_cancel_a_bus_ticket(tmp_path: Path) -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.payments.live_chat import LivePhone, order_reference
 from tests.support.live import live_server
+from tests.support.phone import LivePhone, order_reference
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from manamitra.payments.reconcile import reconcile
 from manamitra.store import Database
-from tests.payments.live_chat import LivePhone, body_text, order_reference
 from tests.support.live import live_server
+from tests.support.phone import LivePhone, body_text, order_reference
 
 
 def _bill(phone: LivePhone, query: str, service: str, account: str) -> str:

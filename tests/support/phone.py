@@ -1,9 +1,13 @@
 """A citizen's phone for journey tests: send through the simulator API, read the Graph bodies
-the platform sent back (GET /sandbox/api/outbox), a turn at a time."""
+the platform sent back (GET /sandbox/api/outbox). `Phone` goes a turn at a time (each send
+waits for its replies); `LivePhone` sends and then waits for a message it describes, for
+journeys where replies come later (payments, officers' decisions)."""
 
 from __future__ import annotations
 
+import json
 import time
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -21,6 +25,14 @@ def body_text(body: Body) -> str:
     return ""
 
 
+def interactive_type(body: Body) -> str | None:
+    return body["interactive"]["type"] if body.get("type") == "interactive" else None
+
+
+def order_reference(body: Body) -> str:
+    return str(body["interactive"]["action"]["parameters"]["reference_id"])
+
+
 def choice_ids(body: Body) -> list[str]:
     interactive = body.get("interactive", {})
     action = interactive.get("action", {})
@@ -31,7 +43,7 @@ def choice_ids(body: Body) -> list[str]:
     return []
 
 
-class Phone:
+class _Handset:
     def __init__(self, client: httpx.Client, number: str, name: str = "Citizen") -> None:
         self.client = client
         self.number = number
@@ -41,6 +53,8 @@ class Phone:
     def outbox(self) -> list[Body]:
         return list(self.client.get("/sandbox/api/outbox", params={"to": self.number}).json())
 
+
+class Phone(_Handset):
     def send(self, quiet: float = 0.6, timeout: float = 20.0, **content: Any) -> list[Body]:
         """Send one message; return every reply it produced (once replies stop coming)."""
         response = self.client.post(
@@ -73,3 +87,67 @@ class Phone:
                 kind = "button_id" if interactive["type"] == "button" else "list_id"
                 return self.send(**{kind: choice_id})
         raise AssertionError(f"{choice_id} was not offered")
+
+
+class LivePhone(_Handset):
+    def send(self, **content: Any) -> None:
+        self.seen = len(self.outbox())
+        response = self.client.post(
+            "/sandbox/api/inbound", json={"from": self.number, "name": self.name, **content}
+        )
+        assert response.status_code == 200, response.text
+
+    def wait_for(
+        self, predicate: Callable[[Body], bool], timeout: float = 20.0, what: str = ""
+    ) -> Body:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for body in self.outbox()[self.seen :]:
+                if predicate(body):
+                    return body
+            time.sleep(0.05)
+        recent = [body_text(b)[:80] or b.get("type") for b in self.outbox()[self.seen :]]
+        raise AssertionError(
+            f"no message {what!r} arrived; got {json.dumps(recent, ensure_ascii=False)}"
+        )
+
+    def wait_text(self, fragment: str, timeout: float = 20.0) -> Body:
+        return self.wait_for(lambda b: fragment in body_text(b), timeout, fragment)
+
+    def wait_interactive(self, kind: str, timeout: float = 20.0) -> Body:
+        return self.wait_for(lambda b: interactive_type(b) == kind, timeout, kind)
+
+    def start_in_english(self) -> None:
+        self.send(text="Hi")
+        self.wait_interactive("button")
+        self.send(button_id="lang:en")
+        self.wait_interactive("list")
+
+    def open_service(self, query: str, service_id: str) -> None:
+        """Search for a service by words, as a citizen would, and tap it in the results."""
+        self.send(text=query)
+        wanted = f"svc:{service_id}"
+
+        found = self.wait_for(lambda b: wanted in choice_ids(b), what=wanted)
+        if interactive_type(found) == "list":
+            self.send(list_id=wanted)
+        else:
+            self.send(button_id=wanted)
+
+    def choose(self, option_id: str, timeout: float = 20.0) -> None:
+        """Tap the option `opt:<id>` in the newest list or buttons that offers it."""
+        wanted = option_id if option_id.startswith(("flow:", "nav:")) else f"opt:{option_id}"
+
+        found = self.wait_for(lambda b: wanted in choice_ids(b), timeout, wanted)
+        if interactive_type(found) == "list":
+            self.send(list_id=wanted)
+        else:
+            self.send(button_id=wanted)
+
+    def pay(self, order_id: str, outcome: str = "success") -> dict[str, Any]:
+        self.seen = len(self.outbox())
+        response = self.client.post(
+            "/sandbox/api/pay", json={"order_id": order_id, "outcome": outcome}
+        )
+        assert response.status_code == 200, response.text
+        return dict(response.json())
