@@ -176,3 +176,51 @@ def test_console_words_exist_in_both_languages() -> None:
     words = labels()
     assert keys(words["en"]) == keys(words["te"])
     assert words["te"]["event"]["escalated"] != words["en"]["event"]["escalated"]
+
+
+def test_sla_filter_finds_cases_beyond_the_first_pages(console: Console) -> None:
+    """The filter runs in the query: a queue of many overdue cases still shows the one case
+    on time (it used to be looked for only among the first 200 rows)."""
+    from datetime import timedelta
+
+    from sqlalchemy import select, update
+
+    from manamitra import clock
+    from manamitra.console.queries import Filters, inbox
+    from manamitra.grievances import cases
+    from manamitra.store.models.console import Officer
+    from manamitra.store.models.grievances import Grievance
+
+    with console.database.unit_of_work() as db:
+        late = [
+            cases.register_grievance(
+                db,
+                cases.NewGrievance(
+                    citizen=f"9198765{i:05d}",
+                    lang="en",
+                    service_id="grievances.street_lights",
+                    department="municipal",
+                    category="street_lights",
+                    description="Street light off",
+                    attachments=[],
+                    district="guntur",
+                    mandal="guntur.tenali",
+                ),
+            ).number
+            for i in range(210)
+        ]
+    with console.database.unit_of_work() as db:
+        db.execute(
+            update(Grievance)
+            .where(Grievance.number.in_(late))
+            .values(step_due_at=clock.now() - timedelta(days=3))
+        )
+    with console.database.unit_of_work() as db:
+        officer = db.scalars(select(Officer).where(Officer.username == "officer.guntur")).one()
+        statuses = {
+            sla: [row.reference for row in inbox(db, officer, Filters(sla=sla), "en")]
+            for sla in ("on_time", "breached", "due_soon", "done")
+        }
+    assert statuses["on_time"] == [console.number]
+    assert len(statuses["breached"]) == 50 and console.number not in statuses["breached"]
+    assert statuses["due_soon"] == [] and statuses["done"] == []

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, and_, false, not_, or_, select
 from sqlalchemy.orm import Session
 
 from manamitra import clock
@@ -43,18 +43,40 @@ def _scoped(query: Select[Any], model: Any, officer: Officer) -> Select[Any]:
     return query
 
 
+DONE_STATES = ("resolved", "rejected", "closed", "approved")
+DUE_SOON = timedelta(hours=24)
+
+
 def sla_status(case: cases.Case, now: datetime) -> str:
     """on_time | due_soon | breached | done — what the inbox colours."""
-    if case.finished_at is not None or case.state in ("resolved", "rejected", "closed", "approved"):
+    if case.finished_at is not None or case.state in DONE_STATES:
         return "done"
     if case.breached or now > clock.as_utc(case.due_at):
         return "breached"
     step = clock.as_utc(case.step_due_at) if case.step_due_at else None
     if step is not None and now > step:
         return "breached"
-    if step is not None and now > step - timedelta(hours=24):
+    if step is not None and now > step - DUE_SOON:
         return "due_soon"
     return "on_time"
+
+
+def _sla_condition(model: Any, sla: str, now: datetime) -> Any:
+    """`sla_status(case, now) == sla` as SQL, so the filter applies before the page limit."""
+    done = or_(model.finished_at.is_not(None), model.state.in_(DONE_STATES))
+    late = or_(
+        model.breached.is_(True),
+        model.due_at < now,
+        and_(model.step_due_at.is_not(None), model.step_due_at < now),
+    )
+    soon = and_(model.step_due_at.is_not(None), model.step_due_at < now + DUE_SOON)
+    conditions = {
+        "done": done,
+        "breached": and_(not_(done), late),
+        "due_soon": and_(not_(done), not_(late), soon),
+        "on_time": and_(not_(done), not_(late), not_(soon)),
+    }
+    return conditions.get(sla, false())
 
 
 @dataclass(frozen=True)
@@ -124,6 +146,8 @@ def inbox(
             query = query.where(model.assigned_to == officer.username)
         if filters.escalated:
             query = query.where(model.level > 0)
+        if filters.sla:
+            query = query.where(_sla_condition(model, filters.sla, now))
         if filters.q:
             text = filters.q.strip()
             digits = "".join(ch for ch in text if ch.isdigit())
@@ -133,11 +157,7 @@ def inbox(
                 conditions.append(model.citizen.contains(digits[-10:]))
             query = query.where(or_(*conditions))
         query = query.order_by(model.step_due_at.is_(None), model.step_due_at, model.created_at)
-        for case in db.scalars(query.limit(limit * 4)):
-            row = _row(case, lang, now)
-            if filters.sla and row.sla != filters.sla:
-                continue
-            rows.append(row)
+        rows.extend(_row(case, lang, now) for case in db.scalars(query.limit(limit * 4)))
     rank = {"breached": 0, "due_soon": 1, "on_time": 2, "done": 3}
     rows.sort(key=lambda r: (rank[r.sla], r.due_at))
     return rows[:limit]
