@@ -36,6 +36,7 @@ from fpdf.output import (
 )
 from fpdf.syntax import Name, PDFArray, PDFContentStream
 from fpdf.unicode_script import UnicodeScript, get_unicode_script
+from fpdf.util import escape_parens
 from PIL import Image, ImageOps
 
 from manamitra import clock
@@ -213,11 +214,65 @@ MUTED = (90, 90, 90)
 
 
 # how a run of shaped text is written into the page: operators, and glyph runs shown with
-# "Tj" (their codes are this document's, so they are looked up each time)
-_Plan = tuple[str | tuple[tuple[Glyph, ...], str], ...]
+# "Tj" (their codes are this document's, so they are looked up each time), each glyph also
+# as its serial number (below)
+_GlyphRun = tuple[tuple[Glyph, ...], tuple[int, ...], str]
+_Plan = tuple[str | _GlyphRun, ...]
 _PLANS: _Memo[tuple[Any, ...], _Plan] = _Memo(_MEMO_SIZE)
 # how a text splits into runs of one font: (fallback font key or None, the run's text)
 _RUNS: _Memo[tuple[str, str, str], tuple[tuple[str | None, str], ...]] = _Memo(_MEMO_SIZE)
+# a number for each distinct glyph (id, characters, name, width) in the process, so that a
+# document looks its glyphs' codes up by int rather than by Glyph, whose hash is Python code;
+# bounded by the fonts' glyphs in their contexts
+_SERIALS: dict[Glyph, int] = {}
+_SERIAL_LIMIT = 65_536
+
+
+def _serial(glyph: Glyph) -> int:
+    """The glyph's serial number, or -1 once the table is full (then looked up the slow way)."""
+    serial = _SERIALS.get(glyph)
+    if serial is None:
+        if len(_SERIALS) >= _SERIAL_LIMIT:
+            return -1
+        serial = _SERIALS[glyph] = len(_SERIALS)
+    return serial
+
+
+class _SubsetMap(SubsetMap):
+    """A document's subset map, which also keeps each glyph's code as it is written in a
+    string (UTF-16BE, parentheses and backslashes escaped) by the glyph's serial number."""
+
+    def __init__(self, font: TTFFont) -> None:
+        super().__init__(font)
+        self.written: dict[int, str] = {}
+
+    def write(self, glyphs: tuple[Glyph, ...], serials: tuple[int, ...]) -> str:
+        written = self.written
+        try:
+            return "".join([written[serial] for serial in serials])
+        except KeyError:
+            pass
+        parts = []
+        for glyph, serial in zip(glyphs, serials, strict=True):
+            text = written.get(serial)
+            if text is None:
+                text = _code_text(self.pick_glyph(glyph) or 0)
+                if serial >= 0:
+                    written[serial] = text
+            parts.append(text)
+        return "".join(parts)
+
+
+# each code as a shown string writes it: escaping works byte by byte, so a run's string is
+# its codes' strings joined; the codes in use are the first few hundred, in every document
+_CODE_TEXTS: dict[int, str] = {}
+
+
+def _code_text(code: int) -> str:
+    text = _CODE_TEXTS.get(code)
+    if text is None:
+        text = _CODE_TEXTS[code] = escape_parens(chr(code).encode("utf-16-be").decode("latin-1"))
+    return text
 
 
 def _shown(
@@ -235,15 +290,15 @@ def _shown(
     if plan is None:
         plan = _plan(font, text, size_pt, params, at)
         _PLANS.put(key, plan)
-    pick = font.subset.pick_glyph
+    subset = font.subset
+    assert isinstance(subset, _SubsetMap)
     parts: list[str] = []
     for item in plan:
         if isinstance(item, str):
             parts.append(item)
         else:
-            glyphs, end = item
-            codes = "".join([chr(pick(glyph) or 0) for glyph in glyphs])
-            parts.append(f"({font.escape_text(codes)}{end}")
+            glyphs, serials, end = item
+            parts.append(f"({subset.write(glyphs, serials)}{end}")
     return "".join(parts)
 
 
@@ -264,14 +319,14 @@ def _plan(
         return pos * scale * size * stretch / 1000 / k
 
     char_spacing = spacing * stretch / k
-    plan: list[str | tuple[tuple[Glyph, ...], str]] = []
+    plan: list[str | _GlyphRun] = []
     run: list[Glyph] = []
     for glyph, x_advance, y_advance, x_offset, y_offset, force in shaped:
         if glyph is None:
             continue
         if x_offset or y_offset:
             if run:
-                plan.append((tuple(run), ") Tj "))
+                plan.append(_glyph_run(run, ") Tj "))
                 run = []
             at_x = pos_x + adjust(x_offset)
             at_y = pos_y - adjust(y_offset)
@@ -281,12 +336,16 @@ def _plan(
         pos_y += adjust(y_advance)
         if force:
             if run:
-                plan.append((tuple(run), ") Tj "))
+                plan.append(_glyph_run(run, ") Tj "))
                 run = []
             plan.append(f"1 0 0 1 {pos_x * k:.2f} {(h - pos_y) * k:.2f} Tm ")
     if run:
-        plan.append((tuple(run), ") Tj"))
+        plan.append(_glyph_run(run, ") Tj"))
     return tuple(plan)
+
+
+def _glyph_run(glyphs: list[Glyph], end: str) -> _GlyphRun:
+    return (tuple(glyphs), tuple(_serial(glyph) for glyph in glyphs), end)
 
 
 class _Run(Fragment):
@@ -557,7 +616,7 @@ class _Pdf(FPDF):
         font.ttfont = DocumentFont(program)
         font.missing_glyphs = []
         font.biggest_size_pt = 0
-        font.subset = SubsetMap(font)
+        font.subset = _SubsetMap(font)
         self.fonts[key] = font
 
     def qr(self, code: QrCode, x: float, y: float, size: float, scale: int) -> None:
