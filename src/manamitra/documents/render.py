@@ -221,6 +221,10 @@ _Plan = tuple[str | _GlyphRun, ...]
 _PLANS: _Memo[tuple[Any, ...], _Plan] = _Memo(_MEMO_SIZE)
 # how a text splits into runs of one font: (fallback font key or None, the run's text)
 _RUNS: _Memo[tuple[str, str, str], tuple[tuple[str | None, str], ...]] = _Memo(_MEMO_SIZE)
+# a line's runs as `_line` writes them: (fallback font key or None, the run's style, its text,
+# its width in user units, its shaping key), and the line's width
+_LineRun = tuple[str | None, str, str, float, Any]
+_LINES: _Memo[tuple[Any, ...], tuple[tuple[_LineRun, ...], float]] = _Memo(_MEMO_SIZE)
 # a number for each distinct glyph (id, characters, name, width) in the process, so that a
 # document looks its glyphs' codes up by int rather than by Glyph, whose hash is Python code;
 # bounded by the fonts' glyphs in their contexts
@@ -281,11 +285,15 @@ def _shown(
     size_pt: float,
     params: dict[str, Any] | None,
     at: tuple[float, float, float, float, float, float],
+    shaping_key: Any = None,
 ) -> str:
     """How a run of `text` in `font` is written at `at` (pos_x, pos_y, page height, k, char
     spacing, font stretching): its text-positioning operators, remembered, and its glyphs
-    shown in this document's codes, picked in the order fpdf2 picks them."""
-    key = (_shaping_key(font, text, size_pt, params), *at)
+    shown in this document's codes, picked in the order fpdf2 picks them. `shaping_key` is
+    `_shaping_key(font, text, size_pt, params)` when the caller has it."""
+    if shaping_key is None:
+        shaping_key = _shaping_key(font, text, size_pt, params)
+    key = (shaping_key, *at)
     plan = _PLANS.get(key)
     if plan is None:
         plan = _plan(font, text, size_pt, params, at)
@@ -827,24 +835,24 @@ class _Pdf(FPDF):
         shaping["paragraph_direction"] = TextDirection.LTR
         shaping["fragment_direction"] = TextDirection.LTR
         style = ("B" if "B" in self.font_style else "") + ("I" if "I" in self.font_style else "")
-        key = (text, font.fontkey, style)
-        split = _RUNS.get(key)
-        if split is None:
-            split = self._split(text, font, style)
-            _RUNS.put(key, split)
         self._markdown_emphasis = ("B" in style, "I" in style, False, False)
         size_pt, k = self.font_size_pt, self.k
-        runs: list[tuple[_SharedFont, str, str, float]] = []
-        text_width = 0.0
-        for fallback, piece in split:
-            run_font, run_style = font, style
+        key = (_shaping_key(font, text, size_pt, shaping), font.fontkey, style, k)
+        layout = _LINES.get(key)
+        if layout is None:
+            layout = self._layout(font, text, style, size_pt, shaping)
+            _LINES.put(key, layout)
+        laid, text_width = layout
+        runs: list[tuple[_SharedFont, str, str, float, Any]] = []
+        for fallback, run_style, piece, width, shaping_key in laid:
+            run_font = font
             if fallback:
                 other = self.fonts[fallback]
                 assert isinstance(other, _SharedFont)
-                run_font, run_style = other, "".join(c for c in fallback if c in "BI")
-            width = run_font.get_text_width(piece, size_pt, shaping)[1] / k
-            runs.append((run_font, run_style, piece, width))
-            text_width += width
+                run_font = other
+            if size_pt > run_font.biggest_size_pt:  # as get_text_width keeps it
+                run_font.biggest_size_pt = size_pt
+            runs.append((run_font, run_style, piece, width, shaping_key))
 
         margin = self.c_margin
         if w is None:
@@ -885,7 +893,7 @@ class _Pdf(FPDF):
         at_y = self.y + (0.5 * h + 0.3 * max_font_size)
         spacing, stretching = self.char_spacing, self.font_stretching
         shown = 0.0
-        for run_font, run_style, piece, width in runs:
+        for run_font, run_style, piece, width, shaping_key in runs:
             if not self.current_font_is_set_on_page:
                 self.current_font = run_font
                 self.font_size_pt = size_pt
@@ -896,7 +904,7 @@ class _Pdf(FPDF):
                 current = (run_font, size_pt, run_style)
                 out.append(self._set_font_for_page(run_font, size_pt, wrap_in_text_object=False))
             at = (self.x + dx + shown, at_y, self.h, k, spacing, stretching)
-            written = _shown(run_font, piece, size_pt, shaping, at)
+            written = _shown(run_font, piece, size_pt, shaping, at, shaping_key)
             if written:
                 out.append(written)
             shown += width
@@ -933,6 +941,36 @@ class _Pdf(FPDF):
         elif new_y == YPos.BMARGIN:
             self.y = self.h - self.b_margin
         return False
+
+    def _layout(
+        self,
+        font: _SharedFont,
+        text: str,
+        style: str,
+        size_pt: float,
+        shaping: dict[str, Any],
+    ) -> tuple[tuple[_LineRun, ...], float]:
+        """How `_line` lays out `text`: its runs of one font, each with its width (summed in
+        fpdf2's order) and its shaping key, remembered across documents."""
+        key = (text, font.fontkey, style)
+        split = _RUNS.get(key)
+        if split is None:
+            split = self._split(text, font, style)
+            _RUNS.put(key, split)
+        laid: list[_LineRun] = []
+        text_width = 0.0
+        for fallback, piece in split:
+            run_font, run_style = font, style
+            if fallback:
+                other = self.fonts[fallback]
+                assert isinstance(other, _SharedFont)
+                run_font, run_style = other, "".join(c for c in fallback if c in "BI")
+            width = run_font.get_text_width(piece, size_pt, shaping)[1] / self.k
+            laid.append(
+                (fallback, run_style, piece, width, _shaping_key(run_font, piece, size_pt, shaping))
+            )
+            text_width += width
+        return tuple(laid), text_width
 
     def te(self, size: float, bold: bool = False) -> None:
         self.set_font("te", "B" if bold else "", size)
