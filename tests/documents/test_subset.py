@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import struct
+import zlib
 from pathlib import Path
 
 import pytest
@@ -137,3 +138,17 @@ def test_every_glyph_a_certificate_shows_is_in_its_embedded_font(
         assert len(gids) > 20
         for gid in gids:
             assert _outline(font, gid) == _outline(original, gid)
+
+
+@pytest.mark.parametrize("name", FONT_FILES)
+def test_a_compressed_subset_is_one_zlib_stream_of_the_subset(name: str) -> None:
+    """The shared tables, compressed once, sit between the two pieces compressed per
+    document; zlib reads the whole as one stream, its checksum included."""
+    program = _program(name)
+    gids = set(range(0, program.glyph_count, 7))
+
+    stream, length = program.compressed_subset(gids, level=1)
+
+    font = program.subset(gids)
+    assert zlib.decompress(stream) == font and length == len(font)
+    _read_checked(font)

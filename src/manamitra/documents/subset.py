@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import struct
 import sys
+import zlib
 from array import array
 from collections.abc import Iterable
 from pathlib import Path
@@ -46,6 +47,12 @@ _DATA_ORDER = (
     "gasp",
 )
 KEPT_TABLES = frozenset(_DATA_ORDER)
+# where the tables go in a subset file (any order is valid): the tables every subset of a font
+# shares byte for byte sit together between head and the three made for each document, so
+# they are compressed once a process (see `FontProgram.compressed_subset`)
+_MADE = ("hmtx", "loca", "glyf")
+_SHARED_ORDER = tuple(tag for tag in _DATA_ORDER if tag != "head" and tag not in _MADE)
+_FILE_ORDER = ("head", *_SHARED_ORDER, *_MADE)
 _CHECKSUM_MAGIC = 0xB1B0AFBA
 _HEAD_CHECKSUM_ADJUSTMENT = 8
 _HEAD_INDEX_TO_LOC_FORMAT = 50
@@ -59,6 +66,7 @@ _WE_HAVE_A_TWO_BY_TWO = 0x0080
 assert array("I").itemsize == 4, "checksums sum 32-bit words"
 _SWAP = sys.byteorder == "little"
 _UINT32 = struct.Struct(">I").pack
+_ZLIB_HEADER = b"\x78\x01"  # deflate, 32 KiB window, no preset dictionary
 
 
 def _words(data: bytes) -> array[int]:
@@ -170,8 +178,14 @@ class FontProgram:
         self.tables: dict[str, tuple[bytes, int]] = {
             tag: (body, checksum(body))
             for tag, body in tables.items()
-            if tag in KEPT_TABLES and tag not in ("loca", "glyf", "hmtx")
+            if tag in KEPT_TABLES and tag not in _MADE
         }
+        self.shared = b"".join(
+            _padded(self.tables[tag][0]) for tag in _SHARED_ORDER if tag in self.tables
+        )
+        # raw deflate, ending on a byte boundary in a non-final block so more can follow
+        deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
+        self.shared_deflate = deflate.compress(self.shared) + deflate.flush(zlib.Z_SYNC_FLUSH)
 
     def closure(self, gids: Iterable[int]) -> set[int]:
         """`gids`, .notdef and every glyph a composite among them is built from."""
@@ -188,6 +202,26 @@ class FontProgram:
     def subset(self, gids: Iterable[int]) -> bytes:
         """A complete font file holding the outlines of `gids` (and their components) at
         their own glyph ids, every other glyph empty."""
+        return b"".join(self._pieces(gids))
+
+    def compressed_subset(self, gids: Iterable[int], level: int) -> tuple[bytes, int]:
+        """`subset(gids)` as a zlib stream, and its length before compression. The stream's
+        deflate data is three pieces: the directory and head, and the tables made for this
+        document, compressed at `level`, around the shared tables compressed once at level
+        9; the first two end on a byte boundary in a non-final block, so they concatenate."""
+        front, shared, made = self._pieces(gids)
+        assert shared is self.shared
+        deflate = zlib.compressobj(level, zlib.DEFLATED, -15)
+        first = deflate.compress(front) + deflate.flush(zlib.Z_SYNC_FLUSH)
+        deflate = zlib.compressobj(level, zlib.DEFLATED, -15)
+        last = deflate.compress(made) + deflate.flush()
+        adler = zlib.adler32(made, zlib.adler32(shared, zlib.adler32(front)))
+        stream = b"".join(
+            (_ZLIB_HEADER, first, self.shared_deflate, last, adler.to_bytes(4, "big"))
+        )
+        return stream, len(front) + len(shared) + len(made)
+
+    def _pieces(self, gids: Iterable[int]) -> tuple[bytes, bytes, bytes]:
         keep = self.closure(gids)
         kept = sorted(keep)
         loca, loca_sum = self._locations(kept)
@@ -198,7 +232,7 @@ class FontProgram:
         tables["hmtx"] = self._metrics(keep)
         tables["loca"] = (loca, loca_sum)
         tables["glyf"] = (glyf, glyf_sum)
-        return _sfnt(tables)
+        return _sfnt(tables, self.shared)
 
     def _locations(self, kept: list[int]) -> tuple[bytes, int]:
         """The long loca of a glyf table holding the `kept` glyphs (ascending) and nothing for
@@ -234,17 +268,19 @@ class FontProgram:
         return bytes(metrics), total & 0xFFFFFFFF
 
 
-def _sfnt(tables: dict[str, tuple[bytes, int]]) -> bytes:
+def _sfnt(tables: dict[str, tuple[bytes, int]], shared: bytes) -> tuple[bytes, bytes, bytes]:
     """The font file of `tables` (tag -> (body, checksum)), with head's checksum adjustment
-    set; each table starts on a four-byte boundary, as the checksums assume."""
+    set, in three pieces: the directory and head, the shared tables (`shared`, their padded
+    bodies in file order) and the rest. Each table starts on a four-byte boundary, as the
+    checksums assume."""
     count = len(tables)
     selector = count.bit_length() - 1
     search_range = 16 << selector
     directory = bytearray(
         struct.pack(">IHHHH", 0x00010000, count, search_range, selector, count * 16 - search_range)
     )
-    order = [tag for tag in _DATA_ORDER if tag in tables]
-    order += sorted(tag for tag in tables if tag not in _DATA_ORDER)
+    order = [tag for tag in _FILE_ORDER if tag in tables]
+    order += sorted(tag for tag in tables if tag not in _FILE_ORDER)
     at = 12 + 16 * count
     placed: dict[str, int] = {}
     for tag in order:
@@ -254,17 +290,19 @@ def _sfnt(tables: dict[str, tuple[bytes, int]]) -> bytes:
         body, sum_ = tables[tag]
         directory += struct.pack(">4sIII", tag.encode("latin-1"), sum_, placed[tag], len(body))
     whole = checksum(bytes(directory)) + sum(sum_ for _, sum_ in tables.values())
-    font = bytearray(directory)
-    for tag in order:
-        font += _padded(tables[tag][0])
-    if "head" in placed:
+    front = directory
+    if "head" in tables:
+        front += _padded(tables["head"][0])
         struct.pack_into(
             ">I",
-            font,
+            front,
             placed["head"] + _HEAD_CHECKSUM_ADJUSTMENT,
             (_CHECKSUM_MAGIC - whole) & 0xFFFFFFFF,
         )
-    return bytes(font)
+    rest = b"".join(
+        _padded(tables[tag][0]) for tag in order if tag in _MADE or tag not in _FILE_ORDER
+    )
+    return bytes(front), shared, rest
 
 
 class DocumentFont:
@@ -306,6 +344,10 @@ class DocumentFont:
     def subset(self) -> bytes:
         """The font file of the glyphs retained."""
         return self.program.subset(self.retained)
+
+    def compressed_subset(self, level: int) -> tuple[bytes, int]:
+        """The font file of the glyphs retained as a zlib stream, and its length."""
+        return self.program.compressed_subset(self.retained, level)
 
     def save(self, file: IO[bytes]) -> None:
         file.write(self.subset())
