@@ -378,6 +378,20 @@ _TO_UNICODE = (
 )
 
 
+# the characters of each glyph as a ToUnicode CMap writes them, by the characters: the same
+# few hundred in every document
+_UNICODE_HEX: dict[tuple[int, ...], str] = {}
+
+
+def _unicode_hex(chars: tuple[int, ...]) -> str:
+    text = _UNICODE_HEX.get(chars)
+    if text is None:
+        text = "".join(_utf16_hex(char) for char in chars)
+        if len(_UNICODE_HEX) < _SERIAL_LIMIT:
+            _UNICODE_HEX[chars] = text
+    return text
+
+
 def _utf16_hex(char: int) -> str:
     if char > 0xFFFF:
         char -= 0x10000
@@ -513,7 +527,7 @@ class _Output(OutputProducer):
         self._add_pdf_obj(cid_font, "fonts")
         composite.descendant_fonts = PDFArray([cid_font])
         characters = [
-            f"<{code:04X}> <{''.join(_utf16_hex(char) for char in glyph.unicode)}>\n"
+            f"<{code:04X}> <{_unicode_hex(glyph.unicode)}>\n"
             for glyph, code in used
             if isinstance(glyph.unicode, tuple) and glyph.unicode
         ]
