@@ -225,6 +225,27 @@ _RUNS: _Memo[tuple[str, str, str], tuple[tuple[str | None, str], ...]] = _Memo(_
 # its width in user units, its shaping key), and the line's width
 _LineRun = tuple[str | None, str, str, float, Any]
 _LINES: _Memo[tuple[Any, ...], tuple[tuple[_LineRun, ...], float]] = _Memo(_MEMO_SIZE)
+# a part of what a line writes: operators, a font set in the line (its key), or a run's plan
+# in a font (the font's key and the plan)
+_LinePart = str | tuple[str] | tuple[str, "_Plan"]
+
+
+@dataclass(frozen=True)
+class _LineWrite:
+    """What `_Pdf._line` does from one state: the font it sets first on the page (key and
+    style) if any, what it writes, whether in q/Q, the fonts its runs use, and where it
+    leaves the position."""
+
+    first: tuple[str, str] | None
+    parts: tuple[_LinePart, ...]
+    wrapped: bool
+    fonts: tuple[str, ...]
+    x: float
+    y: float
+    lasth: float
+
+
+_LINE_WRITES: _Memo[tuple[Any, ...], _LineWrite] = _Memo(_MEMO_SIZE)
 # a number for each distinct glyph (id, characters, name, width) in the process, so that a
 # document looks its glyphs' codes up by int rather than by Glyph, whose hash is Python code;
 # bounded by the fonts' glyphs in their contexts
@@ -279,18 +300,17 @@ def _code_text(code: int) -> str:
     return text
 
 
-def _shown(
+def _planned(
     font: _SharedFont,
     text: str,
     size_pt: float,
     params: dict[str, Any] | None,
     at: tuple[float, float, float, float, float, float],
     shaping_key: Any = None,
-) -> str:
+) -> _Plan:
     """How a run of `text` in `font` is written at `at` (pos_x, pos_y, page height, k, char
-    spacing, font stretching): its text-positioning operators, remembered, and its glyphs
-    shown in this document's codes, picked in the order fpdf2 picks them. `shaping_key` is
-    `_shaping_key(font, text, size_pt, params)` when the caller has it."""
+    spacing, font stretching): its text-positioning operators and glyph runs, remembered.
+    `shaping_key` is `_shaping_key(font, text, size_pt, params)` when the caller has it."""
     if shaping_key is None:
         shaping_key = _shaping_key(font, text, size_pt, params)
     key = (shaping_key, *at)
@@ -298,6 +318,12 @@ def _shown(
     if plan is None:
         plan = _plan(font, text, size_pt, params, at)
         _PLANS.put(key, plan)
+    return plan
+
+
+def _written(font: _SharedFont, plan: _Plan) -> str:
+    """`plan` with its glyphs shown in this document's codes, picked in the order fpdf2 picks
+    them."""
     subset = font.subset
     assert isinstance(subset, _SubsetMap)
     parts: list[str] = []
@@ -308,6 +334,17 @@ def _shown(
             glyphs, serials, end = item
             parts.append(f"({subset.write(glyphs, serials)}{end}")
     return "".join(parts)
+
+
+def _shown(
+    font: _SharedFont,
+    text: str,
+    size_pt: float,
+    params: dict[str, Any] | None,
+    at: tuple[float, float, float, float, float, float],
+) -> str:
+    """How a run of `text` in `font` is written at `at`, in this document's codes."""
+    return _written(font, _planned(font, text, size_pt, params, at))
 
 
 def _plan(
@@ -850,13 +887,48 @@ class _Pdf(FPDF):
         new_y: YPos,
     ) -> bool:
         """fpdf2's _render_styled_text_line for one style, step for step (the same float
-        arithmetic, so the same numbers print)."""
+        arithmetic, so the same numbers print). What a line writes and where it leaves the
+        position depend only on the state in `key`, so they are worked out once (`_compose`)
+        and replayed, with this document's glyph codes and font resources, by `_replay`."""
         shaping = self.text_shaping
         assert shaping is not None  # `cell` takes this path only with shaping on
         shaping["paragraph_direction"] = TextDirection.LTR
         shaping["fragment_direction"] = TextDirection.LTR
         style = ("B" if "B" in self.font_style else "") + ("I" if "I" in self.font_style else "")
         self._markdown_emphasis = ("B" in style, "I" in style, False, False)
+        current = self.current_font
+        key = (
+            _shaping_key(font, text, self.font_size_pt, shaping),
+            font.fontkey,
+            style,
+            (w, h, border, align, new_x, new_y),
+            (self.x, self.y, self.w, self.h, self.k, self.c_margin),
+            (self.l_margin, self.r_margin, self.t_margin, self.b_margin),
+            (self.text_color, self.fill_color, self.current_font_is_set_on_page),
+            (current.fontkey if isinstance(current, TTFFont) else current, self.font_style),
+            tuple(self._fallback_font_ids),
+        )
+        line = _LINE_WRITES.get(key)
+        if line is None:
+            line = self._compose(font, w, h, text, border, align, new_x, new_y, style, shaping)
+            _LINE_WRITES.put(key, line)
+        self._replay(line)
+        return False
+
+    def _compose(
+        self,
+        font: _SharedFont,
+        w: float | None,
+        h: float | None,
+        text: str,
+        border: int,
+        align: Align,
+        new_x: XPos,
+        new_y: YPos,
+        style: str,
+        shaping: dict[str, Any],
+    ) -> _LineWrite:
+        """What `_line` does from this state, as data: it reads the state and changes none."""
         size_pt, k = self.font_size_pt, self.k
         key = (_shaping_key(font, text, size_pt, shaping), font.fontkey, style, k)
         layout = _LINES.get(key)
@@ -871,8 +943,6 @@ class _Pdf(FPDF):
                 other = self.fonts[fallback]
                 assert isinstance(other, _SharedFont)
                 run_font = other
-            if size_pt > run_font.biggest_size_pt:  # as get_text_width keeps it
-                run_font.biggest_size_pt = size_pt
             runs.append((run_font, run_style, piece, width, shaping_key))
 
         margin = self.c_margin
@@ -883,7 +953,7 @@ class _Pdf(FPDF):
         max_font_size = size_pt / k
         if h is None:
             h = max_font_size
-        out: list[str] = []
+        out: list[_LinePart] = []
         if border == 1:
             left, right = self.x * k, (self.x + w) * k
             top, bottom = (self.h - self.y) * k, (self.h - (self.y + h)) * k
@@ -899,69 +969,110 @@ class _Pdf(FPDF):
             f"BT {(self.x + dx) * k:.2f} "
             f"{(self.h - self.y - 0.5 * h - 0.3 * max_font_size) * k:.2f} Td"
         )
+        on_page = self.current_font_is_set_on_page
         if (
-            not self.current_font_is_set_on_page
+            not on_page
             and runs[0][0].fontkey in self._fallback_font_ids
             and font.fontkey not in self._fallback_font_ids
         ):
-            out.append(self._set_font_for_page(font, size_pt, wrap_in_text_object=False))
+            out.append((font.fontkey,))
+            on_page = True
         color = self.text_color
         color_changed = color != self.fill_color
         if color_changed:
             assert color is not None
             out.append(color.serialize().lower())
-        current: tuple[Any, float, str] = (self.current_font, self.font_size_pt, self.font_style)
+        state: tuple[Any, float, str] = (self.current_font, self.font_size_pt, self.font_style)
+        current = state
+        first: tuple[str, str] | None = None
         at_y = self.y + (0.5 * h + 0.3 * max_font_size)
         spacing, stretching = self.char_spacing, self.font_stretching
         shown = 0.0
         for run_font, run_style, piece, width, shaping_key in runs:
-            if not self.current_font_is_set_on_page:
-                self.current_font = run_font
-                self.font_size_pt = size_pt
-                self.font_style = run_style
-                current = (run_font, size_pt, run_style)
-                self._out(self._set_font_for_page(run_font, size_pt))
+            if not on_page:
+                state = current = (run_font, size_pt, run_style)
+                first = (run_font.fontkey, run_style)
+                on_page = True
             elif current[0] is not run_font or current[1] != size_pt or current[2] != run_style:
                 current = (run_font, size_pt, run_style)
-                out.append(self._set_font_for_page(run_font, size_pt, wrap_in_text_object=False))
+                out.append((run_font.fontkey,))
             at = (self.x + dx + shown, at_y, self.h, k, spacing, stretching)
-            written = _shown(run_font, piece, size_pt, shaping, at, shaping_key)
-            if written:
-                out.append(written)
+            plan = _planned(run_font, piece, size_pt, shaping, at, shaping_key)
+            if plan:
+                out.append((run_font.fontkey, plan))
             shown += width
         out.append("ET")
-        if (
-            current[0] is not self.current_font
-            or current[1] != self.font_size_pt
-            or current[2] != self.font_style
+        wrapped = (
+            current[0] is not state[0]
+            or current[1] != state[1]
+            or current[2] != state[2]
             or color_changed
-        ):
+        )
+
+        x, y = self.x, self.y
+        if new_x == XPos.RIGHT:
+            x += w
+        elif new_x == XPos.START:
+            x = start
+        elif new_x == XPos.END:
+            x = start + shown
+        elif new_x == XPos.WCONT:
+            x = start + shown - margin if shown else start
+        elif new_x == XPos.CENTER:
+            x = start + shown / 2.0
+        elif new_x == XPos.LMARGIN:
+            x = self.l_margin
+        elif new_x == XPos.RMARGIN:
+            x = self.w - self.r_margin
+        if new_y == YPos.NEXT:
+            y += h
+        elif new_y == YPos.TMARGIN:
+            y = self.t_margin
+        elif new_y == YPos.BMARGIN:
+            y = self.h - self.b_margin
+        return _LineWrite(
+            first=first,
+            parts=tuple(out),
+            wrapped=wrapped,
+            fonts=tuple(dict.fromkeys(run[0].fontkey for run in runs)),
+            x=x,
+            y=y,
+            lasth=h or self.font_size,
+        )
+
+    def _replay(self, line: _LineWrite) -> None:
+        size_pt = self.font_size_pt
+        fonts = self.fonts
+        for fontkey in line.fonts:  # as get_text_width keeps it
+            run_font = fonts[fontkey]
+            assert isinstance(run_font, _SharedFont)
+            if size_pt > run_font.biggest_size_pt:
+                run_font.biggest_size_pt = size_pt
+        if line.first is not None:
+            fontkey, style = line.first
+            first = fonts[fontkey]
+            self.current_font = first
+            self.font_size_pt = size_pt
+            self.font_style = style
+            self._out(self._set_font_for_page(first, size_pt))
+        out: list[str] = []
+        for part in line.parts:
+            if isinstance(part, str):
+                out.append(part)
+            elif len(part) == 1:
+                out.append(
+                    self._set_font_for_page(fonts[part[0]], size_pt, wrap_in_text_object=False)
+                )
+            else:
+                run_font = fonts[part[0]]
+                assert isinstance(run_font, _SharedFont)
+                out.append(_written(run_font, part[1]))
+        if line.wrapped:
             self._out(f"q {' '.join(out)} Q")
         else:
             self._out(" ".join(out))
-        self._lasth = h or self.font_size
-
-        if new_x == XPos.RIGHT:
-            self.x += w
-        elif new_x == XPos.START:
-            self.x = start
-        elif new_x == XPos.END:
-            self.x = start + shown
-        elif new_x == XPos.WCONT:
-            self.x = start + shown - margin if shown else start
-        elif new_x == XPos.CENTER:
-            self.x = start + shown / 2.0
-        elif new_x == XPos.LMARGIN:
-            self.x = self.l_margin
-        elif new_x == XPos.RMARGIN:
-            self.x = self.w - self.r_margin
-        if new_y == YPos.NEXT:
-            self.y += h
-        elif new_y == YPos.TMARGIN:
-            self.y = self.t_margin
-        elif new_y == YPos.BMARGIN:
-            self.y = self.h - self.b_margin
-        return False
+        self._lasth = line.lasth
+        self.x, self.y = line.x, line.y
 
     def _layout(
         self,
