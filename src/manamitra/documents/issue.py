@@ -74,7 +74,7 @@ def issue_document(
     if valid_until is None and kind.spec.validity_days:
         valid_until = moment + timedelta(days=kind.spec.validity_days)
     repo = TrustRepository(session)
-    if repo.document(number) is not None:
+    if repo.is_issued(number):
         raise ConflictError(f"document {number} was already issued")
     token = trust.new_url_token()
     url = trust.verify_url(number, token)

@@ -155,8 +155,13 @@ class Sealed:
 
 
 def seal(claims: Claims, signer: cose.Signer) -> str:
+    return seal_envelope(claims, signer)[0]
+
+
+def seal_envelope(claims: Claims, signer: cose.Signer) -> tuple[str, bytes]:
+    """The QR text and the COSE_Sign1 bytes inside it (the log records a hash of those)."""
     envelope = cose.sign1(cbor2.dumps(claims.to_cwt()), signer)
-    return PREFIX + base45.b45encode(zlib.compress(envelope, 9)).decode("ascii")
+    return PREFIX + base45.b45encode(zlib.compress(envelope, 9)).decode("ascii"), envelope
 
 
 def extract(text: str) -> str | None:

@@ -21,7 +21,7 @@ from manamitra import clock
 from manamitra.errors import ConflictError, NotFoundError, PayloadError
 from manamitra.settings import Settings
 from manamitra.store.models.trust import IssuedDocument, TrustRepository
-from manamitra.trust import entry, payload
+from manamitra.trust import cose, entry, payload
 from manamitra.trust import status as status_list
 from manamitra.trust.cose import Signer
 from manamitra.trust.keys import LOG_OWNER, FileKeyStore, KeyInfo, KeyRing, KeySource, Role
@@ -147,11 +147,9 @@ class TrustService:
         url_token: str | None = None,
     ) -> Sealing:
         signer = self.issuer(repo, owner)
-        qr_text = payload.seal(claims, signer)
-        sealed = payload.unseal(qr_text)
-        return Sealing(
-            qr_text, signer.kid, sealed.cose_bytes, sealed.message.signature, url_token or ""
-        )
+        qr_text, envelope = payload.seal_envelope(claims, signer)
+        signature = cose.parse_sign1(envelope).signature
+        return Sealing(qr_text, signer.kid, envelope, signature, url_token or "")
 
     @staticmethod
     def new_url_token() -> str:
@@ -167,7 +165,7 @@ class TrustService:
         media_key: str,
     ) -> int:
         """Record the issued document and append its issuance to the log; returns the index."""
-        if repo.document(claims.number) is not None:
+        if repo.is_issued(claims.number):
             raise ConflictError(f"document {claims.number} was already issued")
         index = self.log.append(
             repo,
