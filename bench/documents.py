@@ -71,18 +71,55 @@ class Timer:
         self.cpu = time.process_time() - self.cpu
 
 
+# Every certificate to a different holder, as in real traffic: the renderer remembers shaped
+# text, and one name repeated would flatter it.
+GIVEN = [
+    ("Ravi", "రవి"),
+    ("Lakshmi", "లక్ష్మి"),
+    ("Venkata", "వెంకట"),
+    ("Sravani", "శ్రావణి"),
+    ("Naga", "నాగ"),
+    ("Padmavathi", "పద్మావతి"),
+    ("Srinivas", "శ్రీనివాస్"),
+    ("Durga", "దుర్గ"),
+    ("Chandra", "చంద్ర"),
+    ("Kavya", "కావ్య"),
+    ("Suresh", "సురేష్"),
+    ("Bhavani", "భవాని"),
+]
+MIDDLE = [("Kumar", "కుమార్"), ("Sai", "సాయి"), ("Rama", "రామ"), ("Devi", "దేవి"), ("", "")]
+FAMILY = [
+    ("Reddy", "రెడ్డి"),
+    ("Naidu", "నాయుడు"),
+    ("Chowdary", "చౌదరి"),
+    ("Varma", "వర్మ"),
+    ("Sastry", "శాస్త్రి"),
+    ("Goud", "గౌడ్"),
+    ("Yadav", "యాదవ్"),
+]
+
+
+def holder(i: int) -> tuple[str, str]:
+    """The i-th of 420 distinct holder names, in English and Telugu."""
+    given, middle = GIVEN[i % len(GIVEN)], MIDDLE[(i // len(GIVEN)) % len(MIDDLE)]
+    family = FAMILY[(i // (len(GIVEN) * len(MIDDLE))) % len(FAMILY)]
+    parts = [p for p in (given, middle, family) if p[0]]
+    return " ".join(p[0] for p in parts), " ".join(p[1] for p in parts)
+
+
 def bench_issue(database: Database, trust: TrustService, count: int) -> tuple[Timer, list[str]]:
     qr_texts = []
     timer = Timer().__enter__()
     for i in range(count):
+        name_en, name_te = holder(i)
         with database.unit_of_work() as session:
             issued = issue_document(
                 session,
                 trust,
                 doc_type="income",
                 number=f"AP-INC-2026-B{i:06d}",
-                holder_name_en="Ravi Kumar Reddy",
-                holder_name_te="రవి కుమార్ రెడ్డి",
+                holder_name_en=name_en,
+                holder_name_te=name_te,
                 facts=DEMO_FACTS["income"],
                 office=TAHSILDAR_OFFICE,
                 officer=TAHSILDAR,
