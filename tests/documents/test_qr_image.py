@@ -12,7 +12,8 @@ import zxingcpp
 from PIL import Image, ImageChops
 from pypdf import PdfReader
 
-from manamitra.documents.render import QrTooLargeError, _qr_image, qr_code, render
+from manamitra.documents.qr import QrTooLargeError, qr_code, qr_image
+from manamitra.documents.render import render
 from tests.documents.test_shaping import _page
 
 TEXTS = [
@@ -27,7 +28,7 @@ def test_qr_picture_is_zxings_own(text: str, scale: int) -> None:
     barcode = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
     expected = Image.fromarray(barcode.to_image(scale=scale)).convert("1")
 
-    picture = _qr_image(code, scale=scale)
+    picture = qr_image(code, scale=scale)
 
     assert picture.mode == "1"
     assert picture.size == expected.size == ((4 * code.version + 17 + 8) * scale,) * 2
@@ -38,7 +39,7 @@ def test_qr_picture_is_zxings_own(text: str, scale: int) -> None:
 def test_qr_reads_back_at_level_m_and_the_smallest_version(text: str, scale: int) -> None:
     code = qr_code(text)
 
-    found = zxingcpp.read_barcode(_qr_image(code, scale=scale), is_pure=True)
+    found = zxingcpp.read_barcode(qr_image(code, scale=scale), is_pure=True)
 
     assert found is not None and found.valid
     assert found.text == text and found.ec_level == "M"
@@ -65,5 +66,5 @@ def test_both_qr_images_are_1bit_flate_pictures_without_decode_parameters() -> N
         found[width] = Image.frombytes("1", (width, height), image.get_data())
 
     for text, scale in ((page.qr_text, 4), (page.verify_url, 3)):
-        expected = _qr_image(qr_code(text), scale=scale)
+        expected = qr_image(qr_code(text), scale=scale)
         assert ImageChops.difference(found[expected.width], expected).getbbox() is None

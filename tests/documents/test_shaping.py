@@ -14,9 +14,12 @@ from fpdf.enums import TextDirection
 from fpdf.fonts import TTFFont
 from fpdf.output import OutputProducer, PDFXObject
 
+from manamitra.documents import lines, pdf_output
 from manamitra.documents import render as rendering
 from manamitra.documents.demo import DEMO_FACTS, demo_office
-from manamitra.documents.render import Page, _Pdf, _SharedFont, render
+from manamitra.documents.pdf import DocumentPdf
+from manamitra.documents.render import Page, render
+from manamitra.documents.shaping import Memo, SharedFont
 from manamitra.documents.template import document_type
 from tests.documents import pdf_objects
 
@@ -31,7 +34,7 @@ TEXTS = [
 @pytest.mark.parametrize("key", ["te", "teB", "la"])
 def test_remembered_shaping_matches_fpdf2(key: str) -> None:
     for _ in range(2):  # the second document is served from the memo
-        ours, theirs = _Pdf(), _Pdf()
+        ours, theirs = DocumentPdf(), DocumentPdf()
         params = ours.text_shaping
         for text in TEXTS:
             for size in (9.0, 11.5):
@@ -68,12 +71,12 @@ class _Fpdf2Fonts(OutputProducer):
     """fpdf2's writer in everything but our QR images."""
 
     def _add_image(self, info: dict[str, object]) -> PDFXObject:
-        if info.get(rendering._OWN_IMAGE):
-            return rendering._add_own_image(self, info)
+        if info.get(pdf_output.OWN_IMAGE):
+            return pdf_output._add_own_image(self, info)
         return super()._add_image(info)
 
 
-def _plain_fpdf2_text(self: _Pdf, text: str, markdown: bool) -> object:
+def _plain_fpdf2_text(self: DocumentPdf, text: str, markdown: bool) -> object:
     assert self.text_shaping
     self.text_shaping["paragraph_direction"] = TextDirection.LTR
     self.text_shaping["fragment_direction"] = TextDirection.LTR
@@ -85,19 +88,19 @@ def test_documents_are_object_for_object_what_fpdf2_alone_writes(
 ) -> None:
     pages = [_page(doc_type, serial) for serial, doc_type in enumerate(sorted(DEMO_FACTS) * 2)]
     remembered = [render(page) for page in pages]  # the second round is served from the memos
-    assert rendering._PLANS and rendering._RUNS
+    assert lines._PLANS and lines.RUNS
 
-    monkeypatch.setattr(_Pdf, "cell", FPDF.cell)  # fpdf2 lays out and writes each line
-    monkeypatch.setattr(_Pdf, "_preload_bidirectional_text", _plain_fpdf2_text)
-    monkeypatch.setattr(_SharedFont, "shape_text", TTFFont.shape_text)
-    monkeypatch.setattr(_SharedFont, "shaped_text_width", TTFFont.shaped_text_width)
-    monkeypatch.setattr(rendering, "_Output", _Fpdf2Fonts)  # fpdf2 embeds the fonts
+    monkeypatch.setattr(DocumentPdf, "cell", FPDF.cell)  # fpdf2 lays out and writes each line
+    monkeypatch.setattr(DocumentPdf, "_preload_bidirectional_text", _plain_fpdf2_text)
+    monkeypatch.setattr(SharedFont, "shape_text", TTFFont.shape_text)
+    monkeypatch.setattr(SharedFont, "shaped_text_width", TTFFont.shaped_text_width)
+    monkeypatch.setattr(rendering, "DocumentOutput", _Fpdf2Fonts)  # fpdf2 embeds the fonts
     for page, pdf in zip(pages, remembered, strict=True):
         assert pdf_objects.objects(render(page)) == pdf_objects.objects(pdf), page.doc_type.name
 
 
 def test_memo_keeps_what_is_used_and_stays_bounded() -> None:
-    memo: rendering._Memo[str, int] = rendering._Memo(2)
+    memo: Memo[str, int] = Memo(2)
     memo.put("label", 1)
     for serial in range(10):
         memo.put(f"name {serial}", serial)

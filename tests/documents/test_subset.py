@@ -14,7 +14,7 @@ from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from pypdf import PdfReader
 
-from manamitra.documents.render import FONTS
+from manamitra.documents.shaping import FONTS
 from manamitra.documents.subset import FontProgram, checksum
 from manamitra.store import Database
 from tests.trust.builders import issue_income, setup_keys, trust_service
@@ -90,7 +90,7 @@ def test_a_composite_glyph_brings_its_components(name: str, glyph: str) -> None:
 def test_other_fpdf_documents_are_still_subset_by_fonttools(tmp_path: Path) -> None:
     """Our stand-in for fpdf2's subsetter passes fonts that are not ours to fontTools, which
     renumbers the glyphs it keeps."""
-    import manamitra.documents.render  # noqa: F401 (installs the stand-in)
+    import manamitra.documents.pdf_output  # noqa: F401 (installs the stand-in)
 
     pdf = FPDF()
     pdf.add_font("plain", "", str(FONTS / "NotoSans-Regular.ttf"))

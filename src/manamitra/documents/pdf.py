@@ -1,0 +1,501 @@
+"""The FPDF subclass our documents are drawn on: our fonts added once a process, lines
+written from remembered runs and plans, greedy word wrap with remembered widths, and the
+QR placed as our own 1-bit image."""
+
+from __future__ import annotations
+
+import copy
+import zlib
+from pathlib import Path
+from typing import Any, Literal
+
+from fpdf import FPDF
+from fpdf.enums import Align, CharVPos, TextDirection, TextMode, XPos, YPos
+from fpdf.fonts import TTFFont
+from fpdf.image_datastructures import RasterImageInfo
+from fpdf.line_break import Fragment
+from fpdf.unicode_script import UnicodeScript, get_unicode_script
+
+from manamitra.documents.lines import (
+    LINE_WRITES,
+    LINES,
+    RUNS,
+    DocumentSubsetMap,
+    LinePart,
+    LineRun,
+    LineWrite,
+    Run,
+    planned,
+    written,
+)
+from manamitra.documents.pdf_output import OWN_IMAGE
+from manamitra.documents.qr import QrCode, qr_image
+from manamitra.documents.shaping import FONT_FILES, FONTS, SharedFont, shaping_key_of
+from manamitra.documents.subset import DocumentFont, FontProgram
+
+_PROTOTYPES: dict[str, tuple[SharedFont, FontProgram]] = {}
+_WIDTHS: dict[tuple[str, str, float, str], float] = {}
+
+
+class DocumentPdf(FPDF):
+    def __init__(self) -> None:
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.set_compression(True)
+        self.set_auto_page_break(False)
+        self.set_margins(16, 14, 16)
+        for family, style, file in FONT_FILES:
+            self._add_cached_font(family, style, FONTS / file)
+        self.set_fallback_fonts(["la"], exact_match=False)
+        self.set_text_shaping(True)
+
+    def _add_cached_font(self, family: str, style: str, path: Path) -> None:
+        """fpdf2 parses a font's cmap and metrics on every add_font; we parse each font once
+        per process and give every document a copy with its own subset map and its own
+        `DocumentFont`, sharing the parsed font, its program and the HarfBuzz font."""
+        key = f"{family}{style}"
+        cached = _PROTOTYPES.get(key)
+        if cached is None:
+            self.add_font(family, style, str(path))
+            added = self.fonts[key]
+            if not isinstance(added, TTFFont):
+                return
+            _ = added.hbfont  # built once, shared by the copies
+            shared = copy.copy(added)
+            shared.__class__ = SharedFont
+            assert isinstance(shared, SharedFont)
+            cached = _PROTOTYPES[key] = (shared, FontProgram(path, added.ttfont))
+        prototype, program = cached
+        font = copy.copy(prototype)
+        font.i = len(self.fonts) + (0 if key in self.fonts else 1)
+        font.ttfont = DocumentFont(program)
+        font.missing_glyphs = []
+        font.biggest_size_pt = 0
+        font.subset = DocumentSubsetMap(font)
+        self.fonts[key] = font
+
+    def qr(self, code: QrCode, x: float, y: float, size: float, scale: int) -> None:
+        """The QR as a 1-bit Flate image (a third of the bytes of fpdf2's CCITT G4 here, and
+        no round trip through a TIFF file), placed as fpdf2 places a raster image."""
+        picture = qr_image(code, scale=scale)
+        cache = self.image_cache.images
+        name = f"manamitra-qr-{len(cache) + 1}"
+        info = RasterImageInfo(
+            data=zlib.compress(picture.tobytes(), 6),
+            w=picture.width,
+            h=picture.height,
+            cs="DeviceGray",
+            dpn=1,
+            bpc=1,
+            f="FlateDecode",
+            iccp=None,
+            iccp_i=None,
+            i=len(cache) + 1,
+            usages=1,
+        )
+        info[OWN_IMAGE] = True
+        cache[name] = info
+        self._raster_image(name, None, info, x=x, y=y, w=size, h=size)
+
+    def get_fallback_font(self, char: str, style: str = "") -> str | None:
+        """fpdf2 invites overriding this: our one fallback is Noto Sans in the same weight,
+        decided without scanning every fallback font's cmap for every character."""
+        font = self.fonts.get("laB" if "B" in style else "la")
+        if isinstance(font, TTFFont) and ord(char) in font.cmap:
+            return font.fontkey
+        return None
+
+    def _preload_bidirectional_text(self, text: str, markdown: bool) -> Any:
+        # Telugu and English both run left to right: skip fpdf2's pure-Python bidi pass,
+        # a fifth of the layout time, and hand the text straight to font selection.
+        if not self.text_shaping:
+            return super()._preload_bidirectional_text(text, markdown)
+        self.text_shaping["paragraph_direction"] = TextDirection.LTR
+        self.text_shaping["fragment_direction"] = TextDirection.LTR
+        font = self.current_font
+        alias = self.str_alias_nb_pages
+        if markdown or not text or not isinstance(font, SharedFont) or (alias and alias in text):
+            return self._preload_font_styles(text, markdown)
+        return self._fragments(text, font)
+
+    def _fragments(self, text: str, font: SharedFont) -> tuple[Fragment, ...]:
+        """What fpdf2's _parse_chars makes of plain text (runs split where the script or the
+        font changes), with the split remembered across documents."""
+        bold, italic = "B" in self.font_style, "I" in self.font_style
+        style = ("B" if bold else "") + ("I" if italic else "")
+        key = (text, font.fontkey, style)
+        runs = RUNS.get(key)
+        if runs is None:
+            runs = self._split(text, font, style)
+            RUNS.put(key, runs)
+        fragments = []
+        for fallback, piece in runs:
+            state = self._get_current_graphics_state()
+            state.font_style = style
+            state.strikethrough = bool(self.strikethrough)
+            state.underline = bool(self.underline)
+            if fallback:
+                state.font_family = fallback.replace("B", "").replace("I", "")
+                state.font_style = "".join(c for c in fallback if c in "BI")
+                state.current_font = self.fonts[fallback]
+            fragments.append(Run(list(piece), state, self.k))
+        self._markdown_emphasis = (bold, italic, bool(self.strikethrough), bool(self.underline))
+        return tuple(fragments)
+
+    def _split(self, text: str, font: SharedFont, style: str) -> tuple[tuple[str | None, str], ...]:
+        runs: list[tuple[str | None, str]] = []
+        piece: list[str] = []
+        fallback: str | None = None
+        script: UnicodeScript | None = None
+
+        def close() -> None:
+            nonlocal piece, fallback, script
+            runs.append((fallback, "".join(piece)))
+            piece = []
+            if fallback:
+                fallback, script = None, None
+
+        for char in text:
+            char_script = get_unicode_script(char)
+            if char_script not in (UnicodeScript.COMMON, UnicodeScript.UNKNOWN, script):
+                if piece and script:
+                    close()
+                script = char_script
+            if char != "\n" and ord(char) not in font.cmap:
+                other = self.get_fallback_font(char, style)
+                if other:
+                    if other != fallback:
+                        if piece:
+                            close()
+                        fallback = other
+                    piece.append(char)
+                    continue
+            if fallback:
+                if piece:
+                    close()
+                fallback = None
+            piece.append(char)
+        if piece:
+            close()
+        return tuple(runs)
+
+    def cell(  # type: ignore[override]
+        self,
+        w: float | None = None,
+        h: float | None = None,
+        text: str = "",
+        border: Literal[0, 1] | str = 0,
+        ln: Literal["DEPRECATED"] = "DEPRECATED",
+        align: str | Align = Align.L,
+        fill: bool = False,
+        link: str | int | None = "",
+        center: bool = False,
+        markdown: bool = False,
+        new_x: str | XPos = XPos.RIGHT,
+        new_y: str | YPos = YPos.TOP,
+    ) -> bool:
+        """fpdf2's cell, written here for the lines our documents print (one style, no fill,
+        link, underline, spacing, stretching or page break): the same operators, from the
+        remembered runs and plans, without fpdf2's fragments and graphics-state copies."""
+        align = Align.coerce(align)
+        font = self.current_font
+        plain = (
+            text
+            and border in (0, 1)
+            and align in (Align.L, Align.C, Align.R)
+            and ln == "DEPRECATED"
+            and not (fill or link or center or markdown)
+            and isinstance(font, SharedFont)
+            and self.text_shaping
+            and self.page > 0
+            and not (self.str_alias_nb_pages and self.str_alias_nb_pages in text)
+            and not (self.underline or self.strikethrough or self._record_text_quad_points)
+            and self.char_vpos == CharVPos.LINE
+            and self.text_mode == TextMode.FILL
+            and self.char_spacing == 0
+            and self.font_stretching == 100
+            and not self.will_page_break(self.font_size if h is None else h)
+        )
+        if not plain:
+            return bool(
+                super().cell(
+                    w, h, text, border, ln, align, fill, link, center, markdown, new_x, new_y
+                )
+            )
+        assert isinstance(font, SharedFont)
+        return self._line(
+            font, w, h, text, int(border), align, XPos.coerce(new_x), YPos.coerce(new_y)
+        )
+
+    def _line(
+        self,
+        font: SharedFont,
+        w: float | None,
+        h: float | None,
+        text: str,
+        border: int,
+        align: Align,
+        new_x: XPos,
+        new_y: YPos,
+    ) -> bool:
+        """fpdf2's _render_styled_text_line for one style, step for step (the same float
+        arithmetic, so the same numbers print). What a line writes and where it leaves the
+        position depend only on the state in `key`, so they are worked out once (`_compose`)
+        and replayed, with this document's glyph codes and font resources, by `_replay`."""
+        shaping = self.text_shaping
+        assert shaping is not None  # `cell` takes this path only with shaping on
+        shaping["paragraph_direction"] = TextDirection.LTR
+        shaping["fragment_direction"] = TextDirection.LTR
+        style = ("B" if "B" in self.font_style else "") + ("I" if "I" in self.font_style else "")
+        self._markdown_emphasis = ("B" in style, "I" in style, False, False)
+        current = self.current_font
+        key = (
+            shaping_key_of(font, text, self.font_size_pt, shaping),
+            font.fontkey,
+            style,
+            (w, h, border, align, new_x, new_y),
+            (self.x, self.y, self.w, self.h, self.k, self.c_margin),
+            (self.l_margin, self.r_margin, self.t_margin, self.b_margin),
+            (self.text_color, self.fill_color, self.current_font_is_set_on_page),
+            (current.fontkey if isinstance(current, TTFFont) else current, self.font_style),
+            tuple(self._fallback_font_ids),
+        )
+        line = LINE_WRITES.get(key)
+        if line is None:
+            line = self._compose(font, w, h, text, border, align, new_x, new_y, style, shaping)
+            LINE_WRITES.put(key, line)
+        self._replay(line)
+        return False
+
+    def _compose(
+        self,
+        font: SharedFont,
+        w: float | None,
+        h: float | None,
+        text: str,
+        border: int,
+        align: Align,
+        new_x: XPos,
+        new_y: YPos,
+        style: str,
+        shaping: dict[str, Any],
+    ) -> LineWrite:
+        """What `_line` does from this state, as data: it reads the state and changes none."""
+        size_pt, k = self.font_size_pt, self.k
+        key = (shaping_key_of(font, text, size_pt, shaping), font.fontkey, style, k)
+        layout = LINES.get(key)
+        if layout is None:
+            layout = self._layout(font, text, style, size_pt, shaping)
+            LINES.put(key, layout)
+        laid, text_width = layout
+        runs: list[tuple[SharedFont, str, str, float, Any]] = []
+        for fallback, run_style, piece, width, shaping_key in laid:
+            run_font = font
+            if fallback:
+                other = self.fonts[fallback]
+                assert isinstance(other, SharedFont)
+                run_font = other
+            runs.append((run_font, run_style, piece, width, shaping_key))
+
+        margin = self.c_margin
+        if w is None:
+            w = text_width + margin + margin
+        elif w == 0:
+            w = self.w - self.r_margin - self.x
+        max_font_size = size_pt / k
+        if h is None:
+            h = max_font_size
+        out: list[LinePart] = []
+        if border == 1:
+            left, right = self.x * k, (self.x + w) * k
+            top, bottom = (self.h - self.y) * k, (self.h - (self.y + h)) * k
+            out.append(f"{left:.2f} {top:.2f} {right - left:.2f} {bottom - top:.2f} re S")
+        if align == Align.R:
+            dx = w - margin - text_width
+        elif align == Align.C:
+            dx = (w - text_width) / 2
+        else:
+            dx = margin
+        start = self.x + dx
+        out.append(
+            f"BT {(self.x + dx) * k:.2f} "
+            f"{(self.h - self.y - 0.5 * h - 0.3 * max_font_size) * k:.2f} Td"
+        )
+        on_page = self.current_font_is_set_on_page
+        if (
+            not on_page
+            and runs[0][0].fontkey in self._fallback_font_ids
+            and font.fontkey not in self._fallback_font_ids
+        ):
+            out.append((font.fontkey,))
+            on_page = True
+        color = self.text_color
+        color_changed = color != self.fill_color
+        if color_changed:
+            assert color is not None
+            out.append(color.serialize().lower())
+        state: tuple[Any, float, str] = (self.current_font, self.font_size_pt, self.font_style)
+        current = state
+        first: tuple[str, str] | None = None
+        at_y = self.y + (0.5 * h + 0.3 * max_font_size)
+        spacing, stretching = self.char_spacing, self.font_stretching
+        shown = 0.0
+        for run_font, run_style, piece, width, shaping_key in runs:
+            if not on_page:
+                state = current = (run_font, size_pt, run_style)
+                first = (run_font.fontkey, run_style)
+                on_page = True
+            elif current[0] is not run_font or current[1] != size_pt or current[2] != run_style:
+                current = (run_font, size_pt, run_style)
+                out.append((run_font.fontkey,))
+            at = (self.x + dx + shown, at_y, self.h, k, spacing, stretching)
+            plan = planned(run_font, piece, size_pt, shaping, at, shaping_key)
+            if plan:
+                out.append((run_font.fontkey, plan))
+            shown += width
+        out.append("ET")
+        wrapped = (
+            current[0] is not state[0]
+            or current[1] != state[1]
+            or current[2] != state[2]
+            or color_changed
+        )
+
+        x, y = self.x, self.y
+        if new_x == XPos.RIGHT:
+            x += w
+        elif new_x == XPos.START:
+            x = start
+        elif new_x == XPos.END:
+            x = start + shown
+        elif new_x == XPos.WCONT:
+            x = start + shown - margin if shown else start
+        elif new_x == XPos.CENTER:
+            x = start + shown / 2.0
+        elif new_x == XPos.LMARGIN:
+            x = self.l_margin
+        elif new_x == XPos.RMARGIN:
+            x = self.w - self.r_margin
+        if new_y == YPos.NEXT:
+            y += h
+        elif new_y == YPos.TMARGIN:
+            y = self.t_margin
+        elif new_y == YPos.BMARGIN:
+            y = self.h - self.b_margin
+        return LineWrite(
+            first=first,
+            parts=tuple(out),
+            wrapped=wrapped,
+            fonts=tuple(dict.fromkeys(run[0].fontkey for run in runs)),
+            x=x,
+            y=y,
+            lasth=h or self.font_size,
+        )
+
+    def _replay(self, line: LineWrite) -> None:
+        size_pt = self.font_size_pt
+        fonts = self.fonts
+        for fontkey in line.fonts:  # as get_text_width keeps it
+            run_font = fonts[fontkey]
+            assert isinstance(run_font, SharedFont)
+            if size_pt > run_font.biggest_size_pt:
+                run_font.biggest_size_pt = size_pt
+        if line.first is not None:
+            fontkey, style = line.first
+            first = fonts[fontkey]
+            self.current_font = first
+            self.font_size_pt = size_pt
+            self.font_style = style
+            self._out(self._set_font_for_page(first, size_pt))
+        out: list[str] = []
+        for part in line.parts:
+            if isinstance(part, str):
+                out.append(part)
+            elif len(part) == 1:
+                out.append(
+                    self._set_font_for_page(fonts[part[0]], size_pt, wrap_in_text_object=False)
+                )
+            else:
+                run_font = fonts[part[0]]
+                assert isinstance(run_font, SharedFont)
+                out.append(written(run_font, part[1]))
+        if line.wrapped:
+            self._out(f"q {' '.join(out)} Q")
+        else:
+            self._out(" ".join(out))
+        self._lasth = line.lasth
+        self.x, self.y = line.x, line.y
+
+    def _layout(
+        self,
+        font: SharedFont,
+        text: str,
+        style: str,
+        size_pt: float,
+        shaping: dict[str, Any],
+    ) -> tuple[tuple[LineRun, ...], float]:
+        """How `_line` lays out `text`: its runs of one font, each with its width (summed in
+        fpdf2's order) and its shaping key, remembered across documents."""
+        key = (text, font.fontkey, style)
+        split = RUNS.get(key)
+        if split is None:
+            split = self._split(text, font, style)
+            RUNS.put(key, split)
+        laid: list[LineRun] = []
+        text_width = 0.0
+        for fallback, piece in split:
+            run_font, run_style = font, style
+            if fallback:
+                other = self.fonts[fallback]
+                assert isinstance(other, SharedFont)
+                run_font, run_style = other, "".join(c for c in fallback if c in "BI")
+            width = run_font.get_text_width(piece, size_pt, shaping)[1] / self.k
+            laid.append(
+                (
+                    fallback,
+                    run_style,
+                    piece,
+                    width,
+                    shaping_key_of(run_font, piece, size_pt, shaping),
+                )
+            )
+            text_width += width
+        return tuple(laid), text_width
+
+    def te(self, size: float, bold: bool = False) -> None:
+        self.set_font("te", "B" if bold else "", size)
+
+    def la(self, size: float, bold: bool = False) -> None:
+        self.set_font("la", "B" if bold else "", size)
+
+    def width_of(self, word: str) -> float:
+        key = (self.font_family, self.font_style, self.font_size_pt, word)
+        width = _WIDTHS.get(key)
+        if width is None:
+            width = self.get_string_width(word)
+            if len(_WIDTHS) < 50_000:
+                _WIDTHS[key] = width
+        return width
+
+    def paragraph(self, width: float, height: float, text: str, x: float | None = None) -> None:
+        """Greedy word wrap with cached word widths, one `cell` per line. fpdf2's multi_cell
+        shapes the text again for every character it tries, which made rendering slow."""
+        left = self.l_margin if x is None else x
+        space = self.width_of(" ")
+        for block in text.split("\n"):
+            line: list[str] = []
+            used = 0.0
+            for word in block.split(" "):
+                size = self.width_of(word)
+                if line and used + space + size > width:
+                    self.set_x(left)
+                    self.cell(width, height, " ".join(line), new_x="LEFT", new_y="NEXT")
+                    line, used = [], 0.0
+                used += (space if line else 0.0) + size
+                line.append(word)
+            self.set_x(left)
+            self.cell(width, height, " ".join(line), new_x="LEFT", new_y="NEXT")
+        self.set_x(self.l_margin)
+
+    def centred(self, text: str, height: float) -> None:
+        self.set_x(self.l_margin)
+        self.cell(w=self.epw, h=height, text=text, align="C", new_x="LMARGIN", new_y="NEXT")
