@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import zlib
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -34,6 +35,8 @@ from manamitra.documents.shaping import FONT_FILES, FONTS, SharedFont, shaping_k
 from manamitra.documents.subset import DocumentFont, FontProgram
 
 _PROTOTYPES: dict[str, tuple[SharedFont, FontProgram]] = {}
+# fpdf2 looks each character's script up in a table of ranges; names change per document
+unicode_script = lru_cache(maxsize=8192)(get_unicode_script)
 _WIDTHS: dict[tuple[str, str, float, str], float] = {}
 
 
@@ -155,7 +158,7 @@ class DocumentPdf(FPDF):
                 fallback, script = None, None
 
         for char in text:
-            char_script = get_unicode_script(char)
+            char_script = unicode_script(char)
             if char_script not in (UnicodeScript.COMMON, UnicodeScript.UNKNOWN, script):
                 if piece and script:
                     close()
