@@ -105,10 +105,10 @@ def create_app(
     runtime.services.update(metrics=metrics, inbox=inbox, graph=graph, sender=sender)
     runtime.add_job("inbox-writer", inbox.run)
     runtime.add_job("outbox-sender", sender.run)
-    if not runtime.database.is_sqlite:
-        runtime.add_job("inbox-wakeup", partial(wake_on_inbox, runtime.database, worker.wake))
     if runtime.database.is_sqlite:
         runtime.add_job("wal-checkpoint", partial(checkpoint_wal, runtime.database))
+    else:
+        runtime.add_job("inbox-wakeup", partial(wake_on_inbox, runtime.database, worker.wake))
     document_check = DocumentCheckQueue(
         runtime.database, graph, runtime.services["documents"], notify=sender.notify
     )

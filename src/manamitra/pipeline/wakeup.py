@@ -1,23 +1,20 @@
 """Wakes this process's workers when any process stores inbound messages (PostgreSQL).
 
-The inbox commit sends `NOTIFY manamitra_inbox_<schema>`; this job LISTENs on a connection of its own
-and calls `wake` for each notification, so a worker in another process than the webhook's
-answers at once instead of at its next poll. Notifications are only a hint: workers still
+The inbox commit sends `NOTIFY manamitra_inbox_<schema>`; this job LISTENs on a connection of
+its own and calls `wake` for each notification, so a worker in another process than the
+webhook's answers at once instead of at its next poll. Notifications are only a hint: workers still
 poll, so a lost one (a dropped connection) delays a reply by a poll interval, never loses it.
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Callable
 
 import psycopg
 
 from manamitra.pipeline.inbox import inbox_channel
 from manamitra.store import Database
-
-log = logging.getLogger(__name__)
 
 
 def libpq_url(database: Database) -> str:
