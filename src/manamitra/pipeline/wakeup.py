@@ -2,8 +2,9 @@
 
 The inbox commit sends `NOTIFY manamitra_inbox_<schema>`; this job LISTENs on a connection of
 its own and calls `wake` for each notification, so a worker in another process than the
-webhook's answers at once instead of at its next poll. Notifications are only a hint: workers still
-poll, so a lost one (a dropped connection) delays a reply by a poll interval, never loses it.
+webhook's answers at once instead of at its next poll. Notifications are only a hint:
+workers still poll, so a lost one (a dropped connection) delays a reply by a poll interval,
+never loses it.
 """
 
 from __future__ import annotations
