@@ -1,10 +1,12 @@
 """The officers' console in a real browser: an officer signs in, finds the grievance a citizen
 registered through the simulator, resolves it, and the citizen's phone gets the news; an
 officer of another district gets 403; a forged form without the CSRF token is refused.
-Screenshots of the inbox and the case page go to docs/images/."""
+Screenshots of the inbox, the case page and the dashboard go to test-artifacts/, or to
+docs/images/ (the README's) when MM_UPDATE_DOC_IMAGES=1."""
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -14,12 +16,17 @@ import pytest
 from manamitra.console.demo import DEMO_PASSWORD, seed_console_demo
 from manamitra.grievances import cases
 from manamitra.store import Database
+from tests.browser.conftest import ARTIFACTS
 from tests.console.live_helpers import register_street_light
 from tests.support.live import LiveServer
 from tests.support.phone import Phone, body_text
 
 pytestmark = pytest.mark.browser
-DOCS_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
+SHOTS = (
+    Path(__file__).resolve().parents[2] / "docs" / "images"
+    if os.environ.get("MM_UPDATE_DOC_IMAGES") == "1"
+    else ARTIFACTS
+)
 CITIZEN = "919700000301"
 
 
@@ -61,15 +68,15 @@ def test_officer_resolves_in_the_browser_and_the_citizen_is_told(
         assert number in page.locator("#rows tbody tr").inner_text()
         page.goto(f"{live.url}/console/inbox")
         page.locator(f"a:text('{number}')").wait_for()
-        DOCS_IMAGES.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(DOCS_IMAGES / "console-inbox.png"), full_page=True)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "console-inbox.png"), full_page=True)
 
         page.click(f"a:text('{number}')")
         page.wait_for_selector("text=Rama temple")
         page.click("button:text('Assign to me')")
         page.wait_for_selector("text=Saved.")
         page.fill("textarea[name=note]", "New bulb fitted and tested at night.")
-        page.screenshot(path=str(DOCS_IMAGES / "console-case.png"), full_page=True)
+        page.screenshot(path=str(SHOTS / "console-case.png"), full_page=True)
         page.click("button[value=resolve]")
         page.wait_for_selector("text=Saved.")
         assert "Resolved" in page.locator(".timeline").inner_text()
@@ -79,7 +86,7 @@ def test_officer_resolves_in_the_browser_and_the_citizen_is_told(
 
         page.goto(f"{live.url}/console/dashboard?lang=te")
         page.wait_for_selector("svg")
-        page.screenshot(path=str(DOCS_IMAGES / "console-dashboard.png"), full_page=True)
+        page.screenshot(path=str(SHOTS / "console-dashboard.png"), full_page=True)
 
         # A forged form (no CSRF token) from a signed-in browser is refused.
         forged = page.request.post(
