@@ -66,17 +66,12 @@ class TransparencyLog:
 
     def append(self, repo: TrustRepository, kind: str, data: bytes) -> int:
         """Add an entry in the caller's transaction; it is in the log when that commits."""
-        head = repo.lock_head()
-        size = int(head.size)
+        size, packed = repo.lock_head()
         leaf = merkle.leaf_hash(data)
-        frontier, completed = merkle.frontier_append(
-            _split_frontier(bytes(head.frontier)), size, leaf
-        )
+        frontier, completed = merkle.frontier_append(_split_frontier(packed), size, leaf)
         moment = clock.now()
         repo.add_entry(size, leaf, kind, data, moment, completed)
-        head.size = size + 1
-        head.frontier = b"".join(frontier)
-        head.updated_at = moment
+        repo.set_head(size + 1, b"".join(frontier), moment)
         return size
 
     def sign_checkpoint(self, repo: TrustRepository) -> LogCheckpoint:
@@ -84,8 +79,7 @@ class TransparencyLog:
 
         Call it in a transaction of its own and publish only after commit: a checkpoint
         must never name a tree that a rollback then unmakes."""
-        repo.lock_head()
-        size, frontier = repo.head()
+        size, frontier = repo.lock_head()
         latest = repo.latest_checkpoint()
         if latest is not None and int(latest.size) == size:
             return latest

@@ -98,17 +98,24 @@ class TrustRepository:
 
     # -- log head, entries, nodes ------------------------------------------------------------
 
-    def lock_head(self) -> LogHead:
-        """The head row, locked until the transaction ends: appends are serialised here
-        (FOR UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE already holds the write lock)."""
-        head = self.session.execute(
-            select(LogHead).where(LogHead.id == 1).with_for_update()
-        ).scalar_one_or_none()
-        if head is None:
-            head = LogHead(id=1, size=0, frontier=b"")
-            self.session.add(head)
-            self.session.flush()
-        return head
+    def lock_head(self) -> tuple[int, bytes]:
+        """The log's size and frontier, its row locked until the transaction ends: appends
+        are serialised here (FOR UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE already holds
+        the write lock). Core statements: this is on every issuance's path."""
+        head = LogHead.__table__
+        row = self.session.execute(
+            select(head.c.size, head.c.frontier).where(head.c.id == 1).with_for_update()
+        ).one_or_none()
+        if row is None:
+            self.session.execute(insert(head), [{"id": 1, "size": 0, "frontier": b""}])
+            return 0, b""
+        return int(row[0]), bytes(row[1])
+
+    def set_head(self, size: int, frontier: bytes, at: datetime) -> None:
+        head = LogHead.__table__
+        self.session.execute(
+            head.update().where(head.c.id == 1).values(size=size, frontier=frontier, updated_at=at)
+        )
 
     def head(self) -> tuple[int, bytes]:
         row = (
@@ -217,7 +224,7 @@ class TrustRepository:
     # -- documents -----------------------------------------------------------------------------
 
     def add_document(self, document: IssuedDocument) -> None:
-        self.session.add(document)  # written with the log head at commit (or a later query)
+        self.session.add(document)  # written at commit (or before a later query)
 
     def is_issued(self, number: str) -> bool:
         found = self.session.execute(
