@@ -7,6 +7,7 @@ from sqlalchemy import select, update
 from manamitra.console import audit
 from manamitra.store.models import AuditEntry, OutboundMessage
 from tests.console.conftest import Console
+from tests.support.grievances import street_light_complaint
 
 
 def test_wrong_password_is_refused_and_five_lock_the_account(console: Console) -> None:
@@ -187,28 +188,11 @@ def test_sla_filter_finds_cases_beyond_the_first_pages(console: Console) -> None
 
     from manamitra import clock
     from manamitra.console.queries import Filters, inbox
-    from manamitra.grievances import cases
     from manamitra.store.models.console import Officer
     from manamitra.store.models.grievances import Grievance
 
     with console.database.unit_of_work() as db:
-        late = [
-            cases.register_grievance(
-                db,
-                cases.NewGrievance(
-                    citizen=f"9198765{i:05d}",
-                    lang="en",
-                    service_id="grievances.street_lights",
-                    department="municipal",
-                    category="street_lights",
-                    description="Street light off",
-                    attachments=[],
-                    district="guntur",
-                    mandal="guntur.tenali",
-                ),
-            ).number
-            for i in range(210)
-        ]
+        late = [street_light_complaint(db, f"9198765{i:05d}").number for i in range(210)]
     with console.database.unit_of_work() as db:
         db.execute(
             update(Grievance)

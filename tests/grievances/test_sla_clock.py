@@ -15,24 +15,17 @@ from manamitra.grievances.offices import seed_offices
 from manamitra.store import Database
 from manamitra.store.models import CaseEvent, Conversation, Grievance, OutboundMessage
 from tests.support.engine_driver import Chat, make_engine, texts
+from tests.support.grievances import street_light_complaint
 
 CITIZEN = "919876511111"
 
 
 def _new(db: object) -> Grievance:
-    return cases.register_grievance(
+    return street_light_complaint(
         db,  # type: ignore[arg-type]
-        cases.NewGrievance(
-            citizen=CITIZEN,
-            lang="te",
-            service_id="grievances.street_lights",
-            department="municipal",
-            category="street_lights",
-            description="Street light off near the temple",
-            attachments=[],
-            district="guntur",
-            mandal="guntur.tenali",
-        ),
+        CITIZEN,
+        lang="te",
+        description="Street light off near the temple",
     )
 
 
