@@ -11,7 +11,11 @@ they wrote to, each number sending at most `--send-rate` (1,000/s, Meta's ceilin
 
     .venv/bin/python bench/webhook.py [--messages 15000] [--rates 1500,400] [--connections 64]
                                       [--numbers 3] [--server-workers 2] [--inbox-workers 1]
-                                      (--server-workers: PostgreSQL runs several processes)
+                                      [--pg-roles split|all]
+
+On PostgreSQL `--server-workers` processes run: with `--pg-roles split` (the default) one
+serves HTTP and the inbox (MM_ROLE=web) and the others run workers and sender (MM_ROLE=jobs);
+with `all` every process runs everything. SQLite always runs one process.
 """
 
 from __future__ import annotations
