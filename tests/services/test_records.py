@@ -131,3 +131,35 @@ def test_application_status_by_number_reads_our_table(session) -> None:
     _start(chat, "sachivalayam.application_status", "te")
     body = texts(chat.say(number.replace("-", "")))[0]
     assert number in body and "దరఖాస్తు అందింది" in body
+
+
+def test_a_record_copy_carries_a_signed_qr_that_verifies(session, tmp_path: Path) -> None:
+    from manamitra.documents import DocumentService
+    from manamitra.documents.scan import find_qr_text
+    from manamitra.store.models.trust import TrustRepository
+    from manamitra.trust import TrustService
+    from manamitra.trust.keys import FileKeyStore
+
+    trust = TrustService(
+        FileKeyStore(tmp_path / "keys"), public_url="https://verify.test", checkpoint_file=None
+    )
+    chat = Chat(make_engine(CATALOG, {"documents": DocumentService(trust)}), db=session)
+    _start(chat, "revenue.adangal_copy")
+    for answer in ("Guntur", "Tenali", "Tenali"):
+        chat.say(answer)
+    document = next(r for r in chat.say("230/1a") if isinstance(r, Document))
+    blob = session.get(MediaBlob, document.media_key)
+    assert blob is not None
+    text = find_qr_text(blob.content)
+    assert text is not None and text.startswith("MM1:")
+    result = trust.verify_online(session, text)
+    assert result.verdict == "genuine", result.reasons
+    assert result.claims["type"] == "record_copy"
+    assert result.claims["facts"]["src"] == "adangal"
+    assert result.claims["holder_name_en"]  # the pattadar, the first fact the copy shows
+    pdf_text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(blob.content)).pages)
+    assert "https://verify.test/v/RC-ADANGAL-" in pdf_text.replace("\n", "")
+    stored = TrustRepository(session).document(result.claims["number"])
+    assert stored is not None and stored.media_key == document.media_key
+    tampered = text[:-3] + ("A" if text[-3] != "A" else "B") + text[-2:]
+    assert trust.verify_online(session, tampered).verdict != "genuine"

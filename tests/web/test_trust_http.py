@@ -163,3 +163,29 @@ def test_an_outside_verifier_proves_the_issuance_is_logged(client, database, tru
         client.get(f"/log/document?number={issued.number}&cose_sha256={'0' * 64}").status_code
         == 404
     )
+
+
+def test_verify_page_names_a_record_copy_and_its_facts(client, database, trust) -> None:
+    from manamitra import clock
+    from manamitra.store.models.trust import TrustRepository
+    from manamitra.trust.payload import Claims
+
+    claims = Claims(
+        doc_type="record_copy",
+        number="RC-ADANGAL-GUNTUR-230-1A-20261129",
+        holder_en="Kurapati Srinivasa Rao",
+        holder_te="కురపాటి శ్రీనివాసరావు",
+        office="Revenue Department",
+        issued_at=clock.now().replace(microsecond=0),
+        facts={"src": "adangal", "id": "guntur.tenali.tenali.230/1A"},
+    )
+    with database.unit_of_work() as session:
+        repo = TrustRepository(session)
+        sealing = trust.seal(repo, claims, "revenue", url_token="abc123")
+        trust.register(repo, claims, sealing, pdf_sha256="0" * 64, media_key="record/x.pdf")
+    english = client.post("/verify?lang=en", data={"qr": sealing.qr_text}).text
+    assert 'data-verdict="genuine"' in english
+    assert "Copy of a department record" in english and "Record" in english
+    assert "guntur.tenali.tenali.230/1A" in english
+    telugu = client.post("/verify?lang=te", data={"qr": sealing.qr_text}).text
+    assert "రికార్డు ప్రతి" in telugu and "కురపాటి శ్రీనివాసరావు" in telugu

@@ -3,7 +3,10 @@
 The department's DocumentSource returns the record; `verify` steps (date of birth, mobile…)
 must match it before anything is sent. The copy is rendered as a bilingual A4 PDF (Noto Sans
 Telugu from manamitra/documents/fonts), kept as a MediaBlob in the turn's transaction and
-sent as a WhatsApp document.
+sent as a WhatsApp document. Where the platform issues documents, the copy carries a signed
+QR like a certificate's (type `record_copy`: the source, the record's number and the person it
+is about — `download.holder`, else the first fact shown) and is entered in the transparency
+log, so a bank or an office can check it offline.
 
 Example::
 
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -35,6 +39,7 @@ from manamitra.catalog.loader import load_departments
 from manamitra.catalog.schema import DepartmentSpec, Localized, ServiceSpec
 from manamitra.conversation.reply import Document, Text
 from manamitra.departments.base import Record, render_value, systems_for
+from manamitra.documents.qr import qr_code, qr_image
 from manamitra.errors import SpecError
 from manamitra.services.kind import (
     Done,
@@ -52,6 +57,9 @@ from manamitra.services.lookup import (
     verified,
 )
 from manamitra.store.models import MediaBlob
+from manamitra.store.models.trust import TrustRepository
+from manamitra.trust import TrustService
+from manamitra.trust.payload import Claims
 
 FONTS = Path(__file__).resolve().parents[1] / "documents" / "fonts"
 PDF_MIME = "application/pdf"
@@ -79,8 +87,11 @@ def _pdf() -> FPDF:
     return pdf
 
 
-def render_record(spec: ServiceSpec, record: Record, title: Localized) -> bytes:
-    """A bilingual copy: title, department, each shown fact as Telugu / English label + value."""
+def render_record(
+    spec: ServiceSpec, record: Record, title: Localized, seal: SealedCopy | None = None
+) -> bytes:
+    """A bilingual copy: title, department, each shown fact as Telugu / English label + value,
+    and, when `seal` is given, its signed QR and where to check it."""
     config = spec.download or {}
     pdf = _pdf()
     width = pdf.epw
@@ -150,7 +161,36 @@ def render_record(spec: ServiceSpec, record: Record, title: Localized) -> bytes:
         new_x="LMARGIN",
         new_y="NEXT",
     )
+    if seal is not None:
+        _draw_seal(pdf, seal)
     return bytes(pdf.output())
+
+
+def _draw_seal(pdf: FPDF, seal: SealedCopy) -> None:
+    size = 40.0
+    if pdf.get_y() + size + 4 > pdf.h - pdf.b_margin:
+        pdf.add_page()
+    top = pdf.get_y() + 4
+    pdf.image(qr_image(qr_code(seal.qr_text)), x=pdf.l_margin, y=top, w=size, h=size)
+    left = pdf.l_margin + size + 4
+    pdf.set_xy(left, top + 4)
+    pdf.set_font("te", "", 9)
+    pdf.multi_cell(
+        pdf.epw - size - 4,
+        5,
+        "ఈ ప్రతి నిజమైనదో కాదో QR స్కాన్ చేసి లేదా ఈ లింక్ తెరిచి తెలుసుకోండి:",
+        new_x="LEFT",
+        new_y="NEXT",
+    )
+    pdf.set_font("la", "", 9)
+    pdf.multi_cell(
+        pdf.epw - size - 4,
+        5,
+        f"Scan the QR or open this link to check this copy:\n{seal.verify_url}",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.set_y(top + size)
 
 
 def store_pdf(db: Session, key: str, filename: str, content: bytes) -> MediaBlob:
@@ -201,7 +241,12 @@ class Download(ServiceKind):
         media_key = f"record/{config['source']}/{safe}/{day}.pdf"
         filename = f"{config['source'].replace('_', '-')}-{safe}.pdf"
         if ctx.db.get(MediaBlob, media_key) is None:
-            store_pdf(ctx.db, media_key, filename, render_record(ctx.spec, record, title))
+            documents = ctx.services.get("documents")
+            number = f"RC-{config['source'].upper()}-{safe.upper()}-{day}"[:120]
+            if documents is None:
+                store_pdf(ctx.db, media_key, filename, render_record(ctx.spec, record, title))
+            else:
+                _issue_signed_copy(ctx, documents.trust, record, title, number, media_key, filename)
         ctx.say(Text(ctx.t("records.document_ready", title=title.get(ctx.lang))))
         ctx.say(
             Document(
@@ -215,3 +260,44 @@ class Download(ServiceKind):
             )
         )
         return Done()
+
+
+RECORD_COPY = "record_copy"
+
+
+@dataclass(frozen=True)
+class SealedCopy:
+    qr_text: str
+    verify_url: str
+
+
+def _issue_signed_copy(
+    ctx: ServiceContext,
+    trust: TrustService,
+    record: Record,
+    title: Localized,
+    number: str,
+    media_key: str,
+    filename: str,
+) -> None:
+    """Sign the copy's claims, print the QR on it, store it and enter it in the log; all in
+    the turn's transaction."""
+    config = ctx.spec.download or {}
+    fact = config.get("holder") or (config.get("show") or [{}])[0].get("fact")
+    held = record.facts.get(fact) if fact else None
+    department = _departments().get(ctx.spec.department)
+    claims = Claims(
+        doc_type=RECORD_COPY,
+        number=number,
+        holder_en=render_value(held, "en") if held is not None else "",
+        holder_te=render_value(held, "te") if held is not None else "",
+        office=department.name.en if department is not None else ctx.spec.department,
+        issued_at=clock.now().replace(microsecond=0),
+        facts={"src": str(config["source"]), "id": record.identifier},
+    )
+    repo = TrustRepository(ctx.db)
+    token = trust.new_url_token()
+    sealing = trust.seal(repo, claims, ctx.spec.department, url_token=token)
+    seal = SealedCopy(sealing.qr_text, trust.verify_url(number, token))
+    blob = store_pdf(ctx.db, media_key, filename, render_record(ctx.spec, record, title, seal))
+    trust.register(repo, claims, sealing, pdf_sha256=blob.sha256, media_key=media_key)

@@ -55,25 +55,46 @@ def _page(
     context: dict[str, Any] = {"t": messages(), "lang": lang, "result": None, "problem": problem}
     if result is not None:
         claims = result.claims
-        kind = document_types().get(str(claims.get("type", "")))
+        doc_type = str(claims.get("type", ""))
+        kind = document_types().get(doc_type)
+        other = OTHER_DOCUMENTS.get(doc_type)
+        if kind is not None:
+            title = kind.spec.title.get(lang)
+        elif other is not None:
+            title = other["title"][lang]
+        else:
+            title = doc_type
         context.update(
             result=result.to_json(),
-            doc_title=kind.spec.title.get(lang) if kind else claims.get("type", ""),
-            facts=_fact_rows(kind, claims.get("facts") or {}, lang),
+            doc_title=title,
+            facts=_fact_rows(kind, claims.get("facts") or {}, lang, other),
             issued_on=_day(claims.get("issued_at")),
             valid_until=_day(claims.get("valid_until")),
         )
     return _templates.TemplateResponse(request, "verify.html", context, status_code=status)
 
 
-def _fact_rows(kind: Any, facts: dict[str, Any], lang: str) -> list[tuple[str, str]]:
+# Signed documents that are not made from a template: record copies (services/download.py)
+OTHER_DOCUMENTS: dict[str, dict[str, dict[str, str]]] = {
+    "record_copy": {
+        "title": {"te": "రికార్డు ప్రతి", "en": "Copy of a department record"},
+        "src": {"te": "రికార్డు", "en": "Record"},
+        "id": {"te": "సంఖ్య", "en": "Number"},
+    }
+}
+
+
+def _fact_rows(
+    kind: Any, facts: dict[str, Any], lang: str, other: dict[str, dict[str, str]] | None = None
+) -> list[tuple[str, str]]:
     """Facts from the QR with their template labels, formatted as on the paper."""
     fields = {(f.qr_key or f.key): f for f in kind.all_fields} if kind else {}
     rows = []
     for key, value in facts.items():
         spec = fields.get(key)
         if spec is None:
-            rows.append((key, str(value)))
+            label = other.get(key) if other else None
+            rows.append((label[lang] if label else key, str(value)))
         elif spec.format == "choice" and str(value) in spec.choices:
             rows.append((spec.label.get(lang), spec.choices[str(value)].get(lang)))
         else:
