@@ -163,3 +163,14 @@ def test_a_record_copy_carries_a_signed_qr_that_verifies(session, tmp_path: Path
     assert stored is not None and stored.media_key == document.media_key
     tampered = text[:-3] + ("A" if text[-3] != "A" else "B") + text[-2:]
     assert trust.verify_online(session, tampered).verdict != "genuine"
+
+
+def test_download_holder_must_name_a_fact() -> None:
+    from manamitra.errors import SpecError
+    from manamitra.services.download import Download
+
+    spec = CATALOG.service("revenue.adangal_copy")
+    assert spec is not None and spec.download is not None
+    Download().check(spec.model_copy(update={"download": {**spec.download, "holder": "father"}}))
+    with pytest.raises(SpecError, match=r"download\.holder"):
+        Download().check(spec.model_copy(update={"download": {**spec.download, "holder": 3}}))

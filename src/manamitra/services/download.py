@@ -217,7 +217,9 @@ class Download(ServiceKind):
 
     def check(self, spec: ServiceSpec) -> None:
         config = spec.download or {}
-        check_record_block(spec, config, "download")
+        check_record_block(spec, {k: v for k, v in config.items() if k != "holder"}, "download")
+        if "holder" in config and not isinstance(config["holder"], str):
+            raise SpecError("download.holder: name the fact that holds the person's name")
         try:
             Localized.model_validate(config.get("title"))
         except ValueError as exc:
