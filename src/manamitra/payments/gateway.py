@@ -8,12 +8,14 @@ Adapters translate the gateway's errors into `GatewayError`.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Literal, Protocol
 
-from manamitra.errors import ManamitraError
+from manamitra.errors import ManamitraError, PayloadError
+from manamitra.payments import signature
 
 PaymentState = Literal["created", "captured", "failed"]
 
@@ -69,6 +71,24 @@ class WebhookEvent:
     receipt: str | None
     payment_id: str | None
     created_at: datetime
+
+
+def verified_event(secret: str, body: bytes, headers: Mapping[str, str]) -> WebhookEvent:
+    """A gateway webhook, its signature checked (SignatureError) and its body read as the
+    Razorpay-style event both our gateways send (PayloadError if it is not one)."""
+    event_id = signature.verify(secret, body, headers)
+    try:
+        data = json.loads(body)
+        entity = data["payload"]["payment"]["entity"]
+        return WebhookEvent(
+            id=event_id,
+            type=str(data["event"]),
+            receipt=str(entity.get("receipt") or ""),
+            payment_id=str(entity["id"]),
+            created_at=datetime.fromtimestamp(int(data["created_at"]), tz=UTC),
+        )
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise PayloadError("gateway webhook body is not an event") from exc
 
 
 class PaymentGateway(Protocol):

@@ -12,15 +12,12 @@ signed with HMAC-SHA256. Errors become `GatewayError`; calls carry idempotency k
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
 import httpx
 
-from manamitra.errors import PayloadError
-from manamitra.payments import signature
 from manamitra.payments.gateway import (
     GatewayError,
     GatewayOrder,
@@ -28,6 +25,7 @@ from manamitra.payments.gateway import (
     GatewayRefund,
     Settlement,
     WebhookEvent,
+    verified_event,
 )
 
 
@@ -160,16 +158,4 @@ class HttpGateway:
         ]
 
     def verify_webhook(self, body: bytes, headers: Mapping[str, str]) -> WebhookEvent:
-        event_id = signature.verify(self.webhook_secret, body, headers)
-        try:
-            data = json.loads(body)
-            entity = data["payload"]["payment"]["entity"]
-            return WebhookEvent(
-                id=event_id,
-                type=str(data["event"]),
-                receipt=str(entity.get("receipt") or ""),
-                payment_id=str(entity["id"]),
-                created_at=datetime.fromtimestamp(int(data["created_at"]), tz=UTC),
-            )
-        except (ValueError, KeyError, TypeError) as exc:
-            raise PayloadError("gateway webhook body is not an event") from exc
+        return verified_event(self.webhook_secret, body, headers)

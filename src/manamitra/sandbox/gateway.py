@@ -14,7 +14,7 @@ import secrets
 import threading
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from manamitra.payments.gateway import (
     GatewayRefund,
     Settlement,
     WebhookEvent,
+    verified_event,
 )
 
 NAME = "sandbox"
@@ -220,19 +221,7 @@ class SandboxGateway:
         return sorted(lines, key=lambda s: s.at)
 
     def verify_webhook(self, body: bytes, headers: Mapping[str, str]) -> WebhookEvent:
-        event_id = signature.verify(self.webhook_secret, body, headers)
-        try:
-            data = json.loads(body)
-            entity = data["payload"]["payment"]["entity"]
-            return WebhookEvent(
-                id=event_id,
-                type=str(data["event"]),
-                receipt=str(entity["receipt"]),
-                payment_id=str(entity["id"]),
-                created_at=datetime.fromtimestamp(int(data["created_at"]), tz=UTC),
-            )
-        except (ValueError, KeyError, TypeError) as exc:
-            raise PayloadError("gateway webhook body is not an event") from exc
+        return verified_event(self.webhook_secret, body, headers)
 
     # ---- the tester's side ----------------------------------------------------------------
     def citizen_of(self, receipt: str) -> str | None:
