@@ -13,14 +13,12 @@ import pytest
 
 from manamitra import clock
 from manamitra.app import create_app
-from manamitra.console import auth
 from manamitra.grievances import cases
-from manamitra.grievances.offices import seed_offices
 from manamitra.settings import load_settings
 from manamitra.store import Database
 from manamitra.store.models import Grievance, MediaBlob
+from tests.console.live_helpers import PASSWORD, add_officers
 
-PASSWORD = "correct-horse-9"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -86,22 +84,16 @@ class Console:
 
 def make_officers(database: Database) -> None:
     with database.unit_of_work() as db:
-        seed_offices(db)
-        for username, role, department, district in (
-            ("officer.guntur", "officer", "municipal", "guntur"),
-            ("officer.ntr", "officer", "municipal", "ntr"),
-            ("supervisor.guntur", "supervisor", "municipal", "guntur"),
-            ("admin.state", "state_admin", None, None),
-            ("tahsildar.guntur", "officer", "revenue", "guntur"),
-        ):
-            auth.create_officer(
-                db,
-                username=username,
-                password=PASSWORD,
-                role=role,
-                department=department,
-                district=district,
-            )
+        add_officers(
+            db,
+            (
+                ("officer.guntur", "officer", "municipal", "guntur"),
+                ("officer.ntr", "officer", "municipal", "ntr"),
+                ("supervisor.guntur", "supervisor", "municipal", "guntur"),
+                ("admin.state", "state_admin", None, None),
+                ("tahsildar.guntur", "officer", "revenue", "guntur"),
+            ),
+        )
 
 
 def new_grievance(database: Database, citizen: str = "919876500001") -> str:

@@ -6,8 +6,10 @@ from __future__ import annotations
 import base64
 import re
 import time
+from collections.abc import Iterable
 
 import httpx
+from sqlalchemy.orm import Session
 
 from manamitra.console import auth
 from manamitra.grievances.offices import seed_offices
@@ -22,20 +24,25 @@ OFFICERS = (
 )
 
 
+def add_officers(db: Session, officers: Iterable[tuple[str, str, str | None, str | None]]) -> None:
+    """The offices, and an officer for each (username, role, department, district)."""
+    seed_offices(db)
+    for username, role, department, district in officers:
+        auth.create_officer(
+            db,
+            username=username,
+            password=PASSWORD,
+            role=role,
+            department=department,
+            district=district,
+        )
+
+
 def seed_console(database_url: str) -> None:
     database = Database(database_url)
     try:
         with database.unit_of_work() as db:
-            seed_offices(db)
-            for username, role, department, district in OFFICERS:
-                auth.create_officer(
-                    db,
-                    username=username,
-                    password=PASSWORD,
-                    role=role,
-                    department=department,
-                    district=district,
-                )
+            add_officers(db, OFFICERS)
     finally:
         database.dispose()
 
