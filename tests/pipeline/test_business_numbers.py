@@ -3,8 +3,6 @@ number keeps its own throughput limit."""
 
 from __future__ import annotations
 
-import asyncio
-
 import httpx
 from sqlalchemy import select
 
@@ -17,7 +15,7 @@ from manamitra.settings import Settings
 from manamitra.store import Database
 from manamitra.store.models import Conversation, InboundMessage, MediaBlob, OutboundMessage
 from tests.pipeline.graph_fake import FakeGraph, graph_error
-from tests.pipeline.test_sender import add_pdf_blob
+from tests.pipeline.test_sender import add_pdf_blob, drain
 from tests.pipeline.test_worker import RecordingEngine, _store
 
 PRIMARY, SECOND, THIRD = "PNID", "PNID2", "PNID3"
@@ -55,16 +53,6 @@ class NumberedGraph(FakeGraph):
 
 def _sender(database: Database, fake: NumberedGraph) -> OutboxSender:
     return OutboxSender(database, fake.client(), SETTINGS, jitter=lambda: 0.5)
-
-
-def _drain(sender: OutboxSender) -> None:
-    async def main() -> None:
-        try:
-            await sender.run_until_idle()
-        finally:
-            await sender.graph.aclose()
-
-    asyncio.run(main())
 
 
 def _set_number(database: Database, citizen: str, number: str | None) -> None:
@@ -117,7 +105,7 @@ def test_sender_sends_as_each_rows_number_and_falls_back_to_the_primary(
         for citizen in (RAVI, SITA, ANIL):
             enqueue(s, citizen, [Text("hello")])
     fake = NumberedGraph()
-    _drain(_sender(database, fake))
+    drain(_sender(database, fake))
     assert sorted(fake.sent_from) == sorted([(PRIMARY, RAVI), (SECOND, SITA), (PRIMARY, ANIL)])
 
 
@@ -128,7 +116,7 @@ def test_each_number_has_its_own_throughput_limit(database: Database) -> None:
     with database.unit_of_work() as s:
         enqueue(s, SITA, [Text("one")])
     sender = _sender(database, fake)
-    _drain(sender)
+    drain(sender)
     assert sender._bucket(SECOND).reserve() >= 1.9  # SECOND was told to slow down ...
     assert sender.bucket.reserve() < 0.5  # ... the primary was not
     assert sender._bucket(THIRD).reserve() < 0.5
@@ -146,7 +134,7 @@ def test_media_for_another_number_is_uploaded_through_that_number_once(
         enqueue(s, RAVI, [Document("cert-9", "income.pdf")])
     fake = NumberedGraph()
     sender = _sender(database, fake)
-    _drain(sender)
+    drain(sender)
     assert sorted(fake.uploaded_by) == [PRIMARY, SECOND]
     assert len(fake.messages) == 3
     with database.unit_of_work() as s:
