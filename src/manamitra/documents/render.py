@@ -258,9 +258,14 @@ def _verification_footer(pdf: DocumentPdf, page: Page) -> None:
     pdf.set_xy(168, top + 22)
     pdf.cell(30, 3, _label("link_qr").en, align="C")
     how = labels()["how_to_verify"]
-    values = {"url": page.verify_url, "verify_page": page.verify_page}
+    values = {"verify_page": page.verify_page}
     pdf.set_text_color(0, 0, 0)
-    pdf.set_xy(16, top)
+    # the document's own link on a line of its own, so the instructions below it are the same
+    # text in every document (laid out once a process, not once a document)
+    pdf.set_xy(16, top - 0.5)
+    pdf.la(7.6, bold=True)
+    pdf.cell(152, 3.6, page.verify_url, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_x(16)
     pdf.te(7.6)
     pdf.paragraph(152, 3.9, how["te"].format_map(values))
     pdf.la(7.2)
