@@ -19,7 +19,6 @@ from manamitra import clock
 from manamitra.documents.render import Office, Officer, Page, render
 from manamitra.documents.scan import find_qr_text
 from manamitra.documents.template import document_type
-from manamitra.errors import ConflictError
 from manamitra.store.models.trust import TrustRepository
 from manamitra.trust.payload import Claims
 from manamitra.trust.service import TrustService
@@ -65,6 +64,7 @@ def issue_document(
     valid_until: datetime | None = None,
 ) -> Issued:
     """Sign, render, store and log one document; the caller commits (or rolls back) it all.
+    A number already issued raises ConflictError.
 
     `facts` holds the template's fact keys (a bilingual fact `x` as `x_en` and `x_te`);
     `valid_until` defaults to the template's validity; never pass an Aadhaar number."""
@@ -74,8 +74,6 @@ def issue_document(
     if valid_until is None and kind.spec.validity_days:
         valid_until = moment + timedelta(days=kind.spec.validity_days)
     repo = TrustRepository(session)
-    if repo.is_issued(number):
-        raise ConflictError(f"document {number} was already issued")
     token = trust.new_url_token()
     url = trust.verify_url(number, token)
     claims = Claims(
@@ -108,10 +106,11 @@ def issue_document(
     digest = hashlib.sha256(pdf).hexdigest()
     media_key = f"document/{number}.pdf"
     filename = f"{doc_type}-{number}.pdf"
+    # registered first: a number already issued stops here, on the document table's key
+    index = trust.register(repo, claims, sealing, pdf_sha256=digest, media_key=media_key)
     repo.add_media(
         key=media_key, mime_type=PDF_MIME, filename=filename, content=pdf, sha256=digest, at=moment
     )
-    index = trust.register(repo, claims, sealing, pdf_sha256=digest, media_key=media_key)
     return Issued(
         number=number,
         doc_type=doc_type,

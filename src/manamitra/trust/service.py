@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from manamitra import clock
-from manamitra.errors import ConflictError, NotFoundError, PayloadError
+from manamitra.errors import NotFoundError, PayloadError
 from manamitra.settings import Settings
 from manamitra.store.models.trust import IssuedDocument, TrustRepository
 from manamitra.trust import cose, entry, payload
@@ -164,9 +164,9 @@ class TrustService:
         pdf_sha256: str,
         media_key: str,
     ) -> int:
-        """Record the issued document and append its issuance to the log; returns the index."""
-        if repo.is_issued(claims.number):
-            raise ConflictError(f"document {claims.number} was already issued")
+        """Record the issued document and append its issuance to the log; returns the index.
+        A number already issued raises ConflictError (from the table's key, not a query
+        first); the caller's transaction must then be rolled back."""
         index = self.log.append(
             repo,
             "issue",
@@ -183,18 +183,16 @@ class TrustService:
             ),
         )
         repo.add_document(
-            IssuedDocument(
-                number=claims.number,
-                doc_type=claims.doc_type,
-                kid=sealing.kid,
-                qr_text=sealing.qr_text,
-                url_token=sealing.url_token,
-                pdf_sha256=pdf_sha256,
-                media_key=media_key,
-                log_index=index,
-                issued_at=claims.issued_at,
-                valid_until=claims.expires_at,
-            )
+            number=claims.number,
+            doc_type=claims.doc_type,
+            kid=sealing.kid,
+            qr_text=sealing.qr_text,
+            url_token=sealing.url_token,
+            pdf_sha256=pdf_sha256,
+            media_key=media_key,
+            log_index=index,
+            issued_at=claims.issued_at,
+            valid_until=claims.expires_at,
         )
         return index
 

@@ -17,8 +17,10 @@ from sqlalchemy import (
     insert,
     select,
 )
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from manamitra.errors import ConflictError
 from manamitra.store.base import Base, UtcDateTime
 from manamitra.store.models.pipeline import MediaBlob
 
@@ -223,8 +225,14 @@ class TrustRepository:
 
     # -- documents -----------------------------------------------------------------------------
 
-    def add_document(self, document: IssuedDocument) -> None:
-        self.session.add(document)  # written at commit (or before a later query)
+    def add_document(self, **values: object) -> None:
+        """Insert the document's row now, with a Core insert (the ORM's unit of work cost more
+        than the insert). A number already issued raises ConflictError, found by the table's
+        key rather than by a query first; the transaction must then be rolled back."""
+        try:
+            self.session.execute(insert(IssuedDocument.__table__), [values])
+        except IntegrityError as exc:
+            raise ConflictError(f"document {values.get('number')} was already issued") from exc
 
     def is_issued(self, number: str) -> bool:
         found = self.session.execute(
