@@ -147,7 +147,7 @@ def test_a_compressed_subset_is_one_zlib_stream_of_the_subset(name: str) -> None
     program = _program(name)
     gids = set(range(0, program.glyph_count, 7))
 
-    stream, length = program.compressed_subset(gids, level=1)
+    stream, length = program.compressed_subset(gids)
 
     font = program.subset(gids)
     assert zlib.decompress(stream) == font and length == len(font)

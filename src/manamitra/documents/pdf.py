@@ -5,7 +5,6 @@ QR placed as our own 1-bit image."""
 from __future__ import annotations
 
 import copy
-import zlib
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -17,6 +16,7 @@ from fpdf.image_datastructures import RasterImageInfo
 from fpdf.line_break import Fragment
 from fpdf.unicode_script import UnicodeScript, get_unicode_script
 
+from manamitra.documents import deflate
 from manamitra.documents.lines import (
     LINE_WRITES,
     LINES,
@@ -83,7 +83,7 @@ class DocumentPdf(FPDF):
         cache = self.image_cache.images
         name = f"manamitra-qr-{len(cache) + 1}"
         info = RasterImageInfo(
-            data=zlib.compress(picture.tobytes(), 6),
+            data=deflate.zlib_stream(picture.tobytes()),
             w=picture.width,
             h=picture.height,
             cs="DeviceGray",

@@ -27,6 +27,8 @@ from typing import IO, Any
 from fontTools import subset as ftsubset
 from fontTools.ttLib import TTFont
 
+from manamitra.documents import deflate
+
 # what fpdf2 embeds of a TrueType font, in the order the OpenType spec recommends for the
 # table data; the layout tables (GSUB, GPOS, GDEF), hdmx, DSIG and the rest are dropped, as
 # fpdf2's own subsetting drops them
@@ -204,17 +206,16 @@ class FontProgram:
         their own glyph ids, every other glyph empty."""
         return b"".join(self._pieces(gids))
 
-    def compressed_subset(self, gids: Iterable[int], level: int) -> tuple[bytes, int]:
+    def compressed_subset(self, gids: Iterable[int]) -> tuple[bytes, int]:
         """`subset(gids)` as a zlib stream, and its length before compression. The stream's
         deflate data is three pieces: the directory and head, and the tables made for this
-        document, compressed at `level`, around the shared tables compressed once at level
-        9; the first two end on a byte boundary in a non-final block, so they concatenate."""
+        document, compressed each time (`deflate.raw_piece`), around the shared tables
+        compressed once at zlib's level 9; the first two end on a byte boundary in a non-final
+        block, so they concatenate."""
         front, shared, made = self._pieces(gids)
         assert shared is self.shared
-        deflate = zlib.compressobj(level, zlib.DEFLATED, -15)
-        first = deflate.compress(front) + deflate.flush(zlib.Z_SYNC_FLUSH)
-        deflate = zlib.compressobj(level, zlib.DEFLATED, -15)
-        last = deflate.compress(made) + deflate.flush()
+        first = deflate.raw_piece(front, final=False)
+        last = deflate.raw_piece(made, final=True)
         adler = zlib.adler32(made, zlib.adler32(shared, zlib.adler32(front)))
         stream = b"".join(
             (_ZLIB_HEADER, first, self.shared_deflate, last, adler.to_bytes(4, "big"))
@@ -345,9 +346,9 @@ class DocumentFont:
         """The font file of the glyphs retained."""
         return self.program.subset(self.retained)
 
-    def compressed_subset(self, level: int) -> tuple[bytes, int]:
+    def compressed_subset(self) -> tuple[bytes, int]:
         """The font file of the glyphs retained as a zlib stream, and its length."""
-        return self.program.compressed_subset(self.retained, level)
+        return self.program.compressed_subset(self.retained)
 
     def save(self, file: IO[bytes]) -> None:
         file.write(self.subset())
