@@ -15,6 +15,7 @@ from fpdf.fonts import TTFFont
 from fpdf.output import OutputProducer, PDFXObject
 
 from manamitra.documents import lines, pdf_output
+from manamitra.documents import pdf as pdf_module
 from manamitra.documents import render as rendering
 from manamitra.documents.demo import DEMO_FACTS, demo_office
 from manamitra.documents.pdf import DocumentPdf
@@ -83,8 +84,21 @@ def _plain_fpdf2_text(self: DocumentPdf, text: str, markdown: bool) -> object:
     return self._preload_font_styles(text, markdown)
 
 
+@pytest.fixture(params=["book", "full book"])
+def code_books(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Fresh code books for our fonts: roomy, or full after 10 codes (each document then
+    gives most of its glyphs codes of its own)."""
+    DocumentPdf()  # our fonts parsed
+    limit = lines.OWN_CODES if request.param == "book" else 10
+    for key, (prototype, program, _) in list(pdf_module._PROTOTYPES.items()):
+        monkeypatch.setitem(
+            pdf_module._PROTOTYPES, key, (prototype, program, lines.CodeBook(limit=limit))
+        )
+    return str(request.param)
+
+
 def test_documents_are_object_for_object_what_fpdf2_alone_writes(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, code_books: str
 ) -> None:
     pages = [_page(doc_type, serial) for serial, doc_type in enumerate(sorted(DEMO_FACTS) * 2)]
     remembered = [render(page) for page in pages]  # the second round is served from the memos
@@ -108,3 +122,29 @@ def test_memo_keeps_what_is_used_and_stays_bounded() -> None:
         assert len(memo) <= 4
     assert memo.get("name 0") is None
     assert memo.get("name 9") == 9
+
+
+def test_a_glyph_keeps_its_code_across_documents_in_each_ones_order_of_use(
+    code_books: str,
+) -> None:
+    first, second = DocumentPdf(), DocumentPdf()
+    for pdf, texts in ((first, TEXTS), (second, TEXTS[::-1])):
+        pdf.add_page()
+        pdf.te(10)
+        for text in texts:
+            pdf.cell(150, 6, text, new_x="LMARGIN", new_y="NEXT")
+
+    ours = {key: dict(first.fonts[key].subset.items()) for key in ("te", "la")}
+    theirs = {key: dict(second.fonts[key].subset.items()) for key in ("te", "la")}
+
+    for key in ("te", "la"):
+        assert ours[key] and ours[key].keys() == theirs[key].keys()
+        assert list(ours[key]) != list(theirs[key]) or key == "la"  # each in its own order
+        for codes in (ours[key], theirs[key]):
+            assert len(set(codes.values())) == len(codes)  # no code given twice
+        booked = {glyph for glyph, code in ours[key].items() if code < lines.OWN_CODES}
+        assert {glyph: ours[key][glyph] for glyph in booked} == {
+            glyph: theirs[key][glyph] for glyph in booked
+        }  # the same code for the same glyph in both documents
+        assert all(theirs[key][glyph] >= lines.OWN_CODES for glyph in ours[key].keys() - booked)
+        assert (len(booked) < len(ours[key])) == (code_books == "full book")

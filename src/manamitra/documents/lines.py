@@ -1,9 +1,11 @@
 """What a line of shaped text writes into a page: the plans of its glyph runs (operators
-and glyphs, remembered across documents), a document's subset map that writes each glyph's
-code, and a line's whole write from a given state, replayed with each document's codes."""
+and glyphs, remembered across documents), the code each glyph gets (the same in every
+document: a font's `CodeBook`), a document's subset map of the glyphs it uses, and a line's
+whole write from a given state, replayed in each document."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,11 +13,17 @@ from fpdf.fonts import Glyph, SubsetMap, TTFFont
 from fpdf.line_break import Fragment
 from fpdf.util import escape_parens
 
-from manamitra.documents.shaping import MEMO_SIZE, Memo, SharedFont, shaping_key_of
+from manamitra.documents.shaping import (
+    GLYPHS,
+    MEMO_SIZE,
+    Memo,
+    SharedFont,
+    serial_of,
+    shaping_key_of,
+)
 
 # how a run of shaped text is written into the page: operators, and glyph runs shown with
-# "Tj" (their codes are this document's, so they are looked up each time), each glyph also
-# as its serial number (below)
+# "Tj" (in the codes of the font's `CodeBook`), each glyph also as its serial number
 _GlyphRun = tuple[tuple[Glyph, ...], tuple[int, ...], str]
 _Plan = tuple[str | _GlyphRun, ...]
 _PLANS: Memo[tuple[Any, ...], _Plan] = Memo(MEMO_SIZE)
@@ -46,50 +54,108 @@ class LineWrite:
 
 
 LINE_WRITES: Memo[tuple[Any, ...], LineWrite] = Memo(MEMO_SIZE)
-# a number for each distinct glyph (id, characters, name, width) in the process, so that a
-# document looks its glyphs' codes up by int rather than by Glyph, whose hash is Python code;
-# bounded by the fonts' glyphs in their contexts
-_SERIALS: dict[Glyph, int] = {}
-SERIAL_LIMIT = 65_536
+# codes at and above this are a document's own, given once a font's book is full
+OWN_CODES = 0xF000
+_RESERVED = (0x00, 0x20)
 
 
-def _serial(glyph: Glyph) -> int:
-    """The glyph's serial number, or -1 once the table is full (then looked up the slow way)."""
-    serial = _SERIALS.get(glyph)
-    if serial is None:
-        if len(_SERIALS) >= SERIAL_LIMIT:
-            return -1
-        serial = _SERIALS[glyph] = len(_SERIALS)
-    return serial
+class CodeBook:
+    """The code each glyph of one font gets in every document of this process, as fpdf2's
+    subset map would give them (from 1 up, 0x20 for the space, in the order first used) but
+    kept across documents: a run of glyphs is then written the same way in every document,
+    so its string is remembered with the codes it uses rather than made each time."""
+
+    def __init__(self, limit: int = OWN_CODES) -> None:
+        self.codes: dict[Glyph, int] = {}
+        self.limit = limit
+        self._next = 1
+        # by a glyph run's serials: the run's string and its {serial: code}
+        self.runs: Memo[tuple[int, ...], tuple[str, dict[int | Glyph, int]]] = Memo(MEMO_SIZE)
+        # by a plan's id (the entry holds the plan, so the id is not reused while it stays):
+        # the plan, its string and its {serial: code}
+        self.plans: Memo[int, tuple[Any, str, dict[int | Glyph, int]]] = Memo(MEMO_SIZE)
+        # what embedding a font needs of each glyph, by serial: glyph id, width, ToUnicode entry
+        self.facts: dict[int | Glyph, tuple[int, int, str | None]] = {}
+
+    def reserve(self, glyph: Glyph, code: int) -> None:
+        """fpdf2's reserved codes: 0 (.notdef) and 0x20 (the space), never given out."""
+        assert code in _RESERVED
+        self.codes.setdefault(glyph, code)
+
+    def code(self, glyph: Glyph) -> int | None:
+        """The glyph's code, or None once the book is full."""
+        code = self.codes.get(glyph)
+        if code is None:
+            while self._next in _RESERVED:
+                self._next += 1
+            if self._next >= self.limit:
+                return None
+            code = self.codes[glyph] = self._next
+            self._next += 1
+        return code
 
 
 class DocumentSubsetMap(SubsetMap):
-    """A document's subset map, which also keeps each glyph's code as it is written in a
-    string (UTF-16BE, parentheses and backslashes escaped) by the glyph's serial number."""
+    """A document's subset map: the codes are the font's `CodeBook`'s, and the glyphs used are
+    kept in the order first used, by serial number, with their codes (what fpdf2 reads back
+    through `items()`)."""
 
-    def __init__(self, font: TTFFont) -> None:
+    def __init__(self, font: TTFFont, book: CodeBook) -> None:
         super().__init__(font)
-        self.written: dict[int, str] = {}
+        self.book = book
+        self.used: dict[int | Glyph, int] = {}
+        self._own = OWN_CODES
+        for glyph, code in self._char_id_per_glyph.items():  # fpdf2's reserved (the space)
+            if glyph is not None:
+                book.reserve(glyph, code)
+                self.used[_key(glyph)] = code
+
+    def __len__(self) -> int:
+        return len(self.used)
+
+    def items(self) -> Iterator[tuple[Glyph | None, int]]:
+        for key, code in self.used.items():
+            yield (GLYPHS[key] if isinstance(key, int) else key), code
+
+    def get_all_glyph_names(self) -> list[str]:
+        return [glyph.glyph_name for glyph, _ in self.items() if glyph is not None]
+
+    def pick_glyph(self, glyph: Glyph | None) -> int | None:
+        if glyph is None:
+            return None
+        key = _key(glyph)
+        code = self.used.get(key)
+        if code is None:
+            code = self.book.code(glyph)
+            if code is None:
+                if self._own > 0xFFFF:
+                    raise ValueError(f"more than 65,536 glyphs in {self.font.fontkey}")
+                code, self._own = self._own, self._own + 1
+            self.used[key] = code
+        return code
 
     def write(self, glyphs: tuple[Glyph, ...], serials: tuple[int, ...]) -> str:
-        written = self.written
-        try:
-            return "".join([written[serial] for serial in serials])
-        except KeyError:
-            pass
-        parts = []
-        for glyph, serial in zip(glyphs, serials, strict=True):
-            text = written.get(serial)
-            if text is None:
-                text = _code_text(self.pick_glyph(glyph) or 0)
-                if serial >= 0:
-                    written[serial] = text
-            parts.append(text)
-        return "".join(parts)
+        """A glyph run's string (UTF-16BE codes, parentheses and backslashes escaped), its
+        glyphs marked used."""
+        runs = self.book.runs
+        known = runs.get(serials)
+        if known is not None:
+            self.used.update(known[1])
+            return known[0]
+        codes = [self.pick_glyph(glyph) or 0 for glyph in glyphs]
+        text = "".join([_code_text(code) for code in codes])
+        if min(serials, default=0) >= 0 and max(codes, default=0) < OWN_CODES:
+            runs.put(serials, (text, dict(zip(serials, codes, strict=True))))
+        return text
+
+
+def _key(glyph: Glyph) -> int | Glyph:
+    serial = serial_of(glyph)
+    return glyph if serial < 0 else serial
 
 
 # each code as a shown string writes it: escaping works byte by byte, so a run's string is
-# its codes' strings joined; the codes in use are the first few hundred, in every document
+# its codes' strings joined
 _CODE_TEXTS: dict[int, str] = {}
 
 
@@ -122,18 +188,30 @@ def planned(
 
 
 def written(font: SharedFont, plan: _Plan) -> str:
-    """`plan` with its glyphs shown in this document's codes, picked in the order fpdf2 picks
-    them."""
+    """`plan` with its glyphs shown in the font's codes, marked used in this document in the
+    order fpdf2 picks them."""
     subset = font.subset
     assert isinstance(subset, DocumentSubsetMap)
+    plans = subset.book.plans
+    known = plans.get(id(plan))
+    if known is not None and known[0] is plan:
+        subset.used.update(known[2])
+        return known[1]
     parts: list[str] = []
+    marks: dict[int | Glyph, int] = {}
     for item in plan:
         if isinstance(item, str):
             parts.append(item)
         else:
             glyphs, serials, end = item
             parts.append(f"({subset.write(glyphs, serials)}{end}")
-    return "".join(parts)
+            marks.update((serial, subset.used[serial]) for serial in serials if serial >= 0)
+    text = "".join(parts)
+    if all(code < OWN_CODES for code in marks.values()) and all(
+        serial >= 0 for item in plan if not isinstance(item, str) for serial in item[1]
+    ):
+        plans.put(id(plan), (plan, text, marks))
+    return text
 
 
 def _shown(
@@ -165,8 +243,8 @@ def _plan(
 
     char_spacing = spacing * stretch / k
     plan: list[str | _GlyphRun] = []
-    run: list[Glyph] = []
-    for glyph, x_advance, y_advance, x_offset, y_offset, force in shaped:
+    run: list[tuple[Glyph, int]] = []
+    for glyph, x_advance, y_advance, x_offset, y_offset, force, serial in shaped:
         if glyph is None:
             continue
         if x_offset or y_offset:
@@ -176,7 +254,7 @@ def _plan(
             at_x = pos_x + adjust(x_offset)
             at_y = pos_y - adjust(y_offset)
             plan.append(f"1 0 0 1 {at_x * k:.2f} {(h - at_y) * k:.2f} Tm ")
-        run.append(glyph)
+        run.append((glyph, serial))
         pos_x += adjust(x_advance) + char_spacing
         pos_y += adjust(y_advance)
         if force:
@@ -189,8 +267,8 @@ def _plan(
     return tuple(plan)
 
 
-def _glyph_run(glyphs: list[Glyph], end: str) -> _GlyphRun:
-    return (tuple(glyphs), tuple(_serial(glyph) for glyph in glyphs), end)
+def _glyph_run(run: list[tuple[Glyph, int]], end: str) -> _GlyphRun:
+    return (tuple(glyph for glyph, _ in run), tuple(serial for _, serial in run), end)
 
 
 class Run(Fragment):

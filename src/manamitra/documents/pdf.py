@@ -21,6 +21,7 @@ from manamitra.documents.lines import (
     LINE_WRITES,
     LINES,
     RUNS,
+    CodeBook,
     DocumentSubsetMap,
     LinePart,
     LineRun,
@@ -34,7 +35,7 @@ from manamitra.documents.qr import QrCode, qr_image
 from manamitra.documents.shaping import FONT_FILES, FONTS, SharedFont, shaping_key_of
 from manamitra.documents.subset import DocumentFont, FontProgram
 
-_PROTOTYPES: dict[str, tuple[SharedFont, FontProgram]] = {}
+_PROTOTYPES: dict[str, tuple[SharedFont, FontProgram, CodeBook]] = {}
 # fpdf2 looks each character's script up in a table of ranges; names change per document
 unicode_script = lru_cache(maxsize=8192)(get_unicode_script)
 _WIDTHS: dict[tuple[str, str, float, str], float] = {}
@@ -66,14 +67,14 @@ class DocumentPdf(FPDF):
             shared = copy.copy(added)
             shared.__class__ = SharedFont
             assert isinstance(shared, SharedFont)
-            cached = _PROTOTYPES[key] = (shared, FontProgram(path, added.ttfont))
-        prototype, program = cached
+            cached = _PROTOTYPES[key] = (shared, FontProgram(path, added.ttfont), CodeBook())
+        prototype, program, book = cached
         font = copy.copy(prototype)
         font.i = len(self.fonts) + (0 if key in self.fonts else 1)
         font.ttfont = DocumentFont(program)
         font.missing_glyphs = []
         font.biggest_size_pt = 0
-        font.subset = DocumentSubsetMap(font)
+        font.subset = DocumentSubsetMap(font, book)
         self.fonts[key] = font
 
     def qr(self, code: QrCode, x: float, y: float, size: float, scale: int) -> None:

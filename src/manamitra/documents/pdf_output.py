@@ -16,13 +16,13 @@ from fpdf.output import (
     PDFPage,
     PDFXObject,
     _build_cmap_blocks,
-    _tt_font_widths,
+    _cid_font_widths,
 )
 from fpdf.syntax import Name, PDFArray, PDFContentStream, build_obj_dict
 
 from manamitra.documents import deflate, subset
-from manamitra.documents.lines import SERIAL_LIMIT
-from manamitra.documents.shaping import SharedFont
+from manamitra.documents.lines import OWN_CODES, DocumentSubsetMap
+from manamitra.documents.shaping import GLYPHS, SERIAL_LIMIT, SharedFont
 from manamitra.documents.subset import DocumentFont
 
 _LOG = logging.getLogger(__name__)
@@ -193,11 +193,39 @@ class DocumentOutput(OutputProducer):
                 name,
                 ", ".join(repr(chr(char)) for char in font.missing_glyphs[:10]),
             )
-        used = [(glyph, code) for glyph, code in font.subset.items() if glyph is not None]
+        subset_map = font.subset
+        assert isinstance(subset_map, DocumentSubsetMap)
         document_font = font.ttfont
         assert isinstance(document_font, DocumentFont)
-        document_font.retain(glyph.glyph_name for glyph, _ in used)
-        glyph_ids = document_font.program.glyph_ids
+        # each glyph's id, width and ToUnicode entry, remembered with the font's code book (a
+        # glyph's code is the same in every document but for a document's own codes)
+        glyph_ids, facts = document_font.program.glyph_ids, subset_map.book.facts
+        widths: dict[int, int] = {}
+        characters: list[str] = []
+        gids: list[int] = []
+        # the map ends at the highest code this document shows: fpdf2 fills all 65,536 codes,
+        # but no code past the last one used is ever shown, so the tail (zeros) is never read
+        cid_to_gid = bytearray(2 * (max(subset_map.used.values(), default=0) + 1))
+        for key, code in subset_map.used.items():
+            fact = facts.get(key) if code < OWN_CODES else None
+            if fact is None:
+                glyph = GLYPHS[key] if isinstance(key, int) else key
+                chars = glyph.unicode
+                line = (
+                    f"<{code:04X}> <{_unicode_hex(chars)}>\n"
+                    if isinstance(chars, tuple) and chars
+                    else None
+                )
+                fact = (glyph_ids[glyph.glyph_name], glyph.glyph_width, line)
+                if code < OWN_CODES:
+                    facts[key] = fact
+            gid, widths[code], line = fact
+            gids.append(gid)
+            if line is not None:
+                characters.append(line)
+            cid_to_gid[2 * code] = gid >> 8
+            cid_to_gid[2 * code + 1] = gid & 0xFF
+        document_font.retain(gids=gids)
 
         composite = _Font(subtype="Type0", base_font=name, encoding="Identity-H")
         self._add_pdf_obj(composite, "fonts")
@@ -205,15 +233,10 @@ class DocumentOutput(OutputProducer):
             subtype="CIDFontType2",
             base_font=name,
             d_w=font.desc.missing_width,
-            w=_tt_font_widths(font),
+            w=_cid_font_widths(widths),
         )
         self._add_pdf_obj(cid_font, "fonts")
         composite.descendant_fonts = PDFArray([cid_font])
-        characters = [
-            f"<{code:04X}> <{_unicode_hex(glyph.unicode)}>\n"
-            for glyph, code in used
-            if isinstance(glyph.unicode, tuple) and glyph.unicode
-        ]
         cmap = _TO_UNICODE.format(blocks=_build_cmap_blocks(characters, "bfchar"))
         to_unicode = _Stream(cmap.encode("latin-1"))
         self._add_pdf_obj(to_unicode, "fonts")
@@ -226,13 +249,6 @@ class DocumentOutput(OutputProducer):
         descriptor.font_name = Name(name)
         self._add_pdf_obj(descriptor, "fonts")
         cid_font.font_descriptor = descriptor
-        # the map ends at the highest code this document shows: fpdf2 fills all 65,536 codes,
-        # but no code past the last one used is ever shown, so the tail (zeros) is never read
-        cid_to_gid = bytearray(2 * (max((code for _, code in used), default=0) + 1))
-        for glyph, code in used:
-            gid = glyph_ids[glyph.glyph_name]
-            cid_to_gid[2 * code] = gid >> 8
-            cid_to_gid[2 * code + 1] = gid & 0xFF
         cid_to_gid_map = _DeflatedStream(cid_to_gid)
         self._add_pdf_obj(cid_to_gid_map, "fonts")
         cid_font.c_i_d_to_g_i_d_map = cid_to_gid_map

@@ -24,8 +24,8 @@ FONT_FILES = (
 
 
 # a shaped glyph: (glyph or None for .notdef, x_advance, y_advance, x_offset, y_offset,
-# force_positioning), as fpdf2's shape_text describes it
-_Shaped = tuple[Glyph | None, int, int, int, int, bool]
+# force_positioning), as fpdf2's shape_text describes it, and the glyph's serial (below)
+_Shaped = tuple[Glyph | None, int, int, int, int, bool, int]
 _K = TypeVar("_K", bound=Hashable)
 _V = TypeVar("_V")
 
@@ -64,8 +64,27 @@ _SHAPED_WIDTHS: Memo[tuple[Any, ...], tuple[int, float]] = Memo(MEMO_SIZE)
 # of a holder's name and the statements' words recur; whole lines, wrapped anew, do not)
 _WORDS: Memo[tuple[Any, ...], tuple[_Shaped, ...] | bool] = Memo(4 * MEMO_SIZE)
 # one object for each distinct shaped glyph, however many texts hold it (most of a memo's
-# memory otherwise); as many as the fonts' glyphs in their contexts, so a generous cap
-_ATOMS: Memo[_Shaped, _Shaped] = Memo(65_536)
+# memory otherwise), found by the font, glyph id, characters and position HarfBuzz gave it
+# (ints and strings: a Glyph's hash is Python code); as many as the fonts' glyphs in their
+# contexts, so a generous cap
+_ATOMS: Memo[tuple[Any, ...], _Shaped] = Memo(65_536)
+# a number for each distinct glyph (id, characters, name, width) in the process, so that a
+# document looks its glyphs' codes up by int rather than by Glyph; bounded by the fonts'
+# glyphs in their contexts
+_SERIALS: dict[Glyph, int] = {}
+GLYPHS: list[Glyph] = []  # by serial
+SERIAL_LIMIT = 65_536
+
+
+def serial_of(glyph: Glyph) -> int:
+    """The glyph's serial number, or -1 once the table is full (then looked up the slow way)."""
+    serial = _SERIALS.get(glyph)
+    if serial is None:
+        if len(_SERIALS) >= SERIAL_LIMIT:
+            return -1
+        serial = _SERIALS[glyph] = len(GLYPHS)
+        GLYPHS.append(glyph)
+    return serial
 
 
 def shaping_key_of(font: TTFFont, text: str, size: float, params: dict[str, Any] | None) -> Any:
@@ -84,9 +103,8 @@ def shaping_key_of(font: TTFFont, text: str, size: float, params: dict[str, Any]
 
 
 class SharedFont(TTFFont):
-    """A TTFFont that remembers how HarfBuzz shaped each text, across documents. The shaping
-    (glyphs, their names, widths and positions) does not depend on the document; only the
-    codes the glyphs get in this document's subset do, and those are looked up each time."""
+    """A TTFFont that remembers how HarfBuzz shaped each text, across documents: the shaping
+    (glyphs, their names, widths and positions) does not depend on the document."""
 
     __slots__ = ()
 
@@ -100,7 +118,7 @@ class SharedFont(TTFFont):
             shaped = self.shaped(text, font_size_pt, text_shaping_params)
             scale = self.scale
             text_width: float = 0
-            for _, x_advance, _, _, _, _ in shaped:
+            for _, x_advance, _, _, _, _, _ in shaped:
                 text_width += round(scale * x_advance + 0.001) * font_size_pt * 0.001
             width = (len(shaped), text_width)
             _SHAPED_WIDTHS.put(key, width)
@@ -122,7 +140,7 @@ class SharedFont(TTFFont):
                 "y_offset": y_offset,
                 "force_positioning": force,
             }
-            for glyph, x_advance, y_advance, x_offset, y_offset, force in shaped
+            for glyph, x_advance, y_advance, x_offset, y_offset, force, _ in shaped
             if glyph is not None
         ]
 
@@ -208,33 +226,45 @@ class SharedFont(TTFFont):
             at = bisect_right(starts, index) - 1
             start = starts[max(at, 0)]
             cluster_chars.setdefault(start, []).append(ord(char))
-        metrics = self.ttfont["hmtx"].metrics
+        atoms, file = _ATOMS, self.ttffile
         shaped: list[_Shaped] = []
         for info, position in zip(infos, positions, strict=True):
             chars = tuple(cluster_chars.pop(info.cluster, ()))
-            name = self.ttfont.getGlyphName(info.codepoint)
-            width = round(self.scale * metrics[name][0])
-            glyph = Glyph(info.codepoint, chars, name, width) if info.codepoint else None
-            force = bool(
-                width != position.x_advance
-                or position.x_offset
-                or position.y_offset
-                or position.y_advance
-            )
-            atom = (
-                glyph,
+            key = (
+                file,
+                info.codepoint,
+                chars,
                 position.x_advance,
                 position.y_advance,
                 position.x_offset,
                 position.y_offset,
-                force,
             )
-            shared = _ATOMS.get(atom)
-            if shared is None:
-                _ATOMS.put(atom, atom)
-                shared = atom
-            shaped.append(shared)
+            atom = atoms.get(key)
+            if atom is None:
+                atom = self._atom(info.codepoint, chars, position)
+                atoms.put(key, atom)
+            shaped.append(atom)
         return tuple(shaped)
+
+    def _atom(self, codepoint: int, chars: tuple[int, ...], position: Any) -> _Shaped:
+        name = self.ttfont.getGlyphName(codepoint)
+        width = round(self.scale * self.ttfont["hmtx"].metrics[name][0])
+        glyph = Glyph(codepoint, chars, name, width) if codepoint else None
+        force = bool(
+            width != position.x_advance
+            or position.x_offset
+            or position.y_offset
+            or position.y_advance
+        )
+        return (
+            glyph,
+            position.x_advance,
+            position.y_advance,
+            position.x_offset,
+            position.y_offset,
+            force,
+            -1 if glyph is None else serial_of(glyph),
+        )
 
 
 _JOINERS = frozenset("\u200c\u200d\u034f\u2060")
