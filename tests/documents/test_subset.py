@@ -15,7 +15,7 @@ from fpdf import FPDF
 from pypdf import PdfReader
 
 from manamitra.documents.shaping import FONTS
-from manamitra.documents.subset import FontProgram, checksum
+from manamitra.documents.subset import FontProgram, _sfnt, checksum
 from manamitra.store import Database
 from tests.trust.builders import issue_income, setup_keys, trust_service
 
@@ -152,3 +152,117 @@ def test_a_compressed_subset_is_one_zlib_stream_of_the_subset(name: str) -> None
     font = program.subset(gids)
     assert zlib.decompress(stream) == font and length == len(font)
     _read_checked(font)
+
+
+def _reference_closure(program: FontProgram, gids: set[int]) -> set[int]:
+    """The closure as first written: a walk from each glyph asked for."""
+    keep = {0}
+    pending = [gid for gid in gids if 0 <= gid < program.glyph_count]
+    while pending:
+        gid = pending.pop()
+        if gid not in keep:
+            keep.add(gid)
+            pending.extend(program.components.get(gid, ()))
+    return keep
+
+
+def _reference_subset(program: FontProgram, gids: set[int]) -> bytes:
+    """The subset built the plain way, table by table through `_sfnt`: hmtx a zeroed copy with
+    the kept metrics copied in, loca from the running offsets, every checksum summed afresh."""
+    kept = sorted(_reference_closure(program, gids))
+    hmtx = bytearray(len(program.hmtx))
+    for gid in {*kept, program.long_metrics - 1}:
+        start, end = program.metric_spans[gid]
+        hmtx[start:end] = program.hmtx[start:end]
+    glyf = b"".join(program.padded[gid] for gid in kept) or b"\0\0\0\0"  # never empty
+    offsets = [0]
+    for gid in range(program.glyph_count):
+        offsets.append(offsets[-1] + (len(program.padded[gid]) if gid in kept else 0))
+    loca = struct.pack(f">{len(offsets)}I", *offsets)
+    tables = dict(program.tables)
+    for tag, body in (("hmtx", bytes(hmtx)), ("loca", loca), ("glyf", glyf)):
+        tables[tag] = (body, checksum(body))
+    return b"".join(_sfnt(tables, program.shared))
+
+
+def _glyph_sets(program: FontProgram) -> list[set[int]]:
+    cmap = program.cmap
+    texts = ["Ravi Kumar 96,000", "Lakshmi Devi 12/04/2026", "రవి కుమార్", "శ్రీనివాస్ రెడ్డి", "Á É ñ"]
+    found = [{program.glyph_ids[cmap[ord(c)]] for c in text if ord(c) in cmap} for text in texts]
+    composites = sorted(program.components)
+    # composites built from composites (the Latin fonts have some): components of components
+    nested = [gid for gid in composites if set(program.components[gid]) & set(composites)]
+    return [
+        *(gids for gids in found if gids),
+        set(composites[:5]),  # composites alone: their components come in
+        set(nested[:5]),
+        {0, 1, 2, program.glyph_count - 1},
+        {program.long_metrics - 1},
+        set(range(0, program.glyph_count, 3)) | {-1, program.glyph_count + 5},  # out of range
+    ]
+
+
+@pytest.mark.parametrize("name", FONT_FILES)
+def test_subsets_are_what_the_plain_construction_makes(name: str) -> None:
+    """The precomputed directory, the joined hmtx and loca and the set-based closure give the
+    bytes the plain construction gives."""
+    program = _program(name)
+    for gids in _glyph_sets(program):
+        assert program.closure(gids) == _reference_closure(program, gids)
+        assert program.subset(gids) == _reference_subset(program, gids)
+
+
+@pytest.mark.parametrize("name", FONT_FILES)
+def test_a_glyph_set_seen_again_is_served_from_the_memo(name: str) -> None:
+    program = _program(name)
+    fresh = _program(name)
+    sets = _glyph_sets(program)
+    first = [program.compressed_subset(gids) for gids in sets]
+    assert len(program.memo) == len(set(map(frozenset, sets)))
+
+    for gids, result in zip(sets, first, strict=True):
+        again = program.compressed_subset(set(gids))  # an equal set, not the same object
+        assert again is result
+        assert again == fresh.compressed_subset(gids)  # what a build from scratch gives
+        stream, length = again
+        font = _reference_subset(program, gids)
+        assert zlib.decompress(stream) == font and length == len(font)
+    # a set one glyph away is a set of its own
+    nearly = sets[0] | {max(program.all_gids - sets[0])}
+    other = program.compressed_subset(nearly)
+    assert other is not first[0] and other != first[0]
+    assert zlib.decompress(other[0]) == _reference_subset(program, nearly)
+
+
+def test_the_memo_stays_bounded() -> None:
+    """At most 128 subsets a font are kept (a Telugu one is ~20 KB), however many sets come."""
+    program = _program("NotoSans-Regular.ttf")
+    sets = [{gid} for gid in range(1, 301)]
+    results = [program.compressed_subset(gids) for gids in sets]
+
+    assert 0 < len(program.memo) <= 128
+    assert program.memo.get(frozenset(sets[0])) is None  # the oldest went
+    assert program.compressed_subset(sets[0]) == results[0]  # and is made again the same
+    assert program.compressed_subset(sets[-1]) is results[-1]
+
+
+def test_a_font_with_lone_side_bearings(tmp_path: Path) -> None:
+    """Glyphs past hhea's last long metric have only a side bearing in hmtx (fontTools writes
+    them so when the last advances are equal): an odd number of them leaves hmtx half a word
+    short, and the tables after it must still start on a word boundary."""
+    font = TTFont(FONTS / "NotoSans-Regular.ttf")
+    order = font.getGlyphOrder()
+    advance = font["hmtx"][order[-6]][0]
+    for name in order[-5:]:
+        font["hmtx"][name] = (advance, font["hmtx"][name][1])
+    path = tmp_path / "short.ttf"
+    font.save(path)
+    program = FontProgram(path, TTFont(path))
+    assert program.long_metrics < program.glyph_count and len(program.hmtx) % 4 == 2
+
+    for gids in [{1, 2, 3}, set(range(program.glyph_count - 7, program.glyph_count)), {0}]:
+        data = program.subset(gids)
+        assert data == _reference_subset(program, gids)
+        subset = _read_checked(data)
+        for gid in program.closure(gids):
+            assert _outline(subset, gid) == _outline(program.ttfont, gid)

@@ -28,6 +28,7 @@ from fontTools import subset as ftsubset
 from fontTools.ttLib import TTFont
 
 from manamitra.documents import deflate
+from manamitra.documents.shaping import Memo
 
 # what fpdf2 embeds of a TrueType font, in the order the OpenType spec recommends for the
 # table data; the layout tables (GSUB, GPOS, GDEF), hdmx, DSIG and the rest are dropped, as
@@ -69,6 +70,9 @@ assert array("I").itemsize == 4, "checksums sum 32-bit words"
 _SWAP = sys.byteorder == "little"
 _UINT32 = struct.Struct(">I").pack
 _ZLIB_HEADER = b"\x78\x01"  # deflate, 32 KiB window, no preset dictionary
+# compressed subsets remembered a font, a generation (so 64 to 128 of them, ~20 KB each for
+# Telugu): the template's text and the dates repeat, so the Latin fonts' glyph sets often do
+SUBSET_MEMO_SIZE = 64
 
 
 def _words(data: bytes) -> array[int]:
@@ -148,11 +152,19 @@ class FontProgram:
         # padded glyphs sums to the sum of theirs
         self.padded: tuple[bytes, ...] = tuple(_padded(glyph) for glyph in self.glyphs)
         self.glyph_sums: tuple[int, ...] = tuple(checksum(glyph) for glyph in self.padded)
+        self.padded_lengths: tuple[int, ...] = tuple(len(glyph) for glyph in self.padded)
+        # what a kept glyph adds to the sum of loca's entries: its length, once for each entry
+        # after its own (glyph g ends at entry g + 1, the table has glyph_count + 1)
+        self.loca_weights: tuple[int, ...] = tuple(
+            length * (glyph_count - gid) for gid, length in enumerate(self.padded_lengths)
+        )
         self.components: dict[int, tuple[int, ...]] = {}
         for gid, glyph in enumerate(self.glyphs):
             parts = _components(glyph)
             if parts:
                 self.components[gid] = parts
+        self.composites = frozenset(self.components)
+        self.all_gids = frozenset(range(glyph_count))
         self.glyph_names: tuple[str, ...] = tuple(ttfont.getGlyphOrder())
         self.glyph_ids: dict[str, int] = {name: gid for gid, name in enumerate(self.glyph_names)}
         self.cmap: dict[int, str] = ttfont.getBestCmap() or {}
@@ -169,6 +181,8 @@ class FontProgram:
         # long metric is one whole word, a lone side bearing is the high or the low half of one
         self.metric_spans: list[tuple[int, int]] = []
         self.metric_sums: list[int] = []
+        # (start, end, bytes, checksum share) of each glyph's metric, ascending and adjoining
+        self.metric_slices: list[tuple[int, int, bytes, int]] = []
         for gid in range(glyph_count):
             if gid < self.long_metrics:
                 at, size = 4 * gid, 4
@@ -177,6 +191,11 @@ class FontProgram:
             value = int.from_bytes(self.hmtx[at : at + size], "big")
             self.metric_spans.append((at, at + size))
             self.metric_sums.append(value << 16 if size == 2 and at % 4 == 0 else value)
+            metric = self.hmtx[at : at + size]
+            self.metric_slices.append((at, at + size, metric, self.metric_sums[-1]))
+        self.zero_hmtx = bytes(len(self.hmtx))
+        # an odd number of lone side bearings leaves hmtx two bytes short of a whole word
+        self.hmtx_padding = bytes(-len(self.hmtx) % 4)
         self.tables: dict[str, tuple[bytes, int]] = {
             tag: (body, checksum(body))
             for tag, body in tables.items()
@@ -188,17 +207,48 @@ class FontProgram:
         # raw deflate, ending on a byte boundary in a non-final block so more can follow
         deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
         self.shared_deflate = deflate.compress(self.shared) + deflate.flush(zlib.Z_SYNC_FLUSH)
+        self._front_template()
+        self.memo: Memo[frozenset[int], tuple[bytes, int]] = Memo(SUBSET_MEMO_SIZE)
+
+    def _front_template(self) -> None:
+        """The directory and head of every subset, laid out once by `_sfnt`: only glyf's
+        length, the made tables' checksums and head's checksum adjustment differ between
+        subsets (hmtx and loca have the font's lengths, glyf comes last), so `_front` fills
+        in those words."""
+        tables = dict(self.tables)
+        tables["hmtx"] = (self.zero_hmtx, 0)
+        tables["loca"] = (bytes(4 * (self.glyph_count + 1)), 0)
+        tables["glyf"] = (b"", 0)
+        front, _, _ = _sfnt(tables, self.shared)
+        count = len(tables)
+        directory = bytearray(front[: 12 + 16 * count])
+        entry = {tag: 12 + 16 * i for i, tag in enumerate(sorted(tables))}
+        head_at = struct.unpack_from(">I", directory, entry["head"] + 8)[0]
+        template = bytearray(front)
+        struct.pack_into(">I", template, head_at + _HEAD_CHECKSUM_ADJUSTMENT, 0)
+        self.front = bytes(template)
+        # the words filled in: the made tables' checksums, glyf's length, the adjustment
+        self.front_sums = tuple(entry[tag] + 4 for tag in _MADE)
+        self.front_glyf_length = entry["glyf"] + 12
+        self.front_adjustment = head_at + _HEAD_CHECKSUM_ADJUSTMENT
+        # the whole file's sum, but for those words and the made tables
+        self.front_sum = checksum(bytes(directory)) + sum(sum_ for _, sum_ in self.tables.values())
 
     def closure(self, gids: Iterable[int]) -> set[int]:
         """`gids`, .notdef and every glyph a composite among them is built from."""
-        keep = {0}
-        pending = [gid for gid in gids if 0 <= gid < self.glyph_count]
+        keep = set(gids)
+        keep &= self.all_gids
+        composites = keep & self.composites
+        composites.discard(0)  # .notdef is kept as it is
+        pending = list(composites)
+        keep.add(0)
+        components = self.components
         while pending:
-            gid = pending.pop()
-            if gid in keep:
-                continue
-            keep.add(gid)
-            pending.extend(self.components.get(gid, ()))
+            for part in components[pending.pop()]:
+                if part not in keep:
+                    keep.add(part)
+                    if part in components:
+                        pending.append(part)
         return keep
 
     def subset(self, gids: Iterable[int]) -> bytes:
@@ -211,8 +261,15 @@ class FontProgram:
         deflate data is three pieces: the directory and head, and the tables made for this
         document, compressed each time (`deflate.raw_piece`), around the shared tables
         compressed once at zlib's level 9; the first two end on a byte boundary in a non-final
-        block, so they concatenate."""
-        front, shared, made = self._pieces(gids)
+        block, so they concatenate.
+
+        The last `SUBSET_MEMO_SIZE` to twice that many results are remembered by the exact set
+        of glyph ids asked for: the same set gets the same (immutable) objects back."""
+        key = frozenset(gids)
+        found = self.memo.get(key)
+        if found is not None:
+            return found
+        front, shared, made = self._pieces(key)
         assert shared is self.shared
         first = deflate.raw_piece(front, final=False)
         last = deflate.raw_piece(made, final=True)
@@ -220,53 +277,76 @@ class FontProgram:
         stream = b"".join(
             (_ZLIB_HEADER, first, self.shared_deflate, last, adler.to_bytes(4, "big"))
         )
-        return stream, len(front) + len(shared) + len(made)
+        result = (stream, len(front) + len(shared) + len(made))
+        self.memo.put(key, result)
+        return result
 
     def _pieces(self, gids: Iterable[int]) -> tuple[bytes, bytes, bytes]:
         keep = self.closure(gids)
         kept = sorted(keep)
+        hmtx, hmtx_sum = self._metrics(keep, kept)
         loca, loca_sum = self._locations(kept)
         padded = self.padded
         glyf = b"".join([padded[gid] for gid in kept]) or b"\0\0\0\0"
         glyf_sum = sum([self.glyph_sums[gid] for gid in kept]) & 0xFFFFFFFF
-        tables = dict(self.tables)
-        tables["hmtx"] = self._metrics(keep)
-        tables["loca"] = (loca, loca_sum)
-        tables["glyf"] = (glyf, glyf_sum)
-        return _sfnt(tables, self.shared)
+        return (
+            self._front(len(glyf), hmtx_sum, loca_sum, glyf_sum),
+            self.shared,
+            b"".join((hmtx, self.hmtx_padding, loca, glyf)),
+        )
+
+    def _front(self, glyf_length: int, hmtx_sum: int, loca_sum: int, glyf_sum: int) -> bytes:
+        """What `_sfnt` makes of the directory and head, from the template made once: the
+        directory's words and every table's checksum add up to the whole file's."""
+        front = bytearray(self.front)
+        for at, sum_ in zip(self.front_sums, (hmtx_sum, loca_sum, glyf_sum), strict=True):
+            struct.pack_into(">I", front, at, sum_)
+        struct.pack_into(">I", front, self.front_glyf_length, glyf_length)
+        whole = self.front_sum + 2 * (hmtx_sum + loca_sum + glyf_sum) + glyf_length
+        struct.pack_into(">I", front, self.front_adjustment, (_CHECKSUM_MAGIC - whole) & 0xFFFFFFFF)
+        return bytes(front)
 
     def _locations(self, kept: list[int]) -> tuple[bytes, int]:
         """The long loca of a glyf table holding the `kept` glyphs (ascending) and nothing for
         the others, with its checksum: the offsets step up only after a kept glyph, so the
-        table is written a run of equal offsets at a time and summed the same way."""
-        padded = self.padded
+        table is written a run of equal offsets at a time; each kept glyph adds its length to
+        every entry after its own (`loca_weights`)."""
+        lengths = self.padded_lengths
         pieces: list[bytes] = []
-        total = 0
+        append = pieces.append
         at = 0
         written = 0  # entries so far; entry g + 1 is where glyph g ends
         for gid in kept:
-            run = gid + 1 - written
-            pieces.append(_UINT32(at) * run)
-            total += at * run
+            append(_UINT32(at) * (gid + 1 - written))
             written = gid + 1
-            at += len(padded[gid])
-        run = self.glyph_count + 1 - written
-        pieces.append(_UINT32(at) * run)
-        total += at * run
-        return b"".join(pieces), total & 0xFFFFFFFF
+            at += lengths[gid]
+        append(_UINT32(at) * (self.glyph_count + 1 - written))
+        weights = self.loca_weights
+        return b"".join(pieces), sum([weights[gid] for gid in kept]) & 0xFFFFFFFF
 
-    def _metrics(self, keep: set[int]) -> tuple[bytes, int]:
+    def _metrics(self, keep: set[int], kept: list[int]) -> tuple[bytes, int]:
         """hmtx with the metrics of the glyphs left out zeroed (a PDF takes the advances from
-        its own width array, and the zeros compress to nearly nothing), with its checksum."""
-        metrics = bytearray(len(self.hmtx))
-        source, spans, sums = self.hmtx, self.metric_spans, self.metric_sums
-        total = 0
+        its own width array, and the zeros compress to nearly nothing), with its checksum:
+        `kept` is `keep` ascending, and the table is joined from their metrics and the runs of
+        zeros between them."""
         # glyphs past the last long metric take its advance, so it always stays
-        for gid in keep | {self.long_metrics - 1}:
-            start, end = spans[gid]
-            metrics[start:end] = source[start:end]
-            total += sums[gid]
-        return bytes(metrics), total & 0xFFFFFFFF
+        last = self.long_metrics - 1
+        if last not in keep:
+            kept = sorted(keep | {last})
+        slices, zeros = self.metric_slices, self.zero_hmtx
+        pieces: list[bytes] = []
+        append = pieces.append
+        total = 0
+        done = 0
+        for gid in kept:
+            start, end, metric, sum_ = slices[gid]
+            if start > done:
+                append(zeros[done:start])
+            append(metric)
+            total += sum_
+            done = end
+        append(zeros[done:])
+        return b"".join(pieces), total & 0xFFFFFFFF
 
 
 def _sfnt(tables: dict[str, tuple[bytes, int]], shared: bytes) -> tuple[bytes, bytes, bytes]:
