@@ -4,8 +4,9 @@ and `TrustRepository`, the queries `manamitra.trust` runs, so that package stays
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from typing import Any, cast
 
 from sqlalchemy import (
     BigInteger,
@@ -13,10 +14,11 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
+    Table,
     Text,
-    insert,
     select,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -92,6 +94,90 @@ class LogCheckpoint(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
+# -- driver-level SQL for the issuance path ------------------------------------------------------
+# Issuing writes six statements; through `session.execute` SQLAlchemy's per-statement machinery
+# (compiled-cache lookup, parameter coercion, ORM execute) cost about as much as the statements.
+# These are plain SQL strings built once per dialect and run with `exec_driver_sql`, which still
+# goes through the engine (events, logging, DBAPI errors wrapped as sqlalchemy.exc errors).
+# Values are bound with the columns' own bind processors, so the stored values are exactly
+# those a Core insert stores (UtcDateTime: naive UTC text on SQLite, aware UTC on PostgreSQL).
+
+_Processor = Callable[[Any], Any]
+
+
+def _placeholder(dialect: Dialect) -> str:
+    """The DBAPI's positional parameter marker: `?` for sqlite3 (qmark), `%s` for psycopg."""
+    return "?" if dialect.paramstyle == "qmark" else "%s"
+
+
+_INSERTS: dict[tuple[str, str, str, tuple[str, ...], int], tuple[str, list[_Processor | None]]] = {}
+
+
+def _processors(dialect: Dialect, table: Table, columns: Iterable[str]) -> list[_Processor | None]:
+    processors: list[_Processor | None] = [
+        table.c[c].type.dialect_impl(dialect).bind_processor(dialect) for c in columns
+    ]
+    return processors
+
+
+def _insert(
+    dialect: Dialect, model: type[Base], columns: tuple[str, ...], rows: int = 1
+) -> tuple[str, list[_Processor | None]]:
+    """`INSERT INTO table (columns) VALUES (…)[, (…)…]` for `rows` rows, and each column's
+    bind processor (None where the driver takes the value as it is); built once a dialect."""
+    table = cast(Table, model.__table__)
+    key = (dialect.name, dialect.driver, table.name, columns, rows)
+    found = _INSERTS.get(key)
+    if found is None:
+        quote = dialect.identifier_preparer.quote
+        mark = _placeholder(dialect)
+        values = "(" + ", ".join([mark] * len(columns)) + ")"
+        sql = (
+            f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
+            f"VALUES {', '.join([values] * rows)}"
+        )
+        found = _INSERTS[key] = (sql, _processors(dialect, table, columns))
+    return found
+
+
+def _bind(processors: Sequence[_Processor | None], values: Iterable[Any]) -> list[Any]:
+    return [v if p is None else p(v) for p, v in zip(processors, values, strict=True)]
+
+
+class _HeadSql:
+    """The log head's lock, first row and update for one dialect (FOR UPDATE only on
+    PostgreSQL: SQLite has no row locks, and its transactions begin IMMEDIATE)."""
+
+    def __init__(self, dialect: Dialect) -> None:
+        mark = _placeholder(dialect)
+        lock = "" if dialect.name == "sqlite" else " FOR UPDATE"
+        self.lock = f"SELECT size, frontier FROM trust_log_head WHERE id = 1{lock}"
+        self.create, processors = _insert(dialect, LogHead, ("id", "size", "frontier"))
+        self.first_row = tuple(_bind(processors, (1, 0, b"")))
+        self.update = (
+            f"UPDATE trust_log_head SET size = {mark}, frontier = {mark}, updated_at = {mark} "
+            "WHERE id = 1"
+        )
+        self.update_processors = _processors(
+            dialect, cast(Table, LogHead.__table__), ("size", "frontier", "updated_at")
+        )
+
+
+_HEAD_SQL: dict[tuple[str, str], _HeadSql] = {}
+
+
+def _head_sql(dialect: Dialect) -> _HeadSql:
+    found = _HEAD_SQL.get((dialect.name, dialect.driver))
+    if found is None:
+        found = _HEAD_SQL[(dialect.name, dialect.driver)] = _HeadSql(dialect)
+    return found
+
+
+_ENTRY_COLUMNS = ("index", "leaf_hash", "kind", "data", "created_at")
+_NODE_COLUMNS = ("level", "index", "hash")
+_MEDIA_COLUMNS = ("key", "mime_type", "filename", "sha256", "size", "content", "created_at")
+
+
 class TrustRepository:
     """The trust tables behind the small interface `manamitra.trust` needs (one session)."""
 
@@ -103,20 +189,20 @@ class TrustRepository:
     def lock_head(self) -> tuple[int, bytes]:
         """The log's size and frontier, its row locked until the transaction ends: appends
         are serialised here (FOR UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE already holds
-        the write lock). Core statements: this is on every issuance's path."""
-        head = LogHead.__table__
-        row = self.session.execute(
-            select(head.c.size, head.c.frontier).where(head.c.id == 1).with_for_update()
-        ).one_or_none()
+        the write lock). Driver SQL: this is on every issuance's path."""
+        connection = self.session.connection()
+        sql = _head_sql(connection.dialect)
+        row = connection.exec_driver_sql(sql.lock).one_or_none()
         if row is None:
-            self.session.execute(insert(head), [{"id": 1, "size": 0, "frontier": b""}])
+            connection.exec_driver_sql(sql.create, sql.first_row)
             return 0, b""
         return int(row[0]), bytes(row[1])
 
     def set_head(self, size: int, frontier: bytes, at: datetime) -> None:
-        head = LogHead.__table__
-        self.session.execute(
-            head.update().where(head.c.id == 1).values(size=size, frontier=frontier, updated_at=at)
+        connection = self.session.connection()
+        sql = _head_sql(connection.dialect)
+        connection.exec_driver_sql(
+            sql.update, tuple(_bind(sql.update_processors, (size, frontier, at)))
         )
 
     def head(self) -> tuple[int, bytes]:
@@ -136,25 +222,20 @@ class TrustRepository:
         at: datetime,
         nodes: list[tuple[int, int, bytes]],
     ) -> None:
-        # Core inserts: one issuance writes an entry and a node or two, and the ORM's unit of
-        # work cost several times the inserts themselves
-        self.session.execute(
-            insert(LogEntry.__table__),
-            [
-                {
-                    "index": index,
-                    "leaf_hash": leaf_hash,
-                    "kind": kind,
-                    "data": data,
-                    "created_at": at,
-                }
-            ],
+        # Driver SQL: one issuance writes an entry and a node or two (the nodes in one
+        # multi-row insert), and the ORM's, then Core's, machinery cost more than the inserts
+        connection = self.session.connection()
+        dialect = connection.dialect
+        sql, processors = _insert(dialect, LogEntry, _ENTRY_COLUMNS)
+        connection.exec_driver_sql(
+            sql, tuple(_bind(processors, (index, leaf_hash, kind, data, at)))
         )
         if nodes:
-            self.session.execute(
-                insert(LogNode.__table__),
-                [{"level": lv, "index": ix, "hash": h} for lv, ix, h in nodes],
-            )
+            sql, processors = _insert(dialect, LogNode, _NODE_COLUMNS, len(nodes))
+            params: list[Any] = []
+            for node in nodes:
+                params.extend(_bind(processors, node))
+            connection.exec_driver_sql(sql, tuple(params))
 
     def fetch_nodes(self, keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
         wanted = list(keys)
@@ -167,7 +248,7 @@ class TrustRepository:
         # terms, which both stores answer from the primary key (a row-value IN makes SQLite
         # scan), without building an ORM expression per proof.
         connection = self.session.connection()
-        mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+        mark = _placeholder(connection.dialect)
         terms, params = [], []
         for level, indexes in by_level.items():
             terms.append(f'(level = {mark} AND "index" IN ({", ".join([mark] * len(indexes))}))')
@@ -193,15 +274,12 @@ class TrustRepository:
     def find_leaf(self, leaf_hash: bytes, below: int) -> int | None:
         # by the leaf-hash index alone: with `index < below` in the query SQLite preferred
         # walking the primary key, which is a scan at a million entries
-        rows = (
-            self.session.connection()
-            .exec_driver_sql(
-                'SELECT "index" FROM trust_log_entry WHERE leaf_hash = '
-                + ("?" if self.session.connection().dialect.paramstyle == "qmark" else "%s"),
-                (leaf_hash,),
-            )
-            .all()
-        )
+        connection = self.session.connection()
+        rows = connection.exec_driver_sql(
+            'SELECT "index" FROM trust_log_entry WHERE leaf_hash = '
+            + _placeholder(connection.dialect),
+            (leaf_hash,),
+        ).all()
         found = [int(r[0]) for r in rows if int(r[0]) < below]
         return min(found) if found else None
 
@@ -226,11 +304,15 @@ class TrustRepository:
     # -- documents -----------------------------------------------------------------------------
 
     def add_document(self, **values: object) -> None:
-        """Insert the document's row now, with a Core insert (the ORM's unit of work cost more
-        than the insert). A number already issued raises ConflictError, found by the table's
-        key rather than by a query first; the transaction must then be rolled back."""
+        """Insert the document's row now, with driver SQL (the ORM's unit of work, then Core's
+        machinery, cost more than the insert); columns not given are left NULL, as a Core
+        insert leaves them. A number already issued raises ConflictError, found by the
+        table's key rather than by a query first (exec_driver_sql wraps either driver's error
+        as sqlalchemy's IntegrityError); the transaction must then be rolled back."""
+        connection = self.session.connection()
+        sql, processors = _insert(connection.dialect, IssuedDocument, tuple(values))
         try:
-            self.session.execute(insert(IssuedDocument.__table__), [values])
+            connection.exec_driver_sql(sql, tuple(_bind(processors, values.values())))
         except IntegrityError as exc:
             raise ConflictError(f"document {values.get('number')} was already issued") from exc
 
@@ -258,19 +340,11 @@ class TrustRepository:
     def add_media(
         self, *, key: str, mime_type: str, filename: str, content: bytes, sha256: str, at: datetime
     ) -> None:
-        self.session.execute(
-            insert(MediaBlob.__table__),
-            [
-                {
-                    "key": key,
-                    "mime_type": mime_type,
-                    "filename": filename,
-                    "sha256": sha256,
-                    "size": len(content),
-                    "content": content,
-                    "created_at": at,
-                }
-            ],
+        connection = self.session.connection()
+        sql, processors = _insert(connection.dialect, MediaBlob, _MEDIA_COLUMNS)
+        connection.exec_driver_sql(
+            sql,
+            tuple(_bind(processors, (key, mime_type, filename, sha256, len(content), content, at))),
         )
 
     def media(self, key: str) -> MediaBlob | None:
