@@ -5,12 +5,13 @@ QR placed as our own 1-bit image."""
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
 from fpdf import FPDF
-from fpdf.enums import Align, CharVPos, TextDirection, TextMode, XPos, YPos
+from fpdf.enums import Align, CharVPos, PDFResourceType, TextDirection, TextMode, XPos, YPos
 from fpdf.fonts import TTFFont
 from fpdf.image_datastructures import RasterImageInfo
 from fpdf.line_break import Fragment
@@ -32,13 +33,42 @@ from manamitra.documents.lines import (
 )
 from manamitra.documents.pdf_output import OWN_IMAGE
 from manamitra.documents.qr import QrCode, qr_image
-from manamitra.documents.shaping import FONT_FILES, FONTS, SharedFont, shaping_key_of
+from manamitra.documents.shaping import (
+    FONT_FILES,
+    FONTS,
+    MEMO_SIZE,
+    Memo,
+    SharedFont,
+    shaping_key_of,
+)
 from manamitra.documents.subset import DocumentFont, FontProgram
 
 _PROTOTYPES: dict[str, tuple[SharedFont, FontProgram, CodeBook]] = {}
 # fpdf2 looks each character's script up in a table of ranges; names change per document
 unicode_script = lru_cache(maxsize=8192)(get_unicode_script)
 _WIDTHS: dict[tuple[str, str, float, str], float] = {}
+
+
+@dataclass(frozen=True)
+class _Replay:
+    """A line's whole write (`text`), the fonts it sets (key, number) and the glyphs its runs
+    mark used in each font: the same in every document, found by the line's id (the entry
+    holds the line, so the id is not reused while it stays)."""
+
+    line: LineWrite
+    text: str
+    sets: tuple[tuple[str, int], ...]
+    marks: tuple[tuple[str, dict[Any, int]], ...]
+    books: tuple[tuple[str, CodeBook], ...]  # whose codes `text` shows
+
+
+_REPLAYS: Memo[int, _Replay] = Memo(MEMO_SIZE)
+
+
+def _subset_of(font: Any) -> DocumentSubsetMap:
+    subset = font.subset
+    assert isinstance(subset, DocumentSubsetMap)
+    return subset
 
 
 class DocumentPdf(FPDF):
@@ -410,24 +440,59 @@ class DocumentPdf(FPDF):
             self.font_size_pt = size_pt
             self.font_style = style
             self._out(self._set_font_for_page(first, size_pt))
+        known = _REPLAYS.get(id(line))
+        if (
+            known is not None
+            and known.line is line
+            and all(fonts[key].i == number for key, number in known.sets)
+            and all(_subset_of(fonts[key]).book is book for key, book in known.books)
+        ):
+            page, catalog = self.page, self._resource_catalog
+            for _, number in known.sets:
+                catalog.add(PDFResourceType.FONT, number, page)
+            if known.sets:
+                self.current_font_is_set_on_page = True
+            for key, marks in known.marks:
+                _subset_of(fonts[key]).used.update(marks)
+            self._out(known.text)
+        else:
+            self._out(self._write(line, size_pt))
+        self._lasth = line.lasth
+        self.x, self.y = line.x, line.y
+
+    def _write(self, line: LineWrite, size_pt: float) -> str:
+        """What `line` writes, in the fonts' codes, remembered (with the fonts it sets and the
+        glyphs it marks used) when every glyph has its font's code book's code."""
+        fonts = self.fonts
         out: list[str] = []
+        sets: list[tuple[str, int]] = []
+        marks: list[tuple[str, dict[Any, int]]] = []
+        books: dict[str, CodeBook] = {}
+        whole = True
         for part in line.parts:
             if isinstance(part, str):
                 out.append(part)
             elif len(part) == 1:
-                out.append(
-                    self._set_font_for_page(fonts[part[0]], size_pt, wrap_in_text_object=False)
-                )
+                font = fonts[part[0]]
+                out.append(self._set_font_for_page(font, size_pt, wrap_in_text_object=False))
+                sets.append((part[0], font.i))
             else:
                 run_font = fonts[part[0]]
                 assert isinstance(run_font, SharedFont)
                 out.append(written(run_font, part[1]))
-        if line.wrapped:
-            self._out(f"q {' '.join(out)} Q")
-        else:
-            self._out(" ".join(out))
-        self._lasth = line.lasth
-        self.x, self.y = line.x, line.y
+                subset = run_font.subset
+                assert isinstance(subset, DocumentSubsetMap)
+                books[part[0]] = subset.book
+                known = subset.book.plans.get(id(part[1]))
+                if known is None or known[0] is not part[1]:
+                    whole = False
+                else:
+                    marks.append((part[0], known[2]))
+        text = f"q {' '.join(out)} Q" if line.wrapped else " ".join(out)
+        if whole:
+            replay = _Replay(line, text, tuple(sets), tuple(marks), tuple(books.items()))
+            _REPLAYS.put(id(line), replay)
+        return text
 
     def _layout(
         self,
