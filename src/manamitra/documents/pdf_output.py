@@ -11,14 +11,18 @@ from fpdf.fonts import PDFFontDescriptor
 from fpdf.output import (
     CIDSystemInfo,
     OutputProducer,
+    PDFCatalog,
     PDFFont,
     PDFFontStream,
+    PDFInfo,
     PDFPage,
+    PDFPagesRoot,
+    PDFResources,
     PDFXObject,
     _build_cmap_blocks,
     _cid_font_widths,
 )
-from fpdf.syntax import Name, PDFArray, PDFContentStream, build_obj_dict
+from fpdf.syntax import Name, PDFArray, PDFContentStream, PDFObject, camel_case
 
 from manamitra.documents import deflate, subset
 from manamitra.documents.lines import OWN_CODES, DocumentSubsetMap
@@ -59,22 +63,65 @@ def _utf16_hex(char: int) -> str:
     return f"{char:04X}"
 
 
+# each attribute's PDF name ("c_i_d_to_g_i_d_map" -> "/CIDToGIDMap"), as `build_obj_dict`
+# converts it for every key of every object: the few dozen attribute names of these classes
+_PDF_NAMES: dict[str, str] = {}
+
+# the public slots of each class (fpdf2's page and image objects keep their attributes in
+# slots, which `dir()` lists and `vars()` does not)
+_SLOTS: dict[type, frozenset[str]] = {}
+
+
+def _slots(cls: type) -> frozenset[str]:
+    slots = _SLOTS.get(cls)
+    if slots is None:
+        names: set[str] = set()
+        for klass in cls.__mro__:
+            declared = klass.__dict__.get("__slots__", ())
+            names.update((declared,) if isinstance(declared, str) else declared)
+        slots = _SLOTS[cls] = frozenset(name for name in names if not name.startswith("_"))
+    return slots
+
+
 class _Attributes:
-    """A PDF object whose dictionary is built from its own attributes, as fpdf2 builds it from
-    `dir()` (the same keys in the same order: these classes add no public class attributes),
-    without listing every method of the class for each object, a few dozen a document."""
+    """A PDF object whose dictionary is built from its own attributes (its instance dictionary
+    and public slots), as fpdf2 builds it from `dir()`: the same keys in the same order and
+    the same values, these classes adding no public class attributes but methods and the `id`
+    and `ref` properties, which fpdf2 leaves out. Without listing every method of the class
+    for each object, and with each attribute's PDF name converted once per process."""
 
     id: int
 
     def _build_obj_dict(self, security_handler: Any = None) -> dict[str, object]:
         attributes = vars(self)
-        return dict(
-            build_obj_dict(
-                {key: attributes[key] for key in sorted(attributes)},
-                _security_handler=security_handler,
-                _obj_id=self.id,
-            )
-        )
+        slots = _slots(type(self))
+        keys = sorted(attributes.keys() | slots if slots else attributes)
+        obj_id = self.id
+        obj_dict: dict[str, object] = {}
+        # what `build_obj_dict` does for each key, in its order of tests
+        for key in keys:
+            if key[0] == "_" or key == "id" or key == "ref":
+                continue
+            value = getattr(self, key)
+            if value is None or callable(value):
+                continue
+            name = _PDF_NAMES.get(key)
+            if name is None:
+                name = _PDF_NAMES[key] = f"/{camel_case(key)}"
+            kind = type(value)
+            if kind is int or kind is float or kind is str:  # no value, no serialize
+                obj_dict[name] = value
+                continue
+            if hasattr(value, "value"):  # e.g. an Enum
+                value = value.value
+            if isinstance(value, PDFObject):  # an indirect object reference
+                value = value.ref
+            elif hasattr(value, "serialize"):  # e.g. PDFArray, PDFString, Name
+                value = value.serialize(_security_handler=security_handler, _obj_id=obj_id)
+            elif isinstance(value, bool):
+                value = str(value).lower()
+            obj_dict[name] = value
+        return obj_dict
 
 
 class _Font(_Attributes, PDFFont):
@@ -105,6 +152,43 @@ class _FontStream(_Attributes, PDFFontStream):
         self.length1 = length
 
 
+class _Page(_Attributes, PDFPage):
+    __slots__ = ()
+
+
+class _PagesRoot(_Attributes, PDFPagesRoot):
+    pass
+
+
+class _Catalog(_Attributes, PDFCatalog):
+    pass
+
+
+class _Info(_Attributes, PDFInfo):
+    pass
+
+
+class _Resources(_Attributes, PDFResources):
+    pass
+
+
+class _XObject(_Attributes, PDFXObject):
+    __slots__ = ()
+
+
+# the object classes fpdf2 creates for a document, and ours building the same dictionaries
+# (`_add_pdf_obj` gives each such object our class)
+OWN_CLASSES: dict[type, type] = {
+    PDFPage: _Page,
+    PDFPagesRoot: _PagesRoot,
+    PDFCatalog: _Catalog,
+    PDFInfo: _Info,
+    PDFResources: _Resources,
+    PDFContentStream: _Stream,
+    PDFXObject: _XObject,
+}
+
+
 class _DeflatedStream(_Stream):
     """A stream compressed by `deflate` rather than fpdf2's zlib at level 6."""
 
@@ -121,7 +205,7 @@ def _add_own_image(output: OutputProducer, info: dict[str, object]) -> PDFXObjec
     gives a 1-bit Flate image the decode parameters of its CCITT path."""
     data, width, height = info["data"], info["w"], info["h"]
     assert isinstance(data, bytes) and isinstance(width, int) and isinstance(height, int)
-    image = PDFXObject(
+    image = _XObject(
         subtype="Image",
         contents=data,
         width=width,
@@ -140,7 +224,16 @@ class DocumentOutput(OutputProducer):
     one-character strings and stops after the last code used (fpdf2 writes 128 KiB, four
     times a document), each document gets its own font descriptor object (fpdf2 numbers the
     shared one in place), and the subset comes straight from the font's program. Documents
-    with any other font are left to fpdf2 entirely."""
+    with any other font are left to fpdf2 entirely. Every object fpdf2 creates for a document
+    (page, pages root, catalog, info, content stream, resources, images) is given our subclass
+    of its class (`OWN_CLASSES`), which builds the same dictionary without fpdf2's `dir()`
+    walk."""
+
+    def _add_pdf_obj(self, pdf_obj: PDFObject, trace_label: str | None = None) -> int:
+        ours = OWN_CLASSES.get(type(pdf_obj))
+        if ours is not None:
+            pdf_obj.__class__ = ours
+        return int(super()._add_pdf_obj(pdf_obj, trace_label))
 
     def _add_fonts(
         self,
