@@ -148,3 +148,21 @@ def test_a_glyph_keeps_its_code_across_documents_in_each_ones_order_of_use(
         }  # the same code for the same glyph in both documents
         assert all(theirs[key][glyph] >= lines.OWN_CODES for glyph in ours[key].keys() - booked)
         assert (len(booked) < len(ours[key])) == (code_books == "full book")
+
+
+def test_a_cell_drawn_once_writes_what_a_remembered_one_does_and_is_not_kept() -> None:
+    text = "సంఖ్య / No.: AP-ONCE-2026-7Q4K2Z"
+    remembered, once = DocumentPdf(), DocumentPdf()
+    for pdf in (remembered, once):
+        pdf.add_page()
+        pdf.te(10, bold=True)
+    with once.once():
+        once.cell(100, 5.5, text)
+    kept = (len(lines.LINE_WRITES), len(lines._PLANS), len(lines.RUNS))
+    remembered.cell(100, 5.5, text)
+
+    assert (len(lines.LINE_WRITES), len(lines._PLANS), len(lines.RUNS)) > kept
+    assert once._remember  # only inside the block
+    assert bytes(once.pages[1].contents) == bytes(remembered.pages[1].contents)
+    for key in ("te", "teB", "la", "laB"):
+        assert list(once.fonts[key].subset.items()) == list(remembered.fonts[key].subset.items())

@@ -134,17 +134,19 @@ class DocumentSubsetMap(SubsetMap):
             self.used[key] = code
         return code
 
-    def write(self, glyphs: tuple[Glyph, ...], serials: tuple[int, ...]) -> str:
+    def write(
+        self, glyphs: tuple[Glyph, ...], serials: tuple[int, ...], remember: bool = True
+    ) -> str:
         """A glyph run's string (UTF-16BE codes, parentheses and backslashes escaped), its
         glyphs marked used."""
         runs = self.book.runs
-        known = runs.get(serials)
+        known = runs.get(serials) if remember else None
         if known is not None:
             self.used.update(known[1])
             return known[0]
         codes = [self.pick_glyph(glyph) or 0 for glyph in glyphs]
         text = "".join([_code_text(code) for code in codes])
-        if min(serials, default=0) >= 0 and max(codes, default=0) < OWN_CODES:
+        if remember and min(serials, default=0) >= 0 and max(codes, default=0) < OWN_CODES:
             runs.put(serials, (text, dict(zip(serials, codes, strict=True))))
         return text
 
@@ -173,10 +175,13 @@ def planned(
     params: dict[str, Any] | None,
     at: tuple[float, float, float, float, float, float],
     shaping_key: Any = None,
+    remember: bool = True,
 ) -> _Plan:
     """How a run of `text` in `font` is written at `at` (pos_x, pos_y, page height, k, char
     spacing, font stretching): its text-positioning operators and glyph runs, remembered.
     `shaping_key` is `shaping_key_of(font, text, size_pt, params)` when the caller has it."""
+    if not remember:
+        return _plan(font, text, size_pt, params, at)
     if shaping_key is None:
         shaping_key = shaping_key_of(font, text, size_pt, params)
     key = (shaping_key, *at)
@@ -187,13 +192,13 @@ def planned(
     return plan
 
 
-def written(font: SharedFont, plan: _Plan) -> str:
+def written(font: SharedFont, plan: _Plan, remember: bool = True) -> str:
     """`plan` with its glyphs shown in the font's codes, marked used in this document in the
     order fpdf2 picks them."""
     subset = font.subset
     assert isinstance(subset, DocumentSubsetMap)
     plans = subset.book.plans
-    known = plans.get(id(plan))
+    known = plans.get(id(plan)) if remember else None
     if known is not None and known[0] is plan:
         subset.used.update(known[2])
         return known[1]
@@ -204,11 +209,15 @@ def written(font: SharedFont, plan: _Plan) -> str:
             parts.append(item)
         else:
             glyphs, serials, end = item
-            parts.append(f"({subset.write(glyphs, serials)}{end}")
+            parts.append(f"({subset.write(glyphs, serials, remember)}{end}")
+            if not remember:
+                continue
             marks.update((serial, subset.used[serial]) for serial in serials if serial >= 0)
     text = "".join(parts)
-    if all(code < OWN_CODES for code in marks.values()) and all(
-        serial >= 0 for item in plan if not isinstance(item, str) for serial in item[1]
+    if (
+        remember
+        and all(code < OWN_CODES for code in marks.values())
+        and all(serial >= 0 for item in plan if not isinstance(item, str) for serial in item[1])
     ):
         plans.put(id(plan), (plan, text, marks))
     return text

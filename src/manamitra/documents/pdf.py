@@ -5,6 +5,8 @@ QR placed as our own 1-bit image."""
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -81,6 +83,7 @@ class DocumentPdf(FPDF):
             self._add_cached_font(family, style, FONTS / file)
         self.set_fallback_fonts(["la"], exact_match=False)
         self.set_text_shaping(True)
+        self._remember = True
 
     def _add_cached_font(self, family: str, style: str, path: Path) -> None:
         """fpdf2 parses a font's cmap and metrics on every add_font; we parse each font once
@@ -293,10 +296,12 @@ class DocumentPdf(FPDF):
             (current.fontkey if isinstance(current, TTFFont) else current, self.font_style),
             tuple(self._fallback_font_ids),
         )
-        line = LINE_WRITES.get(key)
+        remember = self._remember
+        line = LINE_WRITES.get(key) if remember else None
         if line is None:
             line = self._compose(font, w, h, text, border, align, new_x, new_y, style, shaping)
-            LINE_WRITES.put(key, line)
+            if remember:
+                LINE_WRITES.put(key, line)
         self._replay(line)
         return False
 
@@ -316,10 +321,12 @@ class DocumentPdf(FPDF):
         """What `_line` does from this state, as data: it reads the state and changes none."""
         size_pt, k = self.font_size_pt, self.k
         key = (shaping_key_of(font, text, size_pt, shaping), font.fontkey, style, k)
-        layout = LINES.get(key)
+        remember = self._remember
+        layout = LINES.get(key) if remember else None
         if layout is None:
             layout = self._layout(font, text, style, size_pt, shaping)
-            LINES.put(key, layout)
+            if remember:
+                LINES.put(key, layout)
         laid, text_width = layout
         runs: list[tuple[SharedFont, str, str, float, Any]] = []
         for fallback, run_style, piece, width, shaping_key in laid:
@@ -382,7 +389,7 @@ class DocumentPdf(FPDF):
                 current = (run_font, size_pt, run_style)
                 out.append((run_font.fontkey,))
             at = (self.x + dx + shown, at_y, self.h, k, spacing, stretching)
-            plan = planned(run_font, piece, size_pt, shaping, at, shaping_key)
+            plan = planned(run_font, piece, size_pt, shaping, at, shaping_key, remember)
             if plan:
                 out.append((run_font.fontkey, plan))
             shown += width
@@ -456,19 +463,19 @@ class DocumentPdf(FPDF):
                 _subset_of(fonts[key]).used.update(marks)
             self._out(known.text)
         else:
-            self._out(self._write(line, size_pt))
+            self._out(self._write(line, size_pt, self._remember))
         self._lasth = line.lasth
         self.x, self.y = line.x, line.y
 
-    def _write(self, line: LineWrite, size_pt: float) -> str:
+    def _write(self, line: LineWrite, size_pt: float, remember: bool) -> str:
         """What `line` writes, in the fonts' codes, remembered (with the fonts it sets and the
-        glyphs it marks used) when every glyph has its font's code book's code."""
+        glyphs it marks used) when asked to and every glyph has its font's code book's code."""
         fonts = self.fonts
         out: list[str] = []
         sets: list[tuple[str, int]] = []
         marks: list[tuple[str, dict[Any, int]]] = []
         books: dict[str, CodeBook] = {}
-        whole = True
+        whole = remember
         for part in line.parts:
             if isinstance(part, str):
                 out.append(part)
@@ -479,11 +486,11 @@ class DocumentPdf(FPDF):
             else:
                 run_font = fonts[part[0]]
                 assert isinstance(run_font, SharedFont)
-                out.append(written(run_font, part[1]))
+                out.append(written(run_font, part[1], remember))
                 subset = run_font.subset
                 assert isinstance(subset, DocumentSubsetMap)
                 books[part[0]] = subset.book
-                known = subset.book.plans.get(id(part[1]))
+                known = subset.book.plans.get(id(part[1])) if whole else None
                 if known is None or known[0] is not part[1]:
                     whole = False
                 else:
@@ -505,10 +512,11 @@ class DocumentPdf(FPDF):
         """How `_line` lays out `text`: its runs of one font, each with its width (summed in
         fpdf2's order) and its shaping key, remembered across documents."""
         key = (text, font.fontkey, style)
-        split = RUNS.get(key)
+        split = RUNS.get(key) if self._remember else None
         if split is None:
             split = self._split(text, font, style)
-            RUNS.put(key, split)
+            if self._remember:
+                RUNS.put(key, split)
         laid: list[LineRun] = []
         text_width = 0.0
         for fallback, piece in split:
@@ -529,6 +537,17 @@ class DocumentPdf(FPDF):
             )
             text_width += width
         return tuple(laid), text_width
+
+    @contextmanager
+    def once(self) -> Iterator[None]:
+        """Cells drawn inside hold text no other document shows (a number, a link): they are
+        laid out and written as any other, but not remembered, so they do not push out what
+        every document uses nor cost the memos' upkeep."""
+        self._remember = False
+        try:
+            yield
+        finally:
+            self._remember = True
 
     def te(self, size: float, bold: bool = False) -> None:
         self.set_font("te", "B" if bold else "", size)

@@ -117,6 +117,17 @@ def _pair(pdf: DocumentPdf, label: Bilingual, value_te: str, value_en: str) -> N
     pdf.cell(112, 7, value, border=1, new_x="LMARGIN", new_y="NEXT")
 
 
+def _labelled(pdf: DocumentPdf, width: float, height: float, label: str, value: str) -> None:
+    """`label` then `value` on one line, where one cell of both would print them: the label
+    is the same in every document (remembered), the value is this document's own."""
+    x, y = pdf.get_x(), pdf.get_y()
+    pdf.cell(width, height, label)
+    shift = pdf.width_of(label)
+    pdf.set_xy(x + shift, y)
+    with pdf.once():
+        pdf.cell(width - shift, height, value)
+
+
 def render(page: Page) -> bytes:
     kind = page.doc_type
     pdf = DocumentPdf()
@@ -158,7 +169,7 @@ def render(page: Page) -> bytes:
     pdf.te(10, bold=True)
     y = pdf.get_y()
     pdf.set_x(16)
-    pdf.cell(100, 5.5, f"{number.te} / {number.en}: {page.number}")
+    _labelled(pdf, 100, 5.5, f"{number.te} / {number.en}: ", page.number)
     pdf.set_xy(110, y)
     pdf.cell(
         84,
@@ -169,13 +180,8 @@ def render(page: Page) -> bytes:
         new_y="NEXT",
     )
     name = _label("name")
-    pdf.cell(
-        178,
-        6,
-        f"{name.te} / {name.en}: {page.holder_te} / {page.holder_en}",
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
+    _labelled(pdf, 178, 6, f"{name.te} / {name.en}: ", f"{page.holder_te} / {page.holder_en}")
+    pdf.set_xy(pdf.l_margin, pdf.get_y() + 6)
 
     pdf.set_y(pdf.get_y() + 3)
     pdf.te(11.5)
@@ -264,7 +270,8 @@ def _verification_footer(pdf: DocumentPdf, page: Page) -> None:
     # text in every document (laid out once a process, not once a document)
     pdf.set_xy(16, top - 0.5)
     pdf.la(7.6, bold=True)
-    pdf.cell(152, 3.6, page.verify_url, new_x="LMARGIN", new_y="NEXT")
+    with pdf.once():
+        pdf.cell(152, 3.6, page.verify_url, new_x="LMARGIN", new_y="NEXT")
     pdf.set_x(16)
     pdf.te(7.6)
     pdf.paragraph(152, 3.9, how["te"].format_map(values))
