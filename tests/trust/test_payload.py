@@ -3,6 +3,7 @@ decoder against the reference package, and the compact Telugu name code."""
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime
 
 import base45
@@ -76,6 +77,65 @@ def test_fast_base45_decoder_agrees_with_the_reference(data: bytes) -> None:
 def test_fast_base45_decoder_rejects_what_the_rfc_rejects(bad: str) -> None:
     with pytest.raises(ValueError):
         b45decode(bad)
+
+
+def _reference(text: str) -> bytes | None:
+    """The `base45` package's answer, None where it refuses the text."""
+    try:
+        return base45.b45decode(text)
+    except ValueError:
+        return None
+
+
+def _ours(text: str) -> bytes | None:
+    try:
+        return b45decode(text)
+    except ValueError:
+        return None
+
+
+_B45 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
+
+
+# mostly the alphabet's top characters, where triples and pairs go out of range, plus a few
+# that are not base45 at all (lower case, a control byte, non-ASCII)
+@given(st.text(alphabet=st.sampled_from(_B45 + "::::////----GGGGFFFFaz\x00é\u0c15"), max_size=40))
+def test_fast_base45_decoder_accepts_and_refuses_as_the_reference_does(text: str) -> None:
+    assert _ours(text) == _reference(text)
+
+
+def test_fast_base45_decoder_matches_the_reference_on_many_random_texts() -> None:
+    rng = random.Random(9285)
+    for _ in range(5000):
+        size = rng.randrange(0, 30)
+        text = "".join(rng.choice(_B45[-12:] if rng.random() < 0.5 else _B45) for _ in range(size))
+        if rng.random() < 0.05:
+            at = rng.randrange(0, size + 1)
+            text = text[:at] + rng.choice("a~é\x00") + text[at:]
+        assert _ours(text) == _reference(text), text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("", b""), ("00", b"\x00"), ("U5", b"\xff"), ("FGW", b"\xff\xff"), ("FGWU5", b"\xff\xff\xff")],
+)
+def test_fast_base45_decoder_edges(text: str, expected: bytes) -> None:
+    assert b45decode(text) == expected
+
+
+@pytest.mark.parametrize("bad", ["V5", "GGW", "GGW00", "00GGW", "0", "0000", "é00", "0\x000"])
+def test_fast_base45_decoder_refuses_out_of_range_and_foreign(bad: str) -> None:
+    assert _reference(bad) is None
+    with pytest.raises(ValueError):
+        b45decode(bad)
+
+
+@pytest.mark.parametrize("text", ["\n", "00\n", "FGW\n\n"])
+def test_fast_base45_decoder_refuses_a_trailing_newline_the_reference_strips(text: str) -> None:
+    # unseal strips the scanned text first; the decoder itself takes base45 characters only
+    assert _reference(text) is not None
+    with pytest.raises(ValueError):
+        b45decode(text)
 
 
 @given(st.text(alphabet=st.characters(min_codepoint=0x0C00, max_codepoint=0x0C7F) | st.just(" ")))

@@ -80,12 +80,13 @@ def parse_sign1(data: bytes) -> Sign1:
         if obj.tag != COSE_SIGN1_TAG:
             raise PayloadError(f"CBOR tag {obj.tag} is not COSE_Sign1")
         obj = obj.value
-    if not (isinstance(obj, list | tuple) and len(obj) == 4):
+    if not (isinstance(obj, (list, tuple)) and len(obj) == 4):
         raise PayloadError("COSE_Sign1 must be an array of four")
     protected_bytes, unprotected, payload, signature = obj
     if not (
         isinstance(protected_bytes, bytes)
-        and isinstance(unprotected, Mapping)
+        # a decoded map is a dict; `type is` spares the slow ABC check
+        and (type(unprotected) is dict or isinstance(unprotected, Mapping))
         and isinstance(payload, bytes)
         and isinstance(signature, bytes)
     ):
@@ -94,6 +95,6 @@ def parse_sign1(data: bytes) -> Sign1:
         protected = cbor2.loads(protected_bytes) if protected_bytes else {}
     except (cbor2.CBORDecodeError, ValueError, TypeError) as exc:
         raise PayloadError("protected header is not CBOR") from exc
-    if not isinstance(protected, Mapping):
+    if not (type(protected) is dict or isinstance(protected, Mapping)):
         raise PayloadError("protected header is not a map")
     return Sign1(protected_bytes, dict(protected), dict(unprotected), payload, signature)

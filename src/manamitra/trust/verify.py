@@ -73,18 +73,21 @@ def verify(
         sealed = unseal(text)
     except PayloadError as exc:
         return Result(Verdict.FORGED, reasons=[f"unreadable: {exc}"])
-    claims = sealed.claims
-    shown = {**claims.to_json(), "kid": sealed.message.kid}
-    key = keyring.get(sealed.message.kid)
+    claims, message = sealed.claims, sealed.message
+    kid = message.kid
+    shown = claims.to_json()
+    shown["kid"] = kid
+    key = keyring.get(kid)
     if key is None:
         return Result(
             Verdict.UNKNOWN_ISSUER,
             shown,
-            [f"key {sealed.message.kid!r} is not in the trusted key set"],
+            [f"key {kid!r} is not in the trusted key set"],
         )
-    if sealed.message.alg != cose.ALG_EDDSA:
-        return Result(Verdict.FORGED, shown, [f"algorithm {sealed.message.alg} is not EdDSA"])
-    if not key.verify(sealed.message.signature, sealed.message.to_be_signed()):
+    alg = message.alg
+    if alg != cose.ALG_EDDSA:
+        return Result(Verdict.FORGED, shown, [f"algorithm {alg} is not EdDSA"])
+    if not key.verify(message.signature, message.to_be_signed()):
         return Result(Verdict.FORGED, shown, ["signature does not match the contents"])
     if key.role != "issuer":
         return Result(Verdict.FORGED, shown, [f"key {key.kid} may not sign documents"])
