@@ -1,7 +1,8 @@
 """The QR encoder: zint encodes, we choose the mask. Each of our eight candidates is the symbol
 zint makes with that mask; our penalty scores agree with segno's (N1, N2, N4) and with a plain
 scan (N3, where segno skips overlapping patterns); the chosen symbol has the lowest reference
-penalty, is zint's own automatic choice, and reads back at level M at the version zxing-cpp chose."""
+penalty, is zint's own automatic choice (which qr_code takes for a short text), and reads back at
+level M at the version zxing-cpp chose."""
 
 from __future__ import annotations
 
@@ -129,6 +130,19 @@ def test_the_chosen_mask_has_the_lowest_reference_penalty_and_is_zints_choice(te
 
     assert np.array_equal(chosen, symbols[best])
     assert np.array_equal(chosen, _zint(text, mask=None))
+
+
+@pytest.mark.parametrize("text", PAYLOADS)
+def test_our_scoring_picks_zints_own_mask_for_long_and_short_texts(text: str) -> None:
+    # qr_code takes zint's own choice for a short text and scores the masks itself for a long
+    # one: both ways give the same symbol.
+    masked = _zint(text, mask=0)
+    planes = qr.candidates(masked, (masked.shape[0] - 17) // 4)
+
+    best = int(np.argmin(qr.penalties(planes).sum(axis=1)))
+
+    assert np.array_equal((planes >> best) & 1, _zint(text, mask=None))
+    assert np.array_equal(_dark(qr_code(text)), _zint(text, mask=None))
 
 
 def test_overlapping_finder_like_patterns_each_count() -> None:

@@ -14,7 +14,7 @@ import zxingcpp
 from PIL import Image, ImageChops
 from pypdf import PdfReader
 
-from manamitra.documents.qr import QrTooLargeError, qr_code, qr_image
+from manamitra.documents.qr import QrTooLargeError, qr_code, qr_image, qr_image_bytes
 from manamitra.documents.render import render
 from tests.documents.test_shaping import _page
 
@@ -70,3 +70,16 @@ def test_both_qr_images_are_1bit_flate_pictures_without_decode_parameters() -> N
     for text, scale in ((page.qr_text, 4), (page.verify_url, 3)):
         expected = qr_image(qr_code(text), scale=scale)
         assert ImageChops.difference(found[expected.width], expected).getbbox() is None
+
+
+@pytest.mark.parametrize(("text", "scale"), [*TEXTS, (TEXTS[1][0], 5), (TEXTS[0][0], 1)])
+@pytest.mark.parametrize("border", [4, 3])
+def test_qr_image_bytes_are_the_pictures_bytes(text: str, scale: int, border: int) -> None:
+    code = qr_code(text)
+    framed = np.pad(np.asarray(code.modules), border, constant_values=255)
+    expected = Image.fromarray(np.kron(framed, np.ones((scale, scale), np.uint8))).convert("1")
+
+    data, side = qr_image_bytes(code, scale=scale, border=border)
+
+    assert side == expected.width == expected.height
+    assert data == expected.tobytes() == qr_image(code, scale=scale, border=border).tobytes()
