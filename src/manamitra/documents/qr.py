@@ -189,12 +189,11 @@ def _layout(side: int) -> _Layout:
     valid_blocks = np.where(places[:span] < side - 1, 0xFF, 0).astype(np.uint8)
     sizes = [-(-size // 255) * 255 for size in (2 * end - 9, span, end - 14, side * side)]
     starts = np.cumsum([0, *sizes])
-    for array in (valid_runs, valid_blocks):
+    chunks = starts[:-1] // 255
+    for array in (valid_runs, valid_blocks, chunks):
         array.flags.writeable = False  # cached: shared by every call
     parts = [int(start) for start in starts[:-1]]
-    return _Layout(
-        stride, end, valid_runs, valid_blocks, int(starts[-1]), parts, starts[:-1] // 255
-    )
+    return _Layout(stride, end, valid_runs, valid_blocks, int(starts[-1]), parts, chunks)
 
 
 def _format_bits(mask: int) -> np.ndarray:
