@@ -34,7 +34,7 @@ from manamitra.documents.lines import (
     written,
 )
 from manamitra.documents.pdf_output import OWN_IMAGE
-from manamitra.documents.qr import QrCode, qr_image
+from manamitra.documents.qr import QrCode, qr_image_bytes
 from manamitra.documents.shaping import (
     FONT_FILES,
     FONTS,
@@ -113,13 +113,13 @@ class DocumentPdf(FPDF):
     def qr(self, code: QrCode, x: float, y: float, size: float, scale: int) -> None:
         """The QR as a 1-bit Flate image (a third of the bytes of fpdf2's CCITT G4 here, and
         no round trip through a TIFF file), placed as fpdf2 places a raster image."""
-        picture = qr_image(code, scale=scale)
+        picture, side = qr_image_bytes(code, scale=scale)
         cache = self.image_cache.images
         name = f"manamitra-qr-{len(cache) + 1}"
         info = RasterImageInfo(
-            data=deflate.zlib_stream(picture.tobytes()),
-            w=picture.width,
-            h=picture.height,
+            data=deflate.zlib_stream(picture),
+            w=side,
+            h=side,
             cs="DeviceGray",
             dpn=1,
             bpc=1,
