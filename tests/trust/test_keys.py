@@ -46,3 +46,29 @@ def test_jwk_set_round_trips(tmp_path: Path) -> None:
     again = KeyRing.from_jwks(ring.to_jwks())
     assert again.keys == ring.keys
     assert [k.kid for k in again.log_keys()] == [k.kid for k in ring.log_keys()]
+
+
+def test_a_key_verifies_its_own_signatures_and_nothing_else() -> None:
+    """libsodium checks what OpenSSL signs: the signer's own signature verifies; a changed
+    byte of message or signature, another key, or a signature of the wrong length does not."""
+    from datetime import UTC, datetime
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from manamitra.trust.keys import Ed25519Signer, KeyInfo
+
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    signer, other = (Ed25519Signer("k", Ed25519PrivateKey.generate()) for _ in range(2))
+    key = KeyInfo("k", "revenue", "issuer", signer.public_raw, at)
+    stranger = KeyInfo("o", "revenue", "issuer", other.public_raw, at)
+    for size in (0, 1, 300, 5000):
+        data = bytes(range(256)) * (size // 256) + bytes(size % 256)
+        signature = signer.sign(data)
+        assert key.verify(signature, data)
+        assert not stranger.verify(signature, data)
+        assert not key.verify(signature, data + b"\0")
+        flipped = bytearray(signature)
+        flipped[size % 64] ^= 1
+        assert not key.verify(bytes(flipped), data)
+        assert not key.verify(signature[:63], data)
+        assert not key.verify(signature + b"\0", data)

