@@ -89,3 +89,19 @@ def test_fpdf2_classes_add_no_public_data_class_attributes() -> None:
             attribute = getattr(our_class, name)
             assert callable(attribute) or name in pdf_output._slots(our_class), (our_class, name)
     assert issubclass(pdf_output._Stream, PDFContentStream)
+
+
+def test_a_documents_id_comes_from_its_signed_qr() -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    def file_id(page: object) -> list[str]:
+        trailer = PdfReader(io.BytesIO(render(page))).trailer  # type: ignore[arg-type]
+        return [repr(part) for part in trailer["/ID"]]
+
+    first, again, other = _page("income", 1), _page("income", 1), _page("income", 2)
+
+    assert file_id(first) == file_id(again)
+    assert len(file_id(first)) == 2 and file_id(first)[0] == file_id(first)[1]
+    assert file_id(first) != file_id(other)

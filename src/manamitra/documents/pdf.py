@@ -5,12 +5,13 @@ QR placed as our own 1-bit image."""
 from __future__ import annotations
 
 import copy
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from fpdf import FPDF
 from fpdf.enums import Align, CharVPos, PDFResourceType, TextDirection, TextMode, XPos, YPos
@@ -61,10 +62,23 @@ class _Replay:
     text: str
     sets: tuple[tuple[str, int], ...]
     marks: tuple[tuple[str, dict[Any, int]], ...]
-    books: tuple[tuple[str, CodeBook], ...]  # whose codes `text` shows
+    fonts: tuple[tuple[str, int, CodeBook], ...]  # the fonts' numbers and books `text` shows
 
 
 _REPLAYS: Memo[int, _Replay] = Memo(MEMO_SIZE)
+
+
+_COERCED: dict[tuple[type, Any], Any] = {}
+_E = TypeVar("_E", Align, XPos, YPos)
+
+
+def _coerced(kind: type[_E], value: _E | str) -> _E:
+    """`kind.coerce(value)`, remembered: fpdf2 looks the member up through Enum's machinery
+    on every call, three times a cell."""
+    member = _COERCED.get((kind, value))
+    if member is None:
+        member = _COERCED[(kind, value)] = kind.coerce(value)
+    return member  # type: ignore[no-any-return]
 
 
 def _subset_of(font: Any) -> DocumentSubsetMap:
@@ -84,6 +98,8 @@ class DocumentPdf(FPDF):
         self.set_fallback_fonts(["la"], exact_match=False)
         self.set_text_shaping(True)
         self._remember = True
+        self.identity: bytes | None = None  # what makes this document unique (see file_id)
+        self._books: tuple[tuple[str, int, CodeBook], ...] | None = None
 
     def _add_cached_font(self, family: str, style: str, path: Path) -> None:
         """fpdf2 parses a font's cmap and metrics on every add_font; we parse each font once
@@ -132,6 +148,17 @@ class DocumentPdf(FPDF):
         info[OWN_IMAGE] = True
         cache[name] = info
         self._raster_image(name, None, info, x=x, y=y, w=size, h=size)
+
+    def file_id(self) -> str | Literal[-1] | None:
+        """The /ID from `identity` (render sets it to the signed QR text, which no other
+        document has) and the creation date, rather than fpdf2's MD5 of the whole file."""
+        if self.identity is None:
+            return -1
+        digest = hashlib.md5(self.identity, usedforsecurity=False)
+        if self.creation_date:
+            digest.update(self.creation_date.strftime("%Y%m%d%H%M%S").encode())
+        code = digest.hexdigest().upper()
+        return f"<{code}><{code}>"
 
     def get_fallback_font(self, char: str, style: str = "") -> str | None:
         """fpdf2 invites overriding this: our one fallback is Noto Sans in the same weight,
@@ -233,7 +260,7 @@ class DocumentPdf(FPDF):
         """fpdf2's cell, written here for the lines our documents print (one style, no fill,
         link, underline, spacing, stretching or page break): the same operators, from the
         remembered runs and plans, without fpdf2's fragments and graphics-state copies."""
-        align = Align.coerce(align)
+        align = _coerced(Align, align)
         font = self.current_font
         plain = (
             text
@@ -260,7 +287,7 @@ class DocumentPdf(FPDF):
             )
         assert isinstance(font, SharedFont)
         return self._line(
-            font, w, h, text, int(border), align, XPos.coerce(new_x), YPos.coerce(new_y)
+            font, w, h, text, int(border), align, _coerced(XPos, new_x), _coerced(YPos, new_y)
         )
 
     def _line(
@@ -448,12 +475,7 @@ class DocumentPdf(FPDF):
             self.font_style = style
             self._out(self._set_font_for_page(first, size_pt))
         known = _REPLAYS.get(id(line))
-        if (
-            known is not None
-            and known.line is line
-            and all(fonts[key].i == number for key, number in known.sets)
-            and all(_subset_of(fonts[key]).book is book for key, book in known.books)
-        ):
+        if known is not None and known.line is line and known.fonts == self._font_books():
             page, catalog = self.page, self._resource_catalog
             for _, number in known.sets:
                 catalog.add(PDFResourceType.FONT, number, page)
@@ -474,7 +496,6 @@ class DocumentPdf(FPDF):
         out: list[str] = []
         sets: list[tuple[str, int]] = []
         marks: list[tuple[str, dict[Any, int]]] = []
-        books: dict[str, CodeBook] = {}
         whole = remember
         for part in line.parts:
             if isinstance(part, str):
@@ -489,7 +510,6 @@ class DocumentPdf(FPDF):
                 out.append(written(run_font, part[1], remember))
                 subset = run_font.subset
                 assert isinstance(subset, DocumentSubsetMap)
-                books[part[0]] = subset.book
                 known = subset.book.plans.get(id(part[1])) if whole else None
                 if known is None or known[0] is not part[1]:
                     whole = False
@@ -497,9 +517,20 @@ class DocumentPdf(FPDF):
                     marks.append((part[0], known[2]))
         text = f"q {' '.join(out)} Q" if line.wrapped else " ".join(out)
         if whole:
-            replay = _Replay(line, text, tuple(sets), tuple(marks), tuple(books.items()))
+            replay = _Replay(line, text, tuple(sets), tuple(marks), self._font_books())
             _REPLAYS.put(id(line), replay)
         return text
+
+    def _font_books(self) -> tuple[tuple[str, int, CodeBook], ...]:
+        """Each of our fonts' key, number and code book: what a remembered line's text holds."""
+        fonts = self.fonts
+        if self._books is None or len(self._books) != len(fonts):
+            self._books = tuple(
+                (key, font.i, font.subset.book)
+                for key, font in fonts.items()
+                if isinstance(font, SharedFont) and isinstance(font.subset, DocumentSubsetMap)
+            )
+        return self._books
 
     def _layout(
         self,

@@ -131,6 +131,7 @@ def _labelled(pdf: DocumentPdf, width: float, height: float, label: str, value: 
 def render(page: Page) -> bytes:
     kind = page.doc_type
     pdf = DocumentPdf()
+    pdf.identity = page.qr_text.encode()
     pdf.set_title(f"{kind.spec.title.en} {page.number}")
     pdf.set_author(page.office.name_en)
     pdf.set_subject(kind.spec.title.en)
