@@ -6,6 +6,7 @@ The QR images are ours on both sides: fpdf2 has no correct way to write a 1-bit 
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -166,3 +167,52 @@ def test_a_cell_drawn_once_writes_what_a_remembered_one_does_and_is_not_kept() -
     assert bytes(once.pages[1].contents) == bytes(remembered.pages[1].contents)
     for key in ("te", "teB", "la", "laB"):
         assert list(once.fonts[key].subset.items()) == list(remembered.fonts[key].subset.items())
+
+
+class _SlowMiss(dict):  # type: ignore[type-arg]
+    """A table whose misses take a moment: what a thread switch in that moment would do."""
+
+    def get(self, key: object, default: object = None) -> object:
+        found = super().get(key, default)
+        if found is None:
+            time.sleep(0.001)
+        return found
+
+
+def test_threads_rendering_at_once_give_each_glyph_one_serial_and_one_code(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issuing runs in worker threads (payment receipts, approvals): two threads meeting a
+    new glyph at once must not give it two serials or codes, nor two glyphs one."""
+    import threading
+    import uuid
+
+    from fpdf.fonts import Glyph
+
+    from manamitra.documents import shaping
+
+    tag = uuid.uuid4().int % 10**6  # glyphs no other test has met
+    glyphs = [Glyph(900_000 + i, (tag, i), f"g{tag}.{i}", 500) for i in range(40)]
+    monkeypatch.setattr(shaping, "_SERIALS", _SlowMiss(shaping._SERIALS))
+    book = lines.CodeBook()
+    book.codes = _SlowMiss()
+    serials: list[dict[Glyph, int]] = []
+    codes: list[dict[Glyph, int | None]] = []
+    start = threading.Barrier(4)
+
+    def work(offset: int) -> None:
+        start.wait()
+        order = glyphs[offset:] + glyphs[:offset]
+        serials.append({glyph: shaping.serial_of(glyph) for glyph in order})
+        codes.append({glyph: book.code(glyph) for glyph in order})
+
+    threads = [threading.Thread(target=work, args=(i * 5,)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(serials) == len(codes) == 4
+    assert all(seen == serials[0] for seen in serials) and all(c == codes[0] for c in codes)
+    assert all(shaping.GLYPHS[serial] is glyph for glyph, serial in serials[0].items())
+    assert len(set(serials[0].values())) == len(set(codes[0].values())) == len(glyphs)

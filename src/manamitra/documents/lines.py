@@ -5,6 +5,7 @@ whole write from a given state, replayed in each document."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -69,6 +70,7 @@ class CodeBook:
         self.codes: dict[Glyph, int] = {}
         self.limit = limit
         self._next = 1
+        self._lock = threading.Lock()
         # by a glyph run's serials: the run's string and its {serial: code}
         self.runs: Memo[tuple[int, ...], tuple[str, dict[int | Glyph, int]]] = Memo(MEMO_SIZE)
         # by a plan's id (the entry holds the plan, so the id is not reused while it stays):
@@ -80,18 +82,22 @@ class CodeBook:
     def reserve(self, glyph: Glyph, code: int) -> None:
         """fpdf2's reserved codes: 0 (.notdef) and 0x20 (the space), never given out."""
         assert code in _RESERVED
-        self.codes.setdefault(glyph, code)
+        with self._lock:
+            self.codes.setdefault(glyph, code)
 
     def code(self, glyph: Glyph) -> int | None:
         """The glyph's code, or None once the book is full."""
         code = self.codes.get(glyph)
         if code is None:
-            while self._next in _RESERVED:
-                self._next += 1
-            if self._next >= self.limit:
-                return None
-            code = self.codes[glyph] = self._next
-            self._next += 1
+            with self._lock:  # documents render in worker threads too: one code a glyph
+                code = self.codes.get(glyph)
+                if code is None:
+                    while self._next in _RESERVED:
+                        self._next += 1
+                    if self._next >= self.limit:
+                        return None
+                    code = self.codes[glyph] = self._next
+                    self._next += 1
         return code
 
 

@@ -4,6 +4,7 @@ document uses."""
 
 from __future__ import annotations
 
+import threading
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Hashable
@@ -76,14 +77,20 @@ GLYPHS: list[Glyph] = []  # by serial
 SERIAL_LIMIT = 65_536
 
 
+_SERIALS_LOCK = threading.Lock()  # documents render in worker threads too
+
+
 def serial_of(glyph: Glyph) -> int:
     """The glyph's serial number, or -1 once the table is full (then looked up the slow way)."""
     serial = _SERIALS.get(glyph)
     if serial is None:
-        if len(_SERIALS) >= SERIAL_LIMIT:
-            return -1
-        serial = _SERIALS[glyph] = len(GLYPHS)
-        GLYPHS.append(glyph)
+        with _SERIALS_LOCK:
+            serial = _SERIALS.get(glyph)
+            if serial is None:
+                if len(_SERIALS) >= SERIAL_LIMIT:
+                    return -1
+                serial = _SERIALS[glyph] = len(GLYPHS)
+                GLYPHS.append(glyph)
     return serial
 
 
