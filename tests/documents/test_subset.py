@@ -266,3 +266,26 @@ def test_a_font_with_lone_side_bearings(tmp_path: Path) -> None:
         subset = _read_checked(data)
         for gid in program.closure(gids):
             assert _outline(subset, gid) == _outline(program.ttfont, gid)
+
+
+@pytest.mark.parametrize("name", FONT_FILES)
+def test_embedded_glyphs_keep_their_outlines_without_hinting(name: str) -> None:
+    original = TTFont(FONTS / name)
+    program = FontProgram(FONTS / name, original)
+    every = set(range(program.glyph_count))
+
+    subset = _read_checked(program.subset(every))
+
+    assert not {"fpgm", "prep", "cvt "} & set(subset.keys())
+    assert any(
+        glyph.numberOfContours and glyph.program.getBytecode()
+        for glyph in (original["glyf"][n] for n in original.getGlyphOrder())
+        if hasattr(glyph, "program")
+    )  # the font as shipped is hinted
+    glyf = subset["glyf"]
+    for gid in every:
+        assert _outline(subset, gid) == _outline(original, gid)
+        glyph = glyf[subset.getGlyphOrder()[gid]]
+        if glyph.numberOfContours:
+            assert not (hasattr(glyph, "program") and glyph.program.getBytecode())
+    assert len(program.subset(every)) < 0.8 * len((FONTS / name).read_bytes())
