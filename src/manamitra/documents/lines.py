@@ -201,13 +201,21 @@ def planned(
 def written(font: SharedFont, plan: _Plan, remember: bool = True) -> str:
     """`plan` with its glyphs shown in the font's codes, marked used in this document in the
     order fpdf2 picks them."""
+    return written_marking(font, plan, remember)[0]
+
+
+def written_marking(
+    font: SharedFont, plan: _Plan, remember: bool = True
+) -> tuple[str, dict[int | Glyph, int] | None]:
+    """`written`, and the glyphs it marked used with their codes when that is the same in
+    every document (remembered with the plan), else None."""
     subset = font.subset
     assert isinstance(subset, DocumentSubsetMap)
     plans = subset.book.plans
     known = plans.get(id(plan)) if remember else None
     if known is not None and known[0] is plan:
         subset.used.update(known[2])
-        return known[1]
+        return known[1], known[2]
     parts: list[str] = []
     marks: dict[int | Glyph, int] = {}
     for item in plan:
@@ -226,7 +234,8 @@ def written(font: SharedFont, plan: _Plan, remember: bool = True) -> str:
         and all(serial >= 0 for item in plan if not isinstance(item, str) for serial in item[1])
     ):
         plans.put(id(plan), (plan, text, marks))
-    return text
+        return text, marks
+    return text, None
 
 
 def _shown(

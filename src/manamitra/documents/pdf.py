@@ -32,7 +32,7 @@ from manamitra.documents.lines import (
     LineWrite,
     Run,
     planned,
-    written,
+    written_marking,
 )
 from manamitra.documents.pdf_output import OWN_IMAGE
 from manamitra.documents.qr import QrCode, qr_image_bytes
@@ -507,14 +507,12 @@ class DocumentPdf(FPDF):
             else:
                 run_font = fonts[part[0]]
                 assert isinstance(run_font, SharedFont)
-                out.append(written(run_font, part[1], remember))
-                subset = run_font.subset
-                assert isinstance(subset, DocumentSubsetMap)
-                known = subset.book.plans.get(id(part[1])) if whole else None
-                if known is None or known[0] is not part[1]:
+                text, marked = written_marking(run_font, part[1], remember)
+                out.append(text)
+                if marked is None:
                     whole = False
                 else:
-                    marks.append((part[0], known[2]))
+                    marks.append((part[0], marked))
         text = f"q {' '.join(out)} Q" if line.wrapped else " ".join(out)
         if whole:
             replay = _Replay(line, text, tuple(sets), tuple(marks), self._font_books())
