@@ -19,7 +19,7 @@ import struct
 import sys
 import zlib
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import IO, Any
@@ -105,9 +105,21 @@ def unhinted(glyph: bytes) -> bytes:
         (length,) = struct.unpack_from(">H", glyph, at)
         return glyph[:at] + b"\0\0" + glyph[at + 2 + length :]
     parts = [glyph[:10]]
-    at, instructed = 10, False
+    end, instructed = 10, False
+    for at, size, flags, _ in _component_records(glyph):
+        instructed = instructed or bool(flags & _WE_HAVE_INSTRUCTIONS)
+        parts.append(struct.pack(">H", flags & ~_WE_HAVE_INSTRUCTIONS) + glyph[at + 2 : at + size])
+        end = at + size
+    if not instructed:
+        parts.append(glyph[end:])  # whatever padding followed
+    return b"".join(parts)
+
+
+def _component_records(glyph: bytes) -> Iterator[tuple[int, int, int, int]]:
+    """A composite glyph's component records: where each starts, its size, flags and glyph id."""
+    at = 10
     while True:
-        flags = struct.unpack_from(">H", glyph, at)[0]
+        flags, gid = struct.unpack_from(">HH", glyph, at)
         size = 4 + (4 if flags & _ARG_1_AND_2_ARE_WORDS else 2)
         if flags & _WE_HAVE_A_SCALE:
             size += 2
@@ -115,34 +127,17 @@ def unhinted(glyph: bytes) -> bytes:
             size += 4
         elif flags & _WE_HAVE_A_TWO_BY_TWO:
             size += 8
-        instructed = instructed or bool(flags & _WE_HAVE_INSTRUCTIONS)
-        parts.append(struct.pack(">H", flags & ~_WE_HAVE_INSTRUCTIONS) + glyph[at + 2 : at + size])
-        at += size
+        yield at, size, flags, gid
         if not flags & _MORE_COMPONENTS:
-            break
-    if not instructed:
-        parts.append(glyph[at:])  # whatever padding followed
-    return b"".join(parts)
+            return
+        at += size
 
 
 def _components(glyph: bytes) -> tuple[int, ...]:
     """The glyph ids a composite glyph is built from (none for a simple or empty glyph)."""
     if len(glyph) < 10 or struct.unpack_from(">h", glyph)[0] >= 0:
         return ()
-    found = []
-    at = 10
-    while True:
-        flags, gid = struct.unpack_from(">HH", glyph, at)
-        found.append(gid)
-        at += 4 + (4 if flags & _ARG_1_AND_2_ARE_WORDS else 2)
-        if flags & _WE_HAVE_A_SCALE:
-            at += 2
-        elif flags & _WE_HAVE_AN_X_AND_Y_SCALE:
-            at += 4
-        elif flags & _WE_HAVE_A_TWO_BY_TWO:
-            at += 8
-        if not flags & _MORE_COMPONENTS:
-            return tuple(found)
+    return tuple(gid for _, _, _, gid in _component_records(glyph))
 
 
 class FontProgram:
