@@ -15,7 +15,8 @@ from manamitra.documents import document_types, issue_document, new_number
 from manamitra.documents.demo import DEMO_FACTS, demo_office
 from manamitra.documents.qr import qr_code
 from manamitra.documents.scan import find_qr_text
-from manamitra.documents.template import document_type, indian_grouping
+from manamitra.documents.template import document_type
+from manamitra.formatting import indian_grouping
 from manamitra.errors import PayloadError
 from manamitra.store import Database
 from manamitra.trust import Verdict, verify

@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from manamitra import clock
 from manamitra.errors import PayloadError, SpecError
+from manamitra.formatting import indian_grouping
 from manamitra.yamlio import load_yaml
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -154,21 +155,6 @@ class DocumentType(BaseModel):
             for f in self.all_fields
             if f.qr and all(facts.get(k) not in (None, "") for k in f.fact_keys())
         }
-
-
-def indian_grouping(value: int) -> str:
-    """12345678 → 1,23,45,678: lakhs and crores, as Indian documents write amounts."""
-    sign, digits = ("-" if value < 0 else ""), str(abs(value))
-    if len(digits) <= 3:
-        return sign + digits
-    head, tail = digits[:-3], digits[-3:]
-    groups: list[str] = []
-    while len(head) > 2:
-        groups.insert(0, head[-2:])
-        head = head[:-2]
-    if head:
-        groups.insert(0, head)
-    return sign + ",".join([*groups, tail])
 
 
 def format_value(fmt: str, value: Any) -> str:

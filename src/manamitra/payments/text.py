@@ -7,6 +7,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from manamitra.formatting import money
 from manamitra.yamlio import load_yaml
 
 MESSAGES = Path(__file__).parent / "messages"
@@ -33,16 +34,4 @@ def text(lang: str, key: str, **params: object) -> str:
 
 def rupees(paise: int) -> str:
     """₹1,234.50 in the Indian grouping (lakh, crore); whole rupees without decimals."""
-    whole, part = divmod(abs(paise), 100)
-    digits = str(whole)
-    if len(digits) > 3:
-        head, tail = digits[:-3], digits[-3:]
-        groups: list[str] = []
-        while len(head) > 2:
-            groups.insert(0, head[-2:])
-            head = head[:-2]
-        if head:
-            groups.insert(0, head)
-        digits = ",".join([*groups, tail])
-    sign = "-" if paise < 0 else ""
-    return f"{sign}₹{digits}" + (f".{part:02d}" if part else "")
+    return money(paise)
