@@ -16,8 +16,8 @@ from manamitra.documents.demo import DEMO_FACTS, demo_office
 from manamitra.documents.qr import qr_code
 from manamitra.documents.scan import find_qr_text
 from manamitra.documents.template import document_type
-from manamitra.formatting import indian_grouping
 from manamitra.errors import PayloadError
+from manamitra.formatting import indian_grouping
 from manamitra.store import Database
 from manamitra.trust import Verdict, verify
 from tests.trust.builders import HOLDER_EN, HOLDER_TE, issue_income, setup_keys, trust_service
