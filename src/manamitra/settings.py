@@ -42,7 +42,6 @@ class Settings(BaseSettings):
     # /metrics answers a scraper that sends `Authorization: Bearer <token>`; with no token set
     # it answers only clients on this machine (loopback), so a public address never shows it.
     metrics_token: str | None = None
-    redis_url: str | None = None
 
     @field_validator("graph_api_url", "public_url")
     @classmethod
