@@ -13,6 +13,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from starlette.types import Receive, Scope, Send
 
@@ -37,7 +38,12 @@ from manamitra.settings import Settings, load_settings
 from manamitra.store.wal import checkpoint_wal
 from manamitra.trust import TrustService
 from manamitra.trust.service import checkpoint_publisher
-from manamitra.web import build_transparency_router, build_verification_router
+from manamitra.web import (
+    STATIC_DIR,
+    SecurityHeaders,
+    build_transparency_router,
+    build_verification_router,
+)
 
 # what a "web" process runs besides HTTP: the inbox's group commit
 WEB_JOBS = {"inbox-writer"}
@@ -139,10 +145,12 @@ def create_app(
         title="Mana Mitra", lifespan=lifespan, docs_url="/api/docs", openapi_url="/api/openapi.json"
     )
     app.state.runtime = runtime
+    app.add_middleware(SecurityHeaders)
 
     webhook_routes, app.webhook = build_webhook_router(settings, inbox, metrics)
     app.include_router(webhook_routes)
-    app.include_router(metrics_router(metrics))
+    app.include_router(metrics_router(metrics, settings.metrics_token))
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="web-static")
     app.include_router(build_verification_router(trust, runtime.database))
     app.include_router(build_transparency_router(trust, runtime.database))
     _wire_payments(app, runtime, settings, sender.notify, demo=demo)

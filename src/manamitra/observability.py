@@ -9,6 +9,8 @@ values of fields that can hold what a citizen wrote.
 from __future__ import annotations
 
 import asyncio
+import hmac
+import ipaddress
 import logging
 import re
 import sys
@@ -17,7 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.exposition import generate_latest
@@ -104,11 +106,35 @@ class Metrics:
         return generate_latest(self.registry)
 
 
-def metrics_router(metrics: Metrics) -> APIRouter:
+def metrics_scrape_allowed(
+    token: str | None, authorization: str | None, client: str | None
+) -> bool:
+    """With a token, only `Bearer <token>` (compared in constant time); without one, only a
+    scraper on this machine's loopback addresses."""
+    if token:
+        scheme, _, given = (authorization or "").partition(" ")
+        return scheme.lower() == "bearer" and hmac.compare_digest(given.strip(), token)
+    if client is None:
+        return False
+    try:
+        return ipaddress.ip_address(client).is_loopback
+    except ValueError:
+        return False
+
+
+def metrics_router(metrics: Metrics, token: str | None = None) -> APIRouter:
     router = APIRouter()
 
     @router.get("/metrics", include_in_schema=False)
-    async def scrape() -> Response:
+    async def scrape(request: Request) -> Response:
+        client = request.client.host if request.client else None
+        if not metrics_scrape_allowed(token, request.headers.get("authorization"), client):
+            return Response(
+                "metrics need a bearer token (MM_METRICS_TOKEN) or a scrape from this machine\n",
+                status_code=401 if token else 403,
+                media_type="text/plain",
+                headers={"WWW-Authenticate": "Bearer"} if token else None,
+            )
         # Queue depth sources may query the database: keep that off the event loop.
         body = await asyncio.to_thread(metrics.render)
         return Response(body, media_type=CONTENT_TYPE_LATEST)

@@ -39,7 +39,9 @@ class Settings(BaseSettings):
     keys_dir: Path | None = None
     data_key: str | None = None  # base64 32-byte key for encrypting personal data at rest
     log_level: str = "INFO"
-    redis_url: str | None = None
+    # /metrics answers a scraper that sends `Authorization: Bearer <token>`; with no token set
+    # it answers only clients on this machine (loopback), so a public address never shows it.
+    metrics_token: str | None = None
 
     @field_validator("graph_api_url", "public_url")
     @classmethod

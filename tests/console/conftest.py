@@ -25,10 +25,16 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 class SyncClient:
     """A cookie-keeping synchronous client over httpx's ASGI transport, on one event loop."""
 
-    def __init__(self, app: object) -> None:
+    def __init__(
+        self,
+        app: object,
+        address: str = "127.0.0.1",
+        base_url: str = "http://testserver",
+    ) -> None:
         self.loop = asyncio.new_event_loop()
         self.client = httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+            transport=httpx.ASGITransport(app=app, client=(address, 50000)),  # type: ignore[arg-type]
+            base_url=base_url,
         )
 
     @property
@@ -57,6 +63,13 @@ class Console:
     client: SyncClient
     database: Database
     number: str
+    app: object = None
+
+    def from_elsewhere(self, address: str, base_url: str = "http://testserver") -> Console:
+        """The same console as seen by another browser at another client address."""
+        return Console(
+            SyncClient(self.app, address, base_url), self.database, self.number, self.app
+        )
 
     def login(self, username: str, password: str = PASSWORD) -> int:
         page = self.client.get("/console/login")
@@ -137,7 +150,7 @@ def console(database_url: str, tmp_path: Path) -> Iterator[Console]:
     number = new_grievance(database)
     client = SyncClient(app)
     try:
-        yield Console(client=client, database=database, number=number)
+        yield Console(client=client, database=database, number=number, app=app)
     finally:
         client.close()
         database.dispose()

@@ -1,4 +1,4 @@
-"""Sign-in, lockout, CSRF and jurisdiction: who may see and change which case."""
+"""Sign-in, throttling, CSRF and jurisdiction: who may see and change which case."""
 
 from __future__ import annotations
 
@@ -10,13 +10,89 @@ from tests.console.conftest import Console
 from tests.support.grievances import street_light_complaint
 
 
-def test_wrong_password_is_refused_and_five_lock_the_account(console: Console) -> None:
+def test_wrong_password_is_refused(console: Console) -> None:
     assert console.login("officer.guntur", "wrong-password") == 401
-    for _ in range(4):
-        console.login("officer.guntur", "wrong-password")
-    assert console.login("officer.guntur") == 401  # locked even with the right password
     page = console.client.get("/console/inbox", follow_redirects=False)
     assert page.status_code == 303
+
+
+def test_a_stranger_guessing_never_locks_the_officer_out(console: Console) -> None:
+    stranger = console.from_elsewhere("203.0.113.9")
+    codes = [stranger.login("officer.guntur", "guess-number-x") for _ in range(8)]
+    assert codes[:3] == [401, 401, 401]
+    assert 429 in codes  # the stranger is slowed down…
+    assert console.login("officer.guntur") == 303  # …the officer at their own desk is not
+    assert console.client.get("/console/inbox").status_code == 200
+
+
+def test_guessing_from_one_address_waits_longer_each_time_with_a_clear_message(
+    console: Console,
+) -> None:
+    from datetime import timedelta
+
+    from manamitra import clock
+
+    for _ in range(3):
+        assert console.login("officer.guntur", "wrong-password") == 401
+    assert console.login("officer.guntur", "wrong-password") == 401  # 4th: counted, then a wait
+    page = console.client.get("/console/login")
+    token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    refused = console.client.post(
+        "/console/login",
+        data={"username": "officer.guntur", "password": "correct-horse-9", "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert refused.status_code == 429
+    assert refused.headers["Retry-After"] == "2"
+    assert "Please wait 2 seconds" in refused.text
+    assert "not locked" in refused.text
+    clock.advance(timedelta(seconds=3))
+    try:
+        assert console.login("officer.guntur") == 303  # the right password, after the wait
+    finally:
+        clock.reset()
+
+
+def test_password_spraying_across_usernames_is_throttled_per_address(console: Console) -> None:
+    sprayer = console.from_elsewhere("198.51.100.7")
+    codes = [sprayer.login(f"user{i}", "Summer2026!") for i in range(40)]
+    assert codes[:10] == [401] * 10
+    assert codes.count(429) >= 25
+    assert console.login("officer.guntur") == 303  # other addresses are untouched
+
+
+def test_every_failed_sign_in_is_audited_with_its_address(console: Console) -> None:
+    stranger = console.from_elsewhere("203.0.113.10")
+    for _ in range(5):
+        stranger.login("officer.guntur", "guess-number-y")
+    with console.database.unit_of_work() as db:
+        rows = db.scalars(
+            select(AuditEntry).where(AuditEntry.action.like("login_%")).order_by(AuditEntry.id)
+        ).all()
+        actions = [row.action for row in rows]
+        assert len(rows) == 5
+        assert set(actions) <= {"login_bad_credentials", "login_throttled"}
+        assert "login_throttled" in actions
+        assert all(row.detail["address"] == "203.0.113.10" for row in rows)
+
+
+def test_session_cookie_is_secure_when_served_over_https(console: Console) -> None:
+    over_https = console.from_elsewhere("192.0.2.4", base_url="https://console.example")
+    page = over_https.client.get("/console/login")
+    token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    assert "secure" in page.headers["set-cookie"].lower()
+    response = over_https.client.post(
+        "/console/login",
+        data={"username": "officer.guntur", "password": "correct-horse-9", "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    session_cookie = next(
+        c for c in response.headers.get_list("set-cookie") if c.startswith("mm_console=")
+    )
+    assert "secure" in session_cookie.lower()
+    plain = console.client.get("/console/login")
+    assert "secure" not in plain.headers["set-cookie"].lower()
 
 
 def test_login_without_the_form_token_is_refused(console: Console) -> None:

@@ -130,3 +130,24 @@ def test_pay_link_leads_to_the_sandbox_checkout_page(setup) -> None:
     for words in ("Pay with UPI", "Make the payment fail", "Pay twice", "Abandon", "₹116.00"):
         assert words in page.text
     assert client.get("/pay/MM-NOSUCHORDER", follow_redirects=False).status_code == 404
+
+
+def test_a_captured_delivery_resent_with_a_new_event_id_is_a_duplicate_and_writes_nothing(
+    setup,
+) -> None:
+    from sqlalchemy import func, select
+
+    from manamitra.store.models import GatewayEvent
+
+    client, payments, database, order_id = setup
+    event_id, body = _event(payments, order_id)
+    captured = signature.signed_headers(SECRET, body, event_id)
+    assert client.post(URL, content=body, headers=captured).json() == {"status": "processed"}
+    for n in range(3):
+        replay = {**captured, signature.EVENT_ID_HEADER: f"evt_replayed_{n}"}
+        response = client.post(URL, content=body, headers=replay)
+        assert response.status_code == 200
+        assert response.json() == {"status": "duplicate"}
+    with database.unit_of_work() as db:
+        assert db.scalar(select(func.count()).select_from(GatewayEvent)) == 1
+        assert ledger.net_for_order(db, order_id) == 11600

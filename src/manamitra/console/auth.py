@@ -1,7 +1,8 @@
 """Officers' passwords (argon2id), sign-in with lockout, sessions with expiry and CSRF tokens.
 
 The browser holds a random session token; the table keeps only its SHA-256, so a copy of the
-database does not sign anyone in. Five wrong passwords lock the account for 15 minutes.
+database does not sign anyone in. Wrong passwords are throttled by `signin_throttle`, never by
+locking the account (a stranger could lock any officer out that way).
 """
 
 from __future__ import annotations
@@ -22,8 +23,6 @@ from manamitra.store.models.console import ConsoleSession, Officer
 
 ROLES = ("officer", "supervisor", "dept_admin", "state_admin")
 SESSION_LIFETIME = timedelta(hours=8)
-MAX_FAILURES = 5
-LOCKOUT = timedelta(minutes=15)
 # OWASP's argon2id baseline (19 MiB, 2 passes): strong, and fast enough for a busy office.
 _hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
 
@@ -65,7 +64,6 @@ def create_officer(
         district=district,
         office_id=office_id,
         lang=lang,
-        failed_logins=0,
         active=True,
         created_at=clock.now(),
     )
@@ -77,28 +75,18 @@ def create_officer(
 @dataclass(frozen=True)
 class LoginResult:
     officer: Officer | None
-    reason: str = ""  # "bad_credentials" | "locked"
+    reason: str = ""  # "bad_credentials"
 
 
 def authenticate(db: Session, username: str, password: str) -> LoginResult:
     officer = db.scalar(select(Officer).where(Officer.username == username.strip()))
-    now = clock.now()
     if officer is None or not officer.active:
         _hasher.hash(password or "x")  # same work either way: no username probing by timing
         return LoginResult(None, "bad_credentials")
-    if officer.locked_until is not None and clock.as_utc(officer.locked_until) > now:
-        return LoginResult(None, "locked")
     try:
         _hasher.verify(officer.password_hash, password)
     except (VerificationError, InvalidHashError):
-        officer.failed_logins += 1
-        if officer.failed_logins >= MAX_FAILURES:
-            officer.locked_until = now + LOCKOUT
-            officer.failed_logins = 0
-            return LoginResult(None, "locked")
         return LoginResult(None, "bad_credentials")
-    officer.failed_logins = 0
-    officer.locked_until = None
     if _hasher.check_needs_rehash(officer.password_hash):
         officer.password_hash = _hasher.hash(password)
     return LoginResult(officer)

@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from manamitra import clock
-from manamitra.console import audit, auth, charts, queries
+from manamitra.console import audit, auth, charts, queries, signin_throttle
 from manamitra.errors import ConflictError, ManamitraError, ValidationError
 from manamitra.grievances import cases
 from manamitra.grievances.applications import decide, find_application
@@ -89,8 +89,42 @@ class Context:
             status_code=status_code,
         )
         if self.request.query_params.get("lang"):
-            response.set_cookie(LANG_COOKIE, self.lang, samesite="lax", httponly=True)
+            response.set_cookie(
+                LANG_COOKIE,
+                self.lang,
+                samesite="lax",
+                httponly=True,
+                secure=self.request.url.scheme == "https",
+            )
         return response
+
+
+def _served_over_https(request: Request, public_url: str) -> bool:
+    """Cookies are `Secure` whenever the browser reached us over HTTPS: directly, behind a
+    proxy that says so (uvicorn applies `X-Forwarded-Proto` from trusted proxies to the
+    scheme), or when the platform's public address is HTTPS."""
+    return request.url.scheme == "https" or public_url.startswith("https://")
+
+
+def _login_refused(
+    request: Request, lang: str, words: _Labels, error: str, status_code: int
+) -> HTMLResponse:
+    token = secrets.token_urlsafe(24)
+    refused = templates.TemplateResponse(
+        request,
+        "login.html",
+        {"officer": None, "csrf": token, "lang": lang, "L": words, "error": error},
+        status_code=status_code,
+    )
+    refused.set_cookie(
+        LOGIN_CSRF_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        path="/console",
+        secure=request.url.scheme == "https",
+    )
+    return refused
 
 
 def console_router(runtime: Runtime) -> APIRouter:
@@ -123,7 +157,12 @@ def console_router(runtime: Runtime) -> APIRouter:
             {"officer": None, "csrf": token, "lang": lang, "L": _Labels(labels()[lang])},
         )
         response.set_cookie(
-            LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", path="/console"
+            LOGIN_CSRF_COOKIE,
+            token,
+            httponly=True,
+            samesite="strict",
+            path="/console",
+            secure=request.url.scheme == "https",
         )
         return response
 
@@ -140,26 +179,24 @@ def console_router(runtime: Runtime) -> APIRouter:
         expected = request.cookies.get(LOGIN_CSRF_COOKIE) or ""
         if not expected or not auth.csrf_ok(expected, csrf_token):
             return HTMLResponse(words.csrf, status_code=403)
+        address = request.client.host if request.client else "unknown"
+        refusal = signin_throttle.check(db, username, address)
+        if refusal is not None:
+            audit.append(db, username[:64] or "-", "login_throttled", None, address=address)
+            wait = (
+                words.wait_seconds.format(n=refusal.retry_after)
+                if refusal.retry_after < 120
+                else words.wait_minutes.format(n=-(-refusal.retry_after // 60))
+            )
+            refused = _login_refused(request, lang, words, words.throttled.format(wait=wait), 429)
+            refused.headers["Retry-After"] = str(refusal.retry_after)
+            return refused
         result = auth.authenticate(db, username, password)
         if result.officer is None:
-            audit.append(db, username[:64] or "-", f"login_{result.reason}")
-            token = secrets.token_urlsafe(24)
-            refused = templates.TemplateResponse(
-                request,
-                "login.html",
-                {
-                    "officer": None,
-                    "csrf": token,
-                    "lang": lang,
-                    "L": words,
-                    "error": words[result.reason],
-                },
-                status_code=401,
-            )
-            refused.set_cookie(
-                LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", path="/console"
-            )
-            return refused
+            signin_throttle.record_failure(db, username, address)
+            audit.append(db, username[:64] or "-", f"login_{result.reason}", None, address=address)
+            return _login_refused(request, lang, words, words[result.reason], 401)
+        signin_throttle.record_success(db, username, address)
         token, _row = auth.start_session(db, result.officer)
         audit.append(db, result.officer.username, "login")
         response = RedirectResponse("/console/inbox", status_code=303)
@@ -170,12 +207,17 @@ def console_router(runtime: Runtime) -> APIRouter:
             samesite="strict",
             path="/console",
             max_age=int(auth.SESSION_LIFETIME.total_seconds()),
-            # Behind HTTPS (production) the cookie never travels in clear.
-            secure=runtime.settings.public_url.startswith("https://"),
+            secure=_served_over_https(request, runtime.settings.public_url),
         )
         response.delete_cookie(LOGIN_CSRF_COOKIE, path="/console")
         if result.officer.lang in ("en", "te"):
-            response.set_cookie(LANG_COOKIE, result.officer.lang, samesite="lax", httponly=True)
+            response.set_cookie(
+                LANG_COOKIE,
+                result.officer.lang,
+                samesite="lax",
+                httponly=True,
+                secure=request.url.scheme == "https",
+            )
         return response
 
     @router.post("/logout")

@@ -71,17 +71,19 @@ class WebhookEvent:
     receipt: str | None
     payment_id: str | None
     created_at: datetime
+    signed_digest: str = ""  # what the signature covered; a second delivery of it is a replay
 
 
 def verified_event(secret: str, body: bytes, headers: Mapping[str, str]) -> WebhookEvent:
     """A gateway webhook, its signature checked (SignatureError) and its body read as the
     Razorpay-style event both our gateways send (PayloadError if it is not one)."""
-    event_id = signature.verify(secret, body, headers)
+    delivery = signature.verify(secret, body, headers)
     try:
         data = json.loads(body)
         entity = data["payload"]["payment"]["entity"]
         return WebhookEvent(
-            id=event_id,
+            id=delivery.event_id,
+            signed_digest=delivery.signed_digest,
             type=str(data["event"]),
             receipt=str(entity.get("receipt") or ""),
             payment_id=str(entity["id"]),

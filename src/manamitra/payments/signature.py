@@ -1,7 +1,10 @@
 """Gateway webhook signatures: HMAC-SHA256 over "<timestamp>.<body>" with the webhook secret.
 
 Signing the timestamp with the body lets the receiver refuse a captured request replayed later
-(older than `TOLERANCE`), and the event id header lets it ignore the same event delivered twice.
+(older than `TOLERANCE`). The event id header is not signed, so it cannot be the only replay key:
+`verify` also returns the signed delivery's digest, and the receiver ignores a delivery whose
+event id *or* signed digest it has seen (a captured request resent inside the tolerance with a
+new event id header is still the same signed bytes).
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from manamitra import clock
@@ -45,8 +49,15 @@ def signed_headers(
     }
 
 
-def verify(secret: str, body: bytes, headers: Mapping[str, str]) -> str:
-    """The event id of a correctly signed, fresh request; raises a SignatureError otherwise."""
+@dataclass(frozen=True)
+class VerifiedDelivery:
+    event_id: str
+    signed_digest: str  # SHA-256 of exactly what the signature covers: "<timestamp>.<body>"
+
+
+def verify(secret: str, body: bytes, headers: Mapping[str, str]) -> VerifiedDelivery:
+    """A correctly signed, fresh request's event id and signed digest; raises a SignatureError
+    otherwise."""
     lowered = {k.lower(): v for k, v in headers.items()}
     signature = lowered.get(SIGNATURE_HEADER)
     stamp = lowered.get(TIMESTAMP_HEADER)
@@ -62,4 +73,5 @@ def verify(secret: str, body: bytes, headers: Mapping[str, str]) -> str:
     sent = datetime.fromtimestamp(timestamp, tz=clock.now().tzinfo)
     if abs(clock.now() - sent) > TOLERANCE:
         raise SignatureStaleError("gateway webhook timestamp outside tolerance")
-    return event_id
+    signed = hashlib.sha256(str(timestamp).encode() + b"." + body).hexdigest()
+    return VerifiedDelivery(event_id=event_id, signed_digest=signed)

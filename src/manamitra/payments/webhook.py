@@ -1,4 +1,5 @@
-"""Processing a verified gateway webhook: once per event id, confirmed by lookup, replies queued.
+"""Processing a verified gateway webhook: once per event id and per signed delivery, confirmed
+by lookup, replies queued.
 
 Everything happens in one transaction: the event id recorded (a replay finds it and stops),
 the order confirmed against the gateway, the ledger entries, the fulfilment and the citizen's
@@ -10,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from manamitra import clock
@@ -31,10 +32,14 @@ def process_event(
     """ "processed", "duplicate" or "unknown_order"; raises only on a store failure."""
     try:
         with database.unit_of_work() as db:
+            same_delivery = GatewayEvent.event_id == event.id
+            if event.signed_digest:
+                same_delivery = or_(
+                    same_delivery, GatewayEvent.signed_digest == event.signed_digest
+                )
             seen = db.scalars(
                 select(GatewayEvent).where(
-                    GatewayEvent.gateway == payments.gateway.name,
-                    GatewayEvent.event_id == event.id,
+                    GatewayEvent.gateway == payments.gateway.name, same_delivery
                 )
             ).first()
             if seen is not None:
@@ -46,6 +51,7 @@ def process_event(
                     event_type=event.type,
                     order_id=event.receipt,
                     received_at=clock.now(),
+                    signed_digest=event.signed_digest or None,
                 )
             )
             db.flush()

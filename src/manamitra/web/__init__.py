@@ -1,6 +1,16 @@
 """Public HTTP edge for trust: verification pages and API, published keys, the log's API."""
 
+from pathlib import Path
+
+from manamitra.web.headers import SecurityHeaders
 from manamitra.web.transparency import build_transparency_router
 from manamitra.web.verification import build_verification_router
 
-__all__ = ["build_transparency_router", "build_verification_router"]
+STATIC_DIR = Path(__file__).parent / "static"
+
+__all__ = [
+    "STATIC_DIR",
+    "SecurityHeaders",
+    "build_transparency_router",
+    "build_verification_router",
+]

@@ -48,7 +48,7 @@ def test_json_lines_redact_text_fields_and_numbers(log_output: io.StringIO) -> N
     assert record["attempt"] == 2 and record["level"] == "WARNING"
 
 
-def test_rejected_webhook_body_is_logged_without_its_content(
+def test_a_skipped_webhook_item_is_logged_without_its_content(
     sqlite_database_url: str, log_output: io.StringIO
 ) -> None:
     body = fixtures.data("text")
@@ -62,9 +62,27 @@ def test_rejected_webhook_body_is_logged_without_its_content(
     async def go(c: httpx.AsyncClient) -> int:
         return (await c.post("/webhooks/whatsapp", content=raw, headers=headers(raw))).status_code
 
+    assert run(app, inbox, go) == 200
+    output = log_output.getvalue()
+    assert "webhook items skipped" in output
+    assert "messages[0]: invalid at timestamp" in output
+    assert "నా ఫోన్" not in output
+    assert "919848022338" not in output and "919876543210" not in output
+    database.dispose()
+
+
+def test_a_body_that_is_no_envelope_is_rejected_and_logged_without_its_content(
+    sqlite_database_url: str, log_output: io.StringIO
+) -> None:
+    raw = orjson.dumps({"object": "whatsapp_business_account", "entry": "నా ఫోన్ 919848022338"})
+    database = Database(sqlite_database_url)
+    app, inbox, _ = webhook_app(database)
+
+    async def go(c: httpx.AsyncClient) -> int:
+        return (await c.post("/webhooks/whatsapp", content=raw, headers=headers(raw))).status_code
+
     assert run(app, inbox, go) == 400
     output = log_output.getvalue()
     assert "webhook body rejected" in output
-    assert "నా ఫోన్" not in output
-    assert "919848022338" not in output and "919876543210" not in output
+    assert "నా ఫోన్" not in output and "919848022338" not in output
     database.dispose()

@@ -319,33 +319,67 @@ def _mutate(**changes: object) -> dict[str, object]:
         b"[1, 2]",
         b'{"object": "whatsapp_business_account"}',
         b'{"object": "whatsapp_business_account", "entry": "x"}',
-        orjson.dumps(_mutate(id=None)),
-        orjson.dumps(_mutate(timestamp="yesterday")),
-        orjson.dumps(_mutate(text=None)),
-        orjson.dumps(_mutate(**{"from": "9" * 40})),
     ],
-    ids=[
-        "empty",
-        "not-json",
-        "array",
-        "no-entry",
-        "entry-not-list",
-        "no-id",
-        "bad-timestamp",
-        "text-without-text",
-        "sender-too-long",
-    ],
+    ids=["empty", "not-json", "array", "no-entry", "entry-not-list"],
 )
-def test_malformed_body_raises_payload_error(body: bytes) -> None:
+def test_a_body_that_is_no_cloud_api_envelope_raises_payload_error(body: bytes) -> None:
     with pytest.raises(PayloadError):
         parse_body(body)
 
 
-def test_validation_error_message_does_not_quote_the_body() -> None:
-    body = _mutate(text={"body": 12345678})
-    with pytest.raises(PayloadError) as info:
-        parse_payload(body)
-    assert "12345678" not in str(info.value)
+def _with_a_good_message_beside(bad: dict[str, object]) -> dict[str, object]:
+    good = fixtures.data("text")["entry"][0]["changes"][0]["value"]["messages"][0]
+    bad["entry"][0]["changes"][0]["value"]["messages"].append(  # type: ignore[index]
+        {**good, "id": "wamid.the-good-one"}
+    )
+    return bad
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"id": None},
+        {"timestamp": "yesterday"},
+        {"text": None},
+        {"from": "9" * 40},
+        {"text": {"body": 12345678}},
+        {"type": "text", "text": "not an object"},
+    ],
+    ids=[
+        "no-id",
+        "bad-timestamp",
+        "text-without-text",
+        "sender-too-long",
+        "body-not-text",
+        "text-not-object",
+    ],
+)
+def test_a_malformed_message_is_skipped_and_its_neighbours_kept(changes: dict[str, object]) -> None:
+    events = parse_body(orjson.dumps(_with_a_good_message_beside(_mutate(**changes))))
+    assert [m.inbound.message_id for m in events.messages] == ["wamid.the-good-one"]
+    assert len(events.skipped) == 1 and events.skipped[0].startswith("messages[0]")
+    assert "12345678" not in events.skipped[0]
+
+
+@pytest.mark.parametrize(
+    "bad_status",
+    [
+        {"id": "wamid.X", "status": "weird", "timestamp": "1764340100", "recipient_id": "1"},
+        {"id": None, "status": "read", "timestamp": "1764340100", "recipient_id": "1"},
+        {"status": "read"},
+        "not an object",
+    ],
+    ids=["unknown-value", "null-id", "no-id", "not-object"],
+)
+def test_a_malformed_status_is_skipped_and_the_rest_kept(bad_status: object) -> None:
+    body = fixtures.data("text")
+    value = body["entry"][0]["changes"][0]["value"]
+    good = {"id": "wamid.OK", "status": "delivered", "timestamp": "1764340100", "recipient_id": "1"}
+    value["statuses"] = [good, bad_status]
+    events = parse_body(orjson.dumps(body))
+    assert [s.message_id for s in events.statuses] == ["wamid.OK"]
+    assert len(events.messages) == 1  # the text message beside them is kept too
+    assert events.skipped and events.skipped[0].startswith("statuses[1]")
 
 
 def test_other_objects_are_ignored() -> None:

@@ -221,3 +221,23 @@ def test_a_failure_behind_the_fast_path_is_a_500_and_counted(sqlite_database_url
 
     assert run(app, inbox, go) == 500
     assert metrics.webhook_requests.labels("error")._value.get() == 1
+
+
+def test_one_malformed_status_does_not_make_meta_resend_the_batch(
+    sqlite_database_url: str,
+) -> None:
+    database = Database(sqlite_database_url)
+    app, inbox, _ = webhook_app(database)
+    body = fixtures.data("text")
+    body["entry"][0]["changes"][0]["value"]["statuses"] = [
+        {"id": "wamid.Q", "status": "weird", "timestamp": "1764340100", "recipient_id": "1"},
+        {"id": None, "status": "read", "timestamp": "1764340100"},
+    ]
+    raw = orjson.dumps(body)
+
+    async def go(c: httpx.AsyncClient) -> int:
+        return (await c.post(PATH, content=raw, headers=headers(raw))).status_code
+
+    assert run(app, inbox, go) == 200
+    assert count_inbound(database) == 1  # the text message in the same POST is stored
+    database.dispose()

@@ -46,6 +46,8 @@ class WebhookEvents:
     statuses: list[StatusUpdate] = field(default_factory=list)
     errors: list[ErrorEvent] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    # Items set aside because they are malformed: where each was and why, never its content.
+    skipped: list[str] = field(default_factory=list)
 
     @property
     def storable(self) -> bool:
@@ -306,22 +308,88 @@ def _error(e: p.ErrorItem, phone_number_id: str | None) -> ErrorEvent:
     return ErrorEvent(e.code, e.title or e.message, details, phone_number_id)
 
 
+# Delivery statuses Meta documents for messages we sent; anything else is logged and skipped.
+KNOWN_STATUSES = frozenset({"sent", "delivered", "read", "played", "failed", "deleted", "warning"})
+
+
+def _where(exc: pydantic.ValidationError) -> str:
+    # The error text can quote values from the body (a citizen's words): say only where.
+    return ",".join(sorted({".".join(str(x) for x in err["loc"]) for err in exc.errors()})[:3])
+
+
+def _one_by_one(
+    items: Any,
+    kind: str,
+    model: type[pydantic.BaseModel],
+    take: Callable[[Any], None],
+    events: WebhookEvents,
+) -> None:
+    """Validate and convert each item on its own: a malformed one is skipped (and said where),
+    the others are kept, so one bad item never makes Meta resend a whole batch."""
+    if items is None:
+        return
+    if not isinstance(items, list):
+        events.skipped.append(f"{kind}: not a list")
+        return
+    for index, raw in enumerate(items):
+        try:
+            take(raw if isinstance(raw, model) else model.model_validate(raw))
+        except pydantic.ValidationError as exc:
+            events.skipped.append(f"{kind}[{index}]: invalid at {_where(exc)}")
+        except PayloadError as exc:
+            events.skipped.append(f"{kind}[{index}]: {exc}")
+
+
 def _change(change: p.Change, events: WebhookEvents) -> None:
     if change.field != "messages":
         events.ignored.append(change.field)
         return
     value = change.value
-    if not isinstance(value, p.ChangeValue):
-        value = p.ChangeValue.model_validate(value)  # raises, naming what is wrong
-    phone_number_id = value.metadata.phone_number_id
-    contacts = {c.wa_id: c for c in value.contacts if c.wa_id}
-    events.messages.extend(_message(m, contacts, phone_number_id) for m in value.messages)
-    for s in value.statuses:
-        if s.type == "payment" or s.payment is not None:
-            events.messages.append(_payment(s, phone_number_id))
+    contact_items: Any
+    message_items: Any
+    status_items: Any
+    error_items: Any
+    if isinstance(value, p.ChangeValue):
+        metadata, contact_items = value.metadata, value.contacts
+        message_items, status_items, error_items = value.messages, value.statuses, value.errors
+    else:
+        # Some item in this change does not validate: keep every item that does.
+        try:
+            metadata = p.Metadata.model_validate(value.get("metadata"))
+        except pydantic.ValidationError as exc:
+            events.skipped.append(f"change: metadata invalid at {_where(exc)}")
+            return
+        contact_items, message_items, status_items, error_items = (
+            value.get("contacts"),
+            value.get("messages"),
+            value.get("statuses"),
+            value.get("errors"),
+        )
+    phone_number_id = metadata.phone_number_id
+    contacts: dict[str, p.Contact] = {}
+
+    def take_contact(contact: p.Contact) -> None:
+        if contact.wa_id:
+            contacts[contact.wa_id] = contact
+
+    def take_message(message: p.Message) -> None:
+        events.messages.append(_message(message, contacts, phone_number_id))
+
+    def take_status(status: p.Status) -> None:
+        if status.type == "payment" or status.payment is not None:
+            events.messages.append(_payment(status, phone_number_id))
+        elif status.status not in KNOWN_STATUSES:
+            raise PayloadError("unknown status value")
         else:
-            events.statuses.append(_status(s))
-    events.errors.extend(_error(e, phone_number_id) for e in value.errors)
+            events.statuses.append(_status(status))
+
+    def take_error(error: p.ErrorItem) -> None:
+        events.errors.append(_error(error, phone_number_id))
+
+    _one_by_one(contact_items, "contacts", p.Contact, take_contact, events)
+    _one_by_one(message_items, "messages", p.Message, take_message, events)
+    _one_by_one(status_items, "statuses", p.Status, take_status, events)
+    _one_by_one(error_items, "errors", p.ErrorItem, take_error, events)
 
 
 def _events(body: p.WebhookBody) -> WebhookEvents:

@@ -150,6 +150,8 @@ class WebhookReceiver:
             log.warning("webhook body rejected", extra={"reason": str(exc), "size": len(raw)})
             return 400, "payload_invalid"
         _count(self.metrics, events)
+        if events.skipped:
+            log.warning("webhook items skipped", extra={"items": events.skipped[:20]})
         if not events.storable:
             if events.ignored:
                 log.info("webhook event not handled", extra={"fields": events.ignored})

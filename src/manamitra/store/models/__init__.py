@@ -2,7 +2,7 @@
 
 from manamitra.store.models.applications import Application, ApplicationCounter
 from manamitra.store.models.bookings import Booking, BookingPool, BookingSeat
-from manamitra.store.models.console import AuditEntry, ConsoleSession, Officer
+from manamitra.store.models.console import AuditEntry, ConsoleSession, Officer, SigninFailures
 from manamitra.store.models.grievances import ApplicationCase, CaseEvent, Grievance, Office
 from manamitra.store.models.payments import (
     DepartmentPayment,
@@ -50,4 +50,5 @@ __all__ = [
     "Officer",
     "OutboundMessage",
     "PaymentOrder",
+    "SigninFailures",
 ]

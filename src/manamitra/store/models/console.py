@@ -27,8 +27,6 @@ class Officer(Base):
     district: Mapped[str | None] = mapped_column(String(64), default=None)
     office_id: Mapped[str | None] = mapped_column(String(96), default=None)
     lang: Mapped[str] = mapped_column(String(8), default="en")
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
@@ -60,3 +58,18 @@ class AuditEntry(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
     __table_args__ = (Index("ix_console_audit_target", "target", "id"),)
+
+
+class SigninFailures(Base):
+    """Recent failed sign-ins for one key: a username from one address, or one address.
+
+    Keys are SHA-256 digests (`throttle_key`), so the table holds no username or address in
+    clear; a row goes when its key signs in or its window has long passed.
+    """
+
+    __tablename__ = "console_signin_failures"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    blocked_until: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)

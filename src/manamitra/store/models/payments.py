@@ -99,8 +99,12 @@ class GatewayEvent(Base):
     event_type: Mapped[str] = mapped_column(String(64))
     order_id: Mapped[str | None] = mapped_column(String(35), default=None)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    signed_digest: Mapped[str | None] = mapped_column(String(64), default=None)
 
-    __table_args__ = (UniqueConstraint("gateway", "event_id", name="uq_gateway_event_id"),)
+    __table_args__ = (
+        UniqueConstraint("gateway", "event_id", name="uq_gateway_event_id"),
+        UniqueConstraint("gateway", "signed_digest", name="uq_gateway_event_signed_digest"),
+    )
 
 
 class DepartmentPayment(Base):
