@@ -276,8 +276,8 @@ def _seal_name(pdf: DocumentPdf, name: str, cx: float, bottom: float) -> None:
     the type made smaller until the name fits."""
     for size in (5.0, 4.4, 3.8):
         pdf.set_font("la", "B", size)
-        lines = _wrapped(pdf, name, 17.0)
-        if len(lines) <= 3 and all(pdf.width_of(line) <= 17.0 for line in lines):
+        lines = _wrapped(pdf, name, 14.5)  # the seal's chord, three lines above its centre
+        if len(lines) <= 3 and all(pdf.width_of(line) <= 14.5 for line in lines):
             break
     height = size * 0.42
     pdf.set_y(bottom - height * len(lines[:3]))
