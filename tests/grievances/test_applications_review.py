@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from manamitra import clock
@@ -116,7 +117,12 @@ class _Documents:
         return _Issued()
 
 
-def test_approval_issues_the_certificate_and_sends_it(database: Database) -> None:
+@pytest.mark.parametrize(
+    ("lang", "title"), [("en", "Income certificate"), ("te", "ఆదాయ ధృవీకరణ పత్రం")]
+)
+def test_approval_issues_the_certificate_and_sends_it(
+    database: Database, lang: str, title: str
+) -> None:
     documents = _Documents()
     with database.unit_of_work() as db:
         seed_offices(db)
@@ -124,10 +130,11 @@ def test_approval_issues_the_certificate_and_sends_it(database: Database) -> Non
 
         db.add(
             Conversation(
-                citizen=CITIZEN, language="en", state={}, last_inbound_at=clock.now(), version=0
+                citizen=CITIZEN, language=lang, state={}, last_inbound_at=clock.now(), version=0
             )
         )
         application = _application(db)
+        application.language = lang
         case = case_for(db, application)
         assert case is not None
         decide(
@@ -143,5 +150,8 @@ def test_approval_issues_the_certificate_and_sends_it(database: Database) -> Non
         assert application.status == "issued"
         assert application.certificate_media_key == _Issued.media_key
         sent = [m.body for m in db.scalars(select(OutboundMessage).order_by(OutboundMessage.id))]
-        assert sent[0]["type"] == "text" and "approved" in sent[0]["body"]
+        assert sent[0]["type"] == "text"
+        assert lang == "te" or "approved" in sent[0]["body"]
         assert sent[1]["type"] == "document" and sent[1]["media_key"] == _Issued.media_key
+        # the document names itself and its number in the citizen's language
+        assert sent[1]["caption"] == f"{title} — {_Issued.number}"

@@ -11,9 +11,22 @@ from fpdf import FPDF
 from sqlalchemy.orm import Session
 
 from manamitra import clock
+from manamitra.documents.holder import names_in_both_scripts
+from manamitra.documents.issue import new_number
+from manamitra.documents.render import Office, Officer
 from manamitra.store.models import Booking, MediaBlob
 
 log = logging.getLogger(__name__)
+
+BUS_OFFICE = Office(
+    code="APSRTC-RES",
+    name_en="APSRTC Reservations, Mana Mitra",
+    name_te="ఏపీఎస్‌ఆర్టీసీ రిజర్వేషన్లు, మన మిత్ర",
+)
+BUS_OFFICER = Officer(designation_en="Reservation Officer", designation_te="రిజర్వేషన్ అధికారి")
+TEMPLE_OFFICER = Officer(designation_en="Executive Officer", designation_te="కార్యనిర్వహణ అధికారి")
+BOOKINGS_OFFICE = Office(code="AP-BKG", name_en="Mana Mitra Bookings", name_te="మన మిత్ర బుకింగ్‌లు")
+BOOKINGS_OFFICER = Officer(designation_en="Booking Officer", designation_te="బుకింగ్ అధికారి")
 
 
 def issue_ticket(db: Session, booking: Booking, services: dict[str, Any]) -> tuple[str, str]:
@@ -31,32 +44,98 @@ def issue_ticket(db: Session, booking: Booking, services: dict[str, Any]) -> tup
 
 
 def _signed(db: Session, booking: Booking, documents: Any) -> str | None:
-    from manamitra.documents.issue import new_number
-    from manamitra.documents.render import Office, Officer
-
-    venue = booking.details.get("venue", {"en": booking.service_id, "te": booking.service_id})
-    holder = booking.details.get("holder", booking.citizen)
+    doc_type, facts, office, officer = _ticket_of(booking)
+    holder_en, holder_te = names_in_both_scripts(
+        str(booking.details.get("holder") or booking.citizen)
+    )
     try:
         issued = documents.issue(
             db,
-            doc_type="booking",
-            number=new_number("booking"),
-            holder_name_en=holder,
-            holder_name_te=holder,
-            facts={
-                "venue_en": venue["en"],
-                "venue_te": venue["te"],
-                "slot": booking.starts_at,
-                "persons": booking.quantity,
-                "amount": booking.amount_paise,
-            },
-            office=Office(code="AP-BKG", name_en="Mana Mitra Bookings", name_te="మన మిత్ర బుకింగ్‌లు"),
-            officer=Officer(designation_en="Booking Officer", designation_te="బుకింగ్ అధికారి"),
+            doc_type=doc_type,
+            number=new_number(doc_type),
+            holder_name_en=holder_en,
+            holder_name_te=holder_te,
+            facts=facts,
+            office=office,
+            officer=officer,
         )
     except Exception:  # a plain ticket still lets the citizen travel or enter
         log.exception("signed ticket failed; issuing a plain one", extra={"booking": booking.id})
         return None
     return str(issued.media_key)
+
+
+def _ticket_of(booking: Booking) -> tuple[str, dict[str, Any], Office, Officer]:
+    """The document type, facts and issuing office of a booking's ticket: a bus ticket or a
+    temple ticket from what the booking recorded, else (bookings made before those were
+    recorded) the generic entry ticket."""
+    details = booking.details
+    if booking.domain == "bus" and {"origin", "destination", "bus_service"} <= details.keys():
+        passengers = list(details.get("passengers", []))
+        return (
+            "bus_ticket",
+            {
+                "origin_en": details["origin"]["en"],
+                "origin_te": details["origin"]["te"],
+                "destination_en": details["destination"]["en"],
+                "destination_te": details["destination"]["te"],
+                "departure": booking.starts_at,
+                "bus_service_en": details["bus_service"]["en"],
+                "bus_service_te": details["bus_service"]["te"],
+                "seats": ", ".join(details.get("seats") or []) or "-",
+                "passengers_en": _people(passengers, "en"),
+                "passengers_te": _people(passengers, "te"),
+                "fare": booking.amount_paise,
+            },
+            BUS_OFFICE,
+            BUS_OFFICER,
+        )
+    if booking.domain == "temple" and {"temple_name", "offering_name"} <= details.keys():
+        temple = details["temple_name"]
+        pilgrims = [{"name": name} for name in details.get("people", [])]
+        return (
+            "temple_ticket",
+            {
+                "temple_en": temple["en"],
+                "temple_te": temple["te"],
+                "darshan_en": details["offering_name"]["en"],
+                "darshan_te": details["offering_name"]["te"],
+                "slot": booking.starts_at,
+                "persons": len(pilgrims) or booking.quantity,
+                "pilgrims_en": _people(pilgrims, "en"),
+                "pilgrims_te": _people(pilgrims, "te"),
+                "amount": booking.amount_paise,
+            },
+            Office(
+                code=f"END-{details.get('temple', 'TEMPLE')}".upper()[:24],
+                name_en=f"{temple['en']} Devasthanam",
+                name_te=f"{temple['te']} దేవస్థానం",
+            ),
+            TEMPLE_OFFICER,
+        )
+    venue = details.get("venue", {"en": booking.service_id, "te": booking.service_id})
+    return (
+        "booking",
+        {
+            "venue_en": venue["en"],
+            "venue_te": venue["te"],
+            "slot": booking.starts_at,
+            "persons": booking.quantity,
+            "amount": booking.amount_paise,
+        },
+        BOOKINGS_OFFICE,
+        BOOKINGS_OFFICER,
+    )
+
+
+def _people(people: list[dict[str, Any]], lang: str) -> str:
+    """ "Ravi Kumar (34), Sita (30)": each name in the half's script, with the age if known."""
+    shown = []
+    for person in people:
+        english, telugu = names_in_both_scripts(str(person.get("name", "")))
+        name = english if lang == "en" else telugu
+        shown.append(f"{name} ({person['age']})" if person.get("age") else name)
+    return ", ".join(shown) or "-"
 
 
 def _plain(db: Session, booking: Booking, filename: str) -> str:

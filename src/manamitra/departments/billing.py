@@ -35,6 +35,11 @@ class Statement:
     history: list[tuple[dict[str, str], int, bool]] = field(
         default_factory=list
     )  # label, paise, paid
+    holder_te: str = ""  # the holder's name as the department writes it in Telugu, if it does
+
+    @property
+    def holder_names(self) -> dict[str, str]:
+        return {"en": self.holder, "te": self.holder_te or self.holder}
 
     @property
     def total_paise(self) -> int:

@@ -113,6 +113,7 @@ def _statement(discom: str):
             system=discom,
             account=number,
             holder=name_en,
+            holder_te=name_te,
             lines={
                 "en": [f"{name_en}, {town_en}", f"Service no. {number}"],
                 "te": [f"{name_te}, {town_te}", f"సర్వీస్ నంబర్ {number}"],

@@ -101,6 +101,7 @@ def _tax_lookup(system: str, base_paise: int, label: dict[str, str]):
             system=system,
             account=number,
             holder=owner,
+            holder_te=owner_te,
             dues=dues,
             history=history,
             lines={

@@ -579,10 +579,20 @@ class DocumentPdf(FPDF):
             self._remember = True
 
     def te(self, size: float, bold: bool = False) -> None:
-        self.set_font("te", "B" if bold else "", size)
+        self._use_font("te", "B" if bold else "", size)
 
     def la(self, size: float, bold: bool = False) -> None:
-        self.set_font("la", "B" if bold else "", size)
+        self._use_font("la", "B" if bold else "", size)
+
+    def _use_font(self, family: str, style: str, size: float) -> None:
+        """Select a font and set it on the page at once. Left to the first line, fpdf2 sets it
+        inside that line's text object when the line opens in the fallback font, and a line
+        in another colour is wrapped in q/Q, which forgets it: the next line's glyph codes
+        were then drawn in whatever font was set before (the wrong glyphs, or boxes)."""
+        self.set_font(family, style, size)
+        font = self.current_font
+        if self.page > 0 and font is not None and not self.current_font_is_set_on_page:
+            self._out(self._set_font_for_page(font, self.font_size_pt))
 
     def width_of(self, word: str) -> float:
         key = (self.font_family, self.font_style, self.font_size_pt, word)

@@ -23,6 +23,7 @@ from manamitra.yamlio import load_yaml
 
 LABELS_FILE = Path(__file__).parent / "labels.yaml"
 INK = (20, 40, 90)
+VALUE_ROOM = 106.0  # the facts table's value column less its margins and a little to spare
 MUTED = (90, 90, 90)
 
 
@@ -106,15 +107,32 @@ def _border(pdf: DocumentPdf) -> None:
 
 
 def _pair(pdf: DocumentPdf, label: Bilingual, value_te: str, value_en: str) -> None:
-    """One row of the facts table: label and value in both scripts (the value once if equal)."""
+    """One row of the facts table: label and value in both scripts (the value once if equal);
+    a value too long for one line puts each script on lines of its own."""
     pdf.set_draw_color(170, 180, 200)
     pdf.set_line_width(0.2)
+    pdf.set_font("te", "", 9.5)  # to measure the value
+    value = value_en if value_te == value_en else f"{value_te} / {value_en}"
+    if pdf.width_of(value) <= VALUE_ROOM:
+        pdf.set_x(16)
+        pdf.te(9, bold=True)
+        pdf.cell(66, 7, f"{label.te} / {label.en}", border=1)
+        pdf.te(9.5)
+        pdf.cell(112, 7, value, border=1, new_x="LMARGIN", new_y="NEXT")
+        return
+    values = [value_en] if value_te == value_en else [value_te, value_en]
+    lines = [line for text in values for line in _wrapped(pdf, text, VALUE_ROOM)]
+    top, height = pdf.get_y(), 4.6 * len(lines) + 2.4
     pdf.set_x(16)
     pdf.te(9, bold=True)
-    pdf.cell(66, 7, f"{label.te} / {label.en}", border=1)
+    pdf.cell(66, height, f"{label.te} / {label.en}", border=1)
+    pdf.rect(82, top, 112, height)
     pdf.te(9.5)
-    value = value_en if value_te == value_en else f"{value_te} / {value_en}"
-    pdf.cell(112, 7, value, border=1, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_y(top + 1.2)
+    for line in lines:
+        pdf.set_x(82)
+        pdf.cell(112, 4.6, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_xy(pdf.l_margin, top + height)
 
 
 def _labelled(pdf: DocumentPdf, width: float, height: float, label: str, value: str) -> None:
@@ -196,14 +214,15 @@ def render(page: Page) -> bytes:
     for spec in kind.spec.fields:
         if all(page.facts.get(k) not in (None, "") for k in spec.fact_keys()):
             _pair(pdf, spec.label, spec.show(page.facts, "te"), spec.show(page.facts, "en"))
-    valid = _label("valid_until")
-    if page.valid_until is not None:
-        until = clock.format_ist(page.valid_until, "%d-%m-%Y")
-        _pair(pdf, valid, until, until)
-    else:
-        forever = _label("no_expiry")
-        _pair(pdf, valid, forever.te, forever.en)
-    _pair(pdf, _label("issuing_office"), page.office.name_te, page.office.name_en)
+    if kind.layout != "ticket":  # a ticket is for its journey or slot; its office heads it
+        valid = _label("valid_until")
+        if page.valid_until is not None:
+            until = clock.format_ist(page.valid_until, "%d-%m-%Y")
+            _pair(pdf, valid, until, until)
+        else:
+            forever = _label("no_expiry")
+            _pair(pdf, valid, forever.te, forever.en)
+        _pair(pdf, _label("issuing_office"), page.office.name_te, page.office.name_en)
 
     _signature_area(pdf, page)
     _verification_footer(pdf, page)
@@ -229,10 +248,9 @@ def _signature_area(pdf: DocumentPdf, page: Page) -> None:
     pdf.set_line_width(0.4)
     pdf.circle(x=98, y=top + 22, radius=11)
     pdf.circle(x=98, y=top + 22, radius=9.6)
-    pdf.set_font("la", "B", 5.5)
     pdf.set_text_color(*INK)
-    pdf.set_xy(87, top + 19.5)
-    pdf.cell(22, 2.5, page.office.code[:18], align="C")
+    _seal_name(pdf, page.office.name_en, cx=98, bottom=top + 21.5)
+    pdf.set_font("la", "B", 5.5)
     pdf.set_xy(87, top + 22.5)
     pdf.cell(22, 2.5, "MANA MITRA", align="C")
     pdf.set_text_color(0, 0, 0)
@@ -251,6 +269,32 @@ def _signature_area(pdf: DocumentPdf, page: Page) -> None:
     pdf.la(9)
     pdf.cell(76, 5, page.office.name_en, align="R", new_x="LEFT", new_y="NEXT")
     pdf.cell(76, 5, clock.format_ist(page.issued_at), align="R")
+
+
+def _seal_name(pdf: DocumentPdf, name: str, cx: float, bottom: float) -> None:
+    """The office's name inside its round seal: up to three centred lines ending at `bottom`,
+    the type made smaller until the name fits."""
+    for size in (5.0, 4.4, 3.8):
+        pdf.set_font("la", "B", size)
+        lines = _wrapped(pdf, name, 14.5)  # the seal's chord, three lines above its centre
+        if len(lines) <= 3 and all(pdf.width_of(line) <= 14.5 for line in lines):
+            break
+    height = size * 0.42
+    pdf.set_y(bottom - height * len(lines[:3]))
+    for line in lines[:3]:
+        pdf.set_x(cx - 9)
+        pdf.cell(18, height, line, align="C", new_x="LMARGIN", new_y="NEXT")
+
+
+def _wrapped(pdf: DocumentPdf, text: str, width: float) -> list[str]:
+    """`text` broken at spaces into lines no wider than `width` (a longer word stands alone)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and pdf.width_of(f"{lines[-1]} {word}") <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
 
 
 def _verification_footer(pdf: DocumentPdf, page: Page) -> None:

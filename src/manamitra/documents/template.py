@@ -28,11 +28,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from manamitra import clock
 from manamitra.errors import PayloadError, SpecError
-from manamitra.formatting import indian_grouping
+from manamitra.formatting import indian_grouping, money, money_exact
 from manamitra.yamlio import load_yaml
 
 TEMPLATES = Path(__file__).parent / "templates"
-Format = Literal["text", "bilingual", "rupees", "paise", "count", "date", "datetime", "choice"]
+Format = Literal[
+    "text", "bilingual", "rupees", "paise", "money", "count", "date", "datetime", "choice"
+]
 LANGUAGES = ("te", "en")
 
 
@@ -161,8 +163,9 @@ def format_value(fmt: str, value: Any) -> str:
     if fmt == "rupees":
         return f"₹ {indian_grouping(int(value))}"
     if fmt == "paise":
-        rupees, paise = divmod(int(value), 100)
-        return f"₹ {indian_grouping(rupees)}.{paise:02d}"
+        return money_exact(int(value))
+    if fmt == "money":
+        return money(int(value))
     if fmt == "date":
         day = value if isinstance(value, date) else date.fromisoformat(str(value))
         return day.strftime("%d-%m-%Y")

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from manamitra import clock
+from manamitra.conversation.i18n import t
 from manamitra.conversation.inbound import Inbound
 from manamitra.conversation.reply import Document, Text
 from manamitra.grievances import cases, notify, sla
@@ -164,7 +165,14 @@ def _issue_certificate(
     if notify.in_window(db, case.citizen):
         from manamitra.pipeline.outbox import enqueue
 
-        enqueue(db, case.citizen, [Document(media_key=issued.media_key, filename=issued.filename)])
+        lang = "te" if application.language == "te" else "en"
+        title = (application.title or {}).get(lang) or (application.title or {}).get("en", "")
+        caption = t(lang, "status.document_caption", title=title, reference=issued.number)
+        enqueue(
+            db,
+            case.citizen,
+            [Document(media_key=issued.media_key, filename=issued.filename, caption=caption)],
+        )
 
 
 def attach_document(ctx: EventContext, inbound: Inbound) -> bool:

@@ -11,6 +11,9 @@ from fpdf import FPDF
 from sqlalchemy.orm import Session
 
 from manamitra import clock
+from manamitra.documents.holder import latin_name, names_in_both_scripts
+from manamitra.documents.issue import new_number
+from manamitra.documents.render import Office, Officer
 from manamitra.payments.text import rupees
 from manamitra.store.models import MediaBlob, PaymentOrder
 
@@ -35,17 +38,28 @@ def _filename(order: PaymentOrder) -> str:
     return f"receipt-{order.id}.pdf"
 
 
-def _signed_receipt(db: Session, order: PaymentOrder, documents: Any) -> str | None:
-    from manamitra.documents.issue import new_number
-    from manamitra.documents.render import Office, Officer
+def holder_names(order: PaymentOrder) -> tuple[str, str]:
+    """(English, Telugu) name a receipt is made out to: the bill holder the department's
+    record gave (consumer, assessee), else the citizen who paid."""
+    holder = (order.meta or {}).get("holder") or {}
+    english = str(holder.get("en") or "").strip()
+    telugu = str(holder.get("te") or "").strip()
+    if not english and not telugu:
+        return order.citizen, order.citizen
+    if not english:
+        return names_in_both_scripts(telugu)
+    return (latin_name(english), telugu or english)
 
+
+def _signed_receipt(db: Session, order: PaymentOrder, documents: Any) -> str | None:
+    holder_en, holder_te = holder_names(order)
     try:
         issued = documents.issue(
             db,
             doc_type="payment",
             number=new_number("payment"),
-            holder_name_en=order.citizen,
-            holder_name_te=order.citizen,
+            holder_name_en=holder_en,
+            holder_name_te=holder_te,
             facts={
                 "service_en": order.title.get("en", order.service_id),
                 "service_te": order.title.get("te", order.service_id),

@@ -51,6 +51,7 @@ from manamitra.conversation.fields.base import AskContext, Option, option_provid
 from manamitra.conversation.reply import Document, Text
 from manamitra.departments import apsrtc, temples
 from manamitra.errors import DepartmentUnavailableError, SpecError
+from manamitra.formatting import datetime_words, time_ist
 from manamitra.payments.confirm import refund
 from manamitra.payments.fulfil import Fulfilment, fulfiller
 from manamitra.payments.orders import bill_replies, create_order, find_order
@@ -118,7 +119,6 @@ def _hold_and_bill(
         release(ctx.db, booking)  # no bill, so no hold: the places go back at once
         raise
     booking.order_id = order.id
-    seats = booking.details.get("seats")
     ctx.say(
         Text(
             text(
@@ -126,8 +126,8 @@ def _hold_and_bill(
                 "bookings.held",
                 reference=booking.id,
                 amount=rupees(order.amount_paise),
-                until=clock.format_ist(booking.expires_at, "%I:%M %p"),
-                seats=", ".join(seats) if seats else "-",
+                until=time_ist(booking.expires_at),
+                places=_places(booking, ctx.lang),
             )
         )
     )
@@ -186,6 +186,18 @@ def _book_bus(ctx: ServiceContext) -> KindResult:
                     f"{p.get('name')} ({p.get('age')}, {p.get('gender')})" for p in passengers
                 ],
                 "holder": str(passengers[0].get("name", ctx.citizen)),
+                # what the ticket prints: names a passenger reads, never ids
+                "origin": _both(
+                    apsrtc.stop_name(service.origin, "en"), apsrtc.stop_name(service.origin, "te")
+                ),
+                "destination": _both(
+                    apsrtc.stop_name(service.destination, "en"),
+                    apsrtc.stop_name(service.destination, "te"),
+                ),
+                "bus_service": dict(service.bus_class.name),
+                "passengers": [
+                    {"name": str(p.get("name", "")), "age": p.get("age")} for p in passengers
+                ],
             },
             pick_seats=lambda taken: apsrtc.pick_seats(
                 service.bus_class, genders, preference, taken, first_seat
@@ -278,6 +290,8 @@ def _book_temple(ctx: ServiceContext) -> KindResult:
                 "ids": sorted(ids),
                 "people": [str(p.get("pilgrim_name")) for p in pilgrims],
                 "holder": str(pilgrims[0].get("pilgrim_name", ctx.citizen)),
+                "temple_name": dict(temple.name),
+                "offering_name": dict(offering.name),
             },
         ),
     )
@@ -390,15 +404,14 @@ def _fulfil_booking(db: Session, order: PaymentOrder, services: dict[str, Any]) 
     replies: list[Any] = []
     if outcome == "reallocated":
         replies.append(Text(text(order.lang, "bookings.reallocated", reference=booking.id)))
-    seats = booking.details.get("seats")
     replies.append(
         Text(
             text(
                 order.lang,
-                "bookings.confirmed",
+                f"bookings.confirmed_{'bus' if booking.domain == 'bus' else 'temple'}",
                 reference=booking.id,
-                when=clock.format_ist(booking.starts_at),
-                seats=", ".join(seats) if seats else "-",
+                when=datetime_words(booking.starts_at, order.lang),
+                places=_places(booking, order.lang),
             )
         )
     )
@@ -410,6 +423,14 @@ def _fulfil_booking(db: Session, order: PaymentOrder, services: dict[str, Any]) 
         )
     )
     return Fulfilment(outcome, replies)
+
+
+def _places(booking: Booking, lang: str) -> str:
+    """The line naming what was booked: a bus's seat numbers, a temple's number of persons."""
+    if booking.domain == "bus":
+        return text(lang, "bookings.seats", seats=", ".join(booking.details.get("seats") or []))
+    persons = len(booking.details.get("people") or []) or booking.quantity
+    return text(lang, "bookings.persons", persons=persons)
 
 
 # ---- option providers ----------------------------------------------------------------------

@@ -118,6 +118,7 @@ class Payment(ServiceKind):
                 "system": system_id,
                 "account": statement.account,
                 "dues": [[d.ref, d.amount_paise] for d in statement.dues],
+                "holder": statement.holder_names,  # the receipt is in the bill holder's name
             },
         )
         ctx.say(*bill_replies(payments, order, ctx.lang))
