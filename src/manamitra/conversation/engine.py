@@ -34,6 +34,7 @@ from manamitra.conversation.flow import (
 )
 from manamitra.conversation.i18n import normalise, t, words
 from manamitra.conversation.inbound import Inbound
+from manamitra.conversation.limits import MAX_INTERACTIVE_BODY, MAX_TEXT_BODY, clip
 from manamitra.conversation.paging import choices_message, page_of
 from manamitra.conversation.reply import Buttons, Choice, ListMenu, Reply, Text
 from manamitra.errors import DepartmentUnavailableError, ValidationError
@@ -367,7 +368,7 @@ class Engine:
         query = " ".join(text.split())[:200]
         found = search_services(self.catalog, query, limit=10)
         if not found:
-            turn.say(Text(turn.t("no_search_results", query=query[:40])))
+            turn.say(Text(turn.t("no_search_results", query=clip(query, 40))))
             self._show_menu(turn)
             return
         self._set_screen(turn, "search", query=query, ids=[s.id for s in found])
@@ -631,8 +632,8 @@ class Engine:
             turn.t("flow.summary_confirm"),
         ]
         body = "\n".join(lines)
-        if len(body) > 1024:
-            turn.say(Text("\n".join(lines[:-1])[:4096]))
+        if len(body) > MAX_INTERACTIVE_BODY:
+            turn.say(Text(clip("\n".join(lines[:-1]), MAX_TEXT_BODY)))
             body = turn.t("flow.summary_confirm")
         turn.say(
             Buttons(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from manamitra.catalog.loader import Catalog
 from manamitra.catalog.schema import CATEGORIES, HEADLINE_CATEGORIES, ServiceSpec
 from manamitra.conversation.i18n import t
+from manamitra.conversation.limits import clip
 from manamitra.conversation.paging import choices_message
 from manamitra.conversation.reply import Buttons, Choice, ListMenu, Reply, Section
 
@@ -100,7 +101,7 @@ def department_menu(
 
 
 def search_results(found: list[ServiceSpec], query: str, lang: str) -> Reply:
-    shown = query if len(query) <= 40 else query[:39] + "…"
+    shown = clip(query, 40)
     return choices_message(
         t(lang, "search_results_body", query=shown),
         [service_choice(s, lang) for s in found[:10]],

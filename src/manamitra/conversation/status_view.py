@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from manamitra import clock
 from manamitra.conversation.i18n import t
+from manamitra.conversation.limits import MAX_TEXT_BODY, clip
 from manamitra.conversation.reply import Buttons, Choice, Document, Reply, Text
 from manamitra.services.status import StatusItem, items_for
 
@@ -37,14 +38,14 @@ def status_replies(db: Session, citizen: str, lang: str) -> list[Reply]:
     lines = [t(lang, "status.title"), ""]
     lines.extend(_line(item, lang) for item in items[:MAX_SHOWN])
     lines.extend(["", t(lang, "status.more_hint", reference=items[0].reference)])
-    return [Text("\n".join(lines)[:4096]), menu]
+    return [Text(clip("\n".join(lines), MAX_TEXT_BODY)), menu]
 
 
 def item_replies(item: StatusItem, lang: str) -> list[Reply]:
     lines = [_line(item, lang)]
     if item.detail:
         lines.append(item.detail.get(lang) or item.detail.get("en", ""))
-    replies: list[Reply] = [Text("\n".join(lines)[:4096])]
+    replies: list[Reply] = [Text(clip("\n".join(lines), MAX_TEXT_BODY))]
     if item.document_media_key:
         replies.append(
             Document(
