@@ -34,9 +34,12 @@ from manamitra.conversation.flow import (
 )
 from manamitra.conversation.i18n import normalise, t, words
 from manamitra.conversation.inbound import Inbound
-from manamitra.conversation.limits import MAX_INTERACTIVE_BODY, MAX_TEXT_BODY, clip
+from manamitra.conversation.limits import (
+    clip,
+)
 from manamitra.conversation.paging import choices_message, page_of
 from manamitra.conversation.reply import Buttons, Choice, ListMenu, Reply, Text
+from manamitra.conversation.review import label_key, review_replies
 from manamitra.errors import DepartmentUnavailableError, ValidationError
 from manamitra.formatting import money
 from manamitra.services import status as status_registry
@@ -643,6 +646,7 @@ class Engine:
             self._finish_steps(turn, spec)
             return
         field_type = get_field_type(pending.step.type)
+        ask = self._ask_context(turn)
         try:
             if (
                 pending.step.optional
@@ -652,7 +656,7 @@ class Engine:
             ):
                 value: Any = None
             else:
-                value = field_type.parse(pending.step, inbound, self._ask_context(turn))
+                value = field_type.parse(pending.step, inbound, ask)
         except ValidationError as error:
             self._wrong_answer(turn, error)
             return
@@ -665,7 +669,10 @@ class Engine:
             self._ask(turn)
             return
         turn.state["wrong"] = 0
+        label = field_type.option_label(pending.step, value, ask) if value is not None else None
         store_answer(flow["answers"], flow["history"], pending, value)
+        if label is not None:
+            flow.setdefault("labels", {})[label_key(pending.path)] = label
         self._advance(turn)
 
     def _wrong_answer(self, turn: _Turn, error: ValidationError) -> None:
@@ -689,59 +696,15 @@ class Engine:
 
     def _finish_steps(self, turn: _Turn, spec: ServiceSpec) -> None:
         kind = get_kind(spec.kind)
-        if kind.confirm:
+        if kind.reviews(spec):
             turn.state["flow"]["phase"] = "confirm"
             self._confirm(turn, spec)
         else:
             self._complete(turn, spec)
 
-    def summary_lines(self, spec: ServiceSpec, answers: dict[str, Any], lang: str) -> list[str]:
-        lines: list[str] = []
-        for step in answered_top_level(spec, answers):
-            label = step.summary_label or step.prompt
-            name = label.get(lang) if label else step.id
-            value = answers[step.id]
-            if step.type == "group":
-                for index, item in enumerate(value, start=1):
-                    parts = [
-                        self._display(sub.type, sub, item[sub.id], lang)
-                        for sub in step.steps
-                        if sub.id in item
-                    ]
-                    lines.append(f"• {name} {index}: {', '.join(parts)}")
-                continue
-            lines.append(f"• {name}: {self._display(step.type, step, value, lang)}")
-        return lines
-
-    @staticmethod
-    def _display(type_name: str, step: Any, value: Any, lang: str) -> str:
-        if value is None:
-            return t(lang, "flow.skipped")
-        return get_field_type(type_name).display(step, value, lang)
-
     def _confirm(self, turn: _Turn, spec: ServiceSpec) -> None:
         flow = turn.state["flow"]
-        lines = [
-            turn.t("flow.summary_title"),
-            "",
-            *self.summary_lines(spec, flow["answers"], turn.lang),
-            "",
-            turn.t("flow.summary_confirm"),
-        ]
-        body = "\n".join(lines)
-        if len(body) > MAX_INTERACTIVE_BODY:
-            turn.say(Text(clip("\n".join(lines[:-1]), MAX_TEXT_BODY)))
-            body = turn.t("flow.summary_confirm")
-        turn.say(
-            Buttons(
-                body=body,
-                choices=(
-                    Choice(id="flow:submit", title=turn.t("flow.submit")),
-                    Choice(id="flow:edit", title=turn.t("flow.edit")),
-                    Choice(id="flow:cancel", title=turn.t("flow.cancel")),
-                ),
-            )
-        )
+        turn.say(*review_replies(spec, flow["answers"], turn.lang, flow.get("labels")))
 
     def _edit_menu(self, turn: _Turn, spec: ServiceSpec) -> None:
         flow = turn.state["flow"]
