@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from manamitra.catalog.checks import load_checked_catalog
-from manamitra.conversation.flow import next_pending
+from manamitra.conversation.flow import count_questions, next_pending
 from manamitra.conversation.i18n import t
 from manamitra.conversation.reply import Buttons, ListMenu, Reply, Text
 from manamitra.store import Database
@@ -18,6 +18,7 @@ from tests.support.engine_driver import Chat, choice_ids, make_engine
 
 CATALOG = load_checked_catalog()
 INCOME = CATALOG.services["revenue.income_certificate"]
+TOTAL = count_questions(INCOME, {})
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +65,7 @@ def test_menu_inside_a_form_asks_first_and_no_keeps_every_answer(session: Sessio
     assert asked[0].body == t("te", "draft.leave_question")
     assert choice_ids(asked[0]) == ["leave:yes", "leave:no"]
     stayed = chat.tap("leave:no")
-    assert last_body(stayed).startswith(t("te", "flow.step_counter", current=4, total=12))
+    assert last_body(stayed).startswith(t("te", "flow.step_counter", current=4, total=TOTAL))
     assert chat.convo.state["flow"]["answers"] == before
 
 
@@ -88,7 +89,7 @@ def test_leaving_keeps_a_draft_that_resumes_at_the_same_question(
     assert row.description == INCOME.name.get(lang)
     resumed = chat.tap("nav:draft")
     assert resumed[0] == Text(t(lang, "draft.resumed", service=INCOME.name.get(lang)))
-    assert last_body(resumed).startswith(t(lang, "flow.step_counter", current=5, total=12))
+    assert last_body(resumed).startswith(t(lang, "flow.step_counter", current=5, total=TOTAL))
     assert chat.convo.state["flow"]["answers"] == before
 
 
@@ -119,7 +120,7 @@ def test_a_draft_survives_the_idle_restart_and_is_dropped_after_a_week(session: 
     assert back[0] == Text(t("te", "draft.expired_saved", service=INCOME.name.te))
     assert choice_ids(back[-1])[0] == "nav:draft"
     resumed = chat.tap("nav:draft")
-    assert last_body(resumed).startswith(t("te", "flow.step_counter", current=4, total=12))
+    assert last_body(resumed).startswith(t("te", "flow.step_counter", current=4, total=TOTAL))
     chat.say("మెనూ")
     chat.tap("leave:yes")
     chat.later(24 * 8)
