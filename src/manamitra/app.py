@@ -94,7 +94,10 @@ def create_app(
     runtime.services["privacy"] = Cipher.from_settings(settings)
     runtime.services["departments"] = embedded_systems()
     engine = Engine(
-        catalog, services=runtime.services, idle=timedelta(hours=settings.session_idle_hours)
+        catalog,
+        services=runtime.services,
+        idle=timedelta(hours=settings.session_idle_hours),
+        draft_keep=timedelta(days=settings.draft_keep_days),
     )
     runtime.services["engine"] = engine
     worker = ConversationWorker(runtime.database, engine)

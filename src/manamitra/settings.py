@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     send_rate: float = Field(default=80.0, gt=0, le=1000)
     public_url: str = "http://127.0.0.1:8000"
     session_idle_hours: float = 24.0
+    # An unfinished form is kept this long after the citizen leaves it or goes quiet.
+    draft_keep_days: float = Field(default=7.0, gt=0)
     webhook_max_body_bytes: int = 3 * 1024 * 1024
     inbox_workers: int = 4
     # What a process runs (PostgreSQL): "all"; "web" (the HTTP side and the inbox writer,

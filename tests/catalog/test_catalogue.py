@@ -150,3 +150,24 @@ def test_all_26_districts_with_mandals_and_villages() -> None:
             assert TELUGU.search(mandal.te)
             assert len(mandal.children) >= 3, mandal.id
     assert places.label("guntur.tenali.tenali", "te") == "తెనాలి, తెనాలి, గుంటూరు"
+
+
+# Telugu forms a short name may use where the full name has the longer word (a compound's
+# first part, a common shortening); anything else that is only the start of a word is a cut.
+SHORTENED_WORDS = frozenset(
+    {"ఇంటర్", "నష్ట", "పెంపక", "నిర్మాణ", "దుకాణాల", "వేతన", "భూ", "కొత్త", "విద్య", "మహిళా"}
+)
+WORD = re.compile(r"[\w\u0C00-\u0C7F\u200c]+")
+
+
+def test_telugu_short_names_are_whole_words_not_cut_names(catalog) -> None:
+    cut = []
+    for spec in [*catalog.services.values(), *catalog.departments.values()]:
+        if spec.short_name is None:
+            continue
+        full = set(WORD.findall(spec.name.te))
+        for word in WORD.findall(spec.short_name.te):
+            prefix_of = [w for w in full if w.startswith(word) and w != word]
+            if word not in full and prefix_of and word not in SHORTENED_WORDS:
+                cut.append((spec.id, spec.short_name.te))
+    assert cut == []

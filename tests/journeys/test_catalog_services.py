@@ -11,7 +11,13 @@ from pathlib import Path
 from manamitra.conversation.i18n import t
 from manamitra.privacy import verhoeff_digit
 from tests.support.live import live_server
-from tests.support.phone import Phone, body_text, choice_ids
+from tests.support.phone import (
+    Phone,
+    body_text,
+    choice_ids,
+    interactive_type,
+    order_reference,
+)
 
 AADHAAR = "49871234567" + verhoeff_digit("49871234567")
 JPEG = base64.b64encode(b"\xff\xd8\xff\xe0" + b"\x00" * 2048 + b"\xff\xd9").decode()
@@ -44,7 +50,9 @@ def test_caste_certificate_in_telugu_from_search_to_number_and_status(tmp_path: 
         summary = phone.tap("opt:agree", consent)
         assert f"XXXX XXXX {AADHAAR[-4:]}" in body_text(summary[-1])
         assert AADHAAR not in " ".join(body_text(b) for b in summary)
-        done = phone.tap("flow:submit", summary)
+        bill = phone.tap("flow:submit", summary)  # the ₹45 fee is paid before submission
+        assert interactive_type(bill[-1]) == "order_details"
+        done = phone.pay(order_reference(bill[-1]))
         number = re.search(r"REV-\d{4}-\d{6}", " ".join(body_text(b) for b in done))
         assert number is not None
         status = phone.say("స్థితి")

@@ -128,3 +128,36 @@ def test_identifier_checks_its_pattern_and_example() -> None:
     assert caught.value.params == {"example": "AP39AB1234"}
     with pytest.raises(SpecError):
         field.check(_step("identifier", pattern=r"\d{4}", example="12"))
+
+
+@pytest.mark.parametrize(
+    ("typed", "rupees"),
+    [
+        ("1.2 lakh", 120_000),
+        ("1,20,000", 120_000),
+        ("120000", 120_000),
+        ("₹1.2L", 120_000),
+        ("1 lakh 20 thousand", 120_000),
+        ("12 వేలు", 12_000),
+        ("లక్ష", 100_000),
+        ("2 లక్షల 50 వేలు", 250_000),
+        ("₹120,000", 120_000),
+        ("Rs. 1500/-", 1_500),
+        ("౧౫౦౦ రూపాయలు", 1_500),
+        ("12k", 12_000),
+        ("1.5 crore", 15_000_000),
+    ],
+)
+def test_amounts_are_read_as_people_type_them(typed: str, rupees: int) -> None:
+    amount = get_field_type("amount")
+    assert amount.parse(_step("amount"), _text(typed), _ctx()) == rupees * 100
+
+
+@pytest.mark.parametrize("typed", ["lots", "1,2,3", "12 34", "1.234", "abc lakh", "-5"])
+def test_what_is_not_an_amount_is_refused(typed: str) -> None:
+    with pytest.raises(ValidationError):
+        get_field_type("amount").parse(_step("amount"), _text(typed), _ctx())
+
+
+def test_amounts_are_shown_with_indian_grouping() -> None:
+    assert get_field_type("amount").display(_step("amount"), 12_000_000, "te") == "₹1,20,000"

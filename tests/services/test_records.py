@@ -17,7 +17,7 @@ from manamitra.errors import DepartmentUnavailableError
 from manamitra.store import Database
 from manamitra.store.models import MediaBlob
 from tests.support import databases
-from tests.support.engine_driver import Chat, make_engine, texts
+from tests.support.engine_driver import Chat, make_engine, order_reference, texts
 
 CATALOG = load_checked_catalog()
 
@@ -127,7 +127,9 @@ def test_application_status_by_number_reads_our_table(session) -> None:
     spec = CATALOG.services["revenue.income_certificate"]
     while chat.convo.state["flow"]["phase"] == "steps":
         send_valid(chat, next_pending(spec, chat.convo.state["flow"]["answers"]).step, "en")
-    number = next(b for b in texts(chat.tap("flow:submit")) if "REV-" in b).split("*")[3]
+    bill = order_reference(chat.tap("flow:submit"))  # the fee is paid before submission
+    assert bill is not None
+    number = next(b for b in texts(chat.pay(bill)) if "REV-" in b).split("*")[3]
     _start(chat, "sachivalayam.application_status", "te")
     body = texts(chat.say(number.replace("-", "")))[0]
     assert number in body and "దరఖాస్తు అందింది" in body

@@ -16,7 +16,7 @@ from manamitra.conversation.i18n import t
 from manamitra.conversation.inbound import Media
 from manamitra.conversation.reply import Buttons, ListMenu, LocationRequest, Reply, Text
 from manamitra.privacy import verhoeff_digit
-from tests.support.engine_driver import Chat
+from tests.support.engine_driver import Chat, order_reference
 
 AADHAAR = "49871234567" + verhoeff_digit("49871234567")
 
@@ -26,6 +26,10 @@ class Walk:
     replies: list[Reply] = field(default_factory=list)
     errors_seen: list[str] = field(default_factory=list)
     questions: int = 0
+    bill: list[Reply] = field(default_factory=list)
+    review: list[Reply] = field(default_factory=list)
+    answers: dict[str, Any] = field(default_factory=dict)
+    labels: dict[str, Any] = field(default_factory=dict)
 
 
 def _first_option_id(chat: Chat) -> str:
@@ -80,6 +84,8 @@ def send_valid(chat: Chat, step: StepSpec, lang: str) -> list[Reply]:
         return chat.say("1,20,000")
     if kind == "text":
         return chat.say("4-12-7, Bose Road")
+    if kind == "complaint":
+        return chat.say("The drain near the school has overflowed since Monday")
     raise AssertionError(f"no valid sample for field type {kind}")
 
 
@@ -122,7 +128,14 @@ def walk(chat: Chat, spec: ServiceSpec, lang: str, *, invalid_first: bool = Fals
             result.replies = chat.last
             return result
         if flow.get("phase") == "confirm":
+            result.review = chat.last
+            result.answers = copy.deepcopy(flow["answers"])
+            result.labels = copy.deepcopy(flow.get("labels", {}))
             result.replies = chat.tap("flow:submit")
+            reference = order_reference(result.replies)
+            if reference is not None and spec.fee_paise:
+                result.bill = result.replies
+                result.replies = chat.pay(reference)
             continue
         pending = next_pending(spec, flow["answers"])
         assert pending is not None, f"{spec.id}: flow waiting in phase {flow.get('phase')}"

@@ -13,7 +13,10 @@ from manamitra import clock
 from manamitra.catalog.loader import Catalog
 from manamitra.conversation.engine import ConversationState, Engine
 from manamitra.conversation.inbound import Inbound, Location, Media
-from manamitra.conversation.reply import Buttons, ListMenu, Reply, Text
+from manamitra.conversation.reply import Buttons, CtaUrl, ListMenu, OrderDetails, Reply, Text
+from manamitra.payments.confirm import confirm
+from manamitra.payments.service import Payments
+from manamitra.sandbox.gateway import SandboxGateway
 
 _ids = itertools.count(1)
 
@@ -56,6 +59,23 @@ class Chat:
     def later(self, hours: float) -> None:
         clock.advance(timedelta(hours=hours))
 
+    def pay(self, order_id: str, outcome: str = "success") -> list[Reply]:
+        """Pay a bill at the sandbox gateway; the replies its confirmation sends the citizen."""
+        payments = self.engine.services["payments"]
+        payments.gateway.pay(order_id, outcome)
+        self.last = confirm(self.db, payments, order_id, self.engine.services)  # type: ignore[arg-type]
+        return self.last
+
+
+def order_reference(replies: list[Reply]) -> str | None:
+    """The order id of the bill among `replies` (order_details, or a checkout link)."""
+    for reply in replies:
+        if isinstance(reply, OrderDetails):
+            return reply.reference_id
+        if isinstance(reply, CtaUrl):
+            return reply.url.rsplit("/", 1)[-1]
+    return None
+
 
 def texts(replies: list[Reply]) -> list[str]:
     out = []
@@ -73,5 +93,14 @@ def choice_ids(reply: Reply) -> list[str]:
     raise AssertionError(f"not interactive: {reply!r}")
 
 
+def sandbox_payments() -> Payments:
+    gateway = SandboxGateway("engine-test-secret", checkout_base="http://testserver")
+    return Payments(gateway=gateway, public_url="http://testserver")
+
+
 def make_engine(catalog: Catalog, services: dict[str, Any] | None = None) -> Engine:
-    return Engine(catalog, services=services or {}, idle=timedelta(hours=24))
+    """An engine with the catalogue and a sandbox payment gateway unless `services` says else."""
+    wired = services if services is not None else {}
+    wired.setdefault("catalog", catalog)
+    wired.setdefault("payments", sandbox_payments())
+    return Engine(catalog, services=wired, idle=timedelta(hours=24))

@@ -61,6 +61,17 @@ class Phone(_Handset):
             "/sandbox/api/inbound", json={"from": self.number, "name": self.name, **content}
         )
         assert response.status_code == 200, response.text
+        return self._replies(quiet, timeout, content)
+
+    def pay(self, order_id: str, outcome: str = "success", quiet: float = 0.6) -> list[Body]:
+        """Pay a bill at the sandbox gateway; return what the platform then sent the citizen."""
+        response = self.client.post(
+            "/sandbox/api/pay", json={"order_id": order_id, "outcome": outcome}
+        )
+        assert response.status_code == 200, response.text
+        return self._replies(quiet, 20.0, {"paid": order_id})
+
+    def _replies(self, quiet: float, timeout: float, content: Any) -> list[Body]:
         deadline = time.monotonic() + timeout
         count, changed = self.seen, time.monotonic()
         while time.monotonic() < deadline:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from manamitra.catalog.loader import DEPARTMENTS_FILE, SERVICES_DIR, Catalog, load_catalog
 from manamitra.catalog.schema import ServiceSpec, StepSpec
+from manamitra.conversation.limits import MAX_ROW_TITLE
 from manamitra.errors import SpecError
 
 
@@ -22,9 +23,26 @@ def check_step(spec: ServiceSpec, step: StepSpec) -> None:
         raise SpecError(f"steps.{step.id}.options_from: unknown provider {step.options_from!r}")
 
 
+def check_list_title(spec: ServiceSpec) -> None:
+    """A service is a row in WhatsApp lists: its title there must fit without being cut."""
+    for lang in ("te", "en"):
+        if spec.short_name is not None:
+            short = spec.short_name.get(lang)
+            if len(short) > MAX_ROW_TITLE:
+                raise SpecError(
+                    f"short_name.{lang}: {len(short)} characters; a list row holds {MAX_ROW_TITLE}"
+                )
+        elif len(spec.name.get(lang)) > MAX_ROW_TITLE:
+            raise SpecError(
+                f"name.{lang}: {len(spec.name.get(lang))} characters do not fit a list row "
+                f"({MAX_ROW_TITLE}); add a short_name"
+            )
+
+
 def check_kind(spec: ServiceSpec) -> None:
     from manamitra.services.kind import get_kind
 
+    check_list_title(spec)
     get_kind(spec.kind).check(spec)
 
 

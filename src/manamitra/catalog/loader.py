@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError as PydanticValidationError
 
+from manamitra.catalog.documents import with_document_steps
 from manamitra.catalog.schema import (
     CATEGORIES,
     DepartmentSpec,
@@ -114,6 +115,7 @@ def load_catalog(
                 spec = ServiceSpec.model_validate(document)
             except PydanticValidationError as exc:
                 raise SpecError(f"{where}: {_describe(exc)}") from exc
+            spec = with_document_steps(spec)
             if spec.id in services:
                 raise SpecError(f"{where}: id: {spec.id!r} also defined in {sources[spec.id].name}")
             if spec.department not in departments:

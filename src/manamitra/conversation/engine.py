@@ -19,7 +19,7 @@ from manamitra import clock
 from manamitra.catalog.loader import Catalog
 from manamitra.catalog.schema import ServiceSpec
 from manamitra.catalog.search import search_services
-from manamitra.conversation import navigation
+from manamitra.conversation import draft, navigation
 from manamitra.conversation.fields import AskContext, get_field_type
 from manamitra.conversation.fields.base import PageRequest
 from manamitra.conversation.flow import (
@@ -34,9 +34,14 @@ from manamitra.conversation.flow import (
 )
 from manamitra.conversation.i18n import normalise, t, words
 from manamitra.conversation.inbound import Inbound
+from manamitra.conversation.limits import (
+    clip,
+)
 from manamitra.conversation.paging import choices_message, page_of
 from manamitra.conversation.reply import Buttons, Choice, ListMenu, Reply, Text
+from manamitra.conversation.review import label_key, review_replies
 from manamitra.errors import DepartmentUnavailableError, ValidationError
+from manamitra.formatting import money
 from manamitra.services import status as status_registry
 from manamitra.services.kind import (
     EVENT_HANDLERS,
@@ -95,10 +100,12 @@ class Engine:
         *,
         services: dict[str, Any] | None = None,
         idle: timedelta = timedelta(hours=24),
+        draft_keep: timedelta = timedelta(days=7),
     ) -> None:
         self.catalog = catalog
         self.services = services if services is not None else {}
         self.idle = idle
+        self.draft_keep = draft_keep
 
     # ---- entry point -------------------------------------------------------------------
     def handle(self, db: Session, convo: ConversationState, inbound: Inbound) -> list[Reply]:
@@ -115,11 +122,16 @@ class Engine:
             handler(context, inbound)
             return context.replies
         expired = self._expire_if_idle(turn)
+        draft.prune(turn.state, clock.now(), self.draft_keep)
         turn.state["last_active"] = clock.now().isoformat()
         if convo.language is None:
             self._choose_language(turn)
         elif expired:
-            turn.say(Text(turn.t("session_expired")))
+            kept = self._draft_spec(turn)
+            if kept is not None:
+                turn.say(Text(turn.t("draft.expired_saved", service=kept.name.get(turn.lang))))
+            else:
+                turn.say(Text(turn.t("session_expired")))
             self._show_menu(turn)
         else:
             self._dispatch(turn)
@@ -133,7 +145,10 @@ class Engine:
             return False
         if clock.now() - datetime.fromisoformat(last) <= self.idle:
             return False
-        turn.convo.state = {}
+        flow = turn.state.get("flow")
+        if flow is not None and draft.worth_keeping(flow):
+            draft.save(turn.state, flow, datetime.fromisoformat(last))
+        turn.convo.state = {draft.DRAFTS: turn.state.get(draft.DRAFTS, {})}
         return True
 
     def _remember_choices(self, turn: _Turn) -> None:
@@ -191,6 +206,11 @@ class Engine:
 
     # ---- dispatch ----------------------------------------------------------------------
     def _dispatch(self, turn: _Turn) -> None:
+        leaving = turn.state.pop("leaving", None)
+        if leaving is not None and self._answer_leaving(turn, leaving):
+            return
+        if self._leaving_a_form(turn):
+            return
         inbound = turn.inbound
         if inbound.kind == "choice" and inbound.choice_id:
             choice_id = inbound.choice_id
@@ -215,6 +235,67 @@ class Engine:
         else:
             self._menu_turn(turn)
 
+    # ---- leaving a form: ask first, keep a draft ----------------------------------------
+    def _leave_intent(self, turn: _Turn) -> bool:
+        inbound = turn.inbound
+        choice = inbound.choice_id or ""
+        if inbound.kind == "choice":
+            flow = turn.state["flow"]
+            return (
+                choice in ("nav:menu", "nav:status", "flow:cancel")
+                or choice.startswith(("cat:", "dept:"))
+                or (choice.startswith("svc:") and choice != f"svc:{flow['service']}")
+            )
+        if inbound.kind != "text" or not inbound.text:
+            return False
+        word = normalise(inbound.text)
+        return any(word in words(key) for key in ("greet", "menu", "cancel", "status"))
+
+    def _leaving_a_form(self, turn: _Turn) -> bool:
+        """Ask before a menu, cancel, status or another service takes the citizen away."""
+        if turn.state.get("screen") != "flow" or not draft.worth_keeping(turn.state.get("flow")):
+            return False
+        if not self._leave_intent(turn):
+            return False
+        inbound = turn.inbound
+        turn.state["leaving"] = {
+            "kind": inbound.kind,
+            "text": inbound.text,
+            "choice_id": inbound.choice_id,
+        }
+        turn.say(
+            Buttons(
+                body=turn.t("draft.leave_question"),
+                choices=(
+                    Choice(id="leave:yes", title=turn.t("draft.leave_yes")),
+                    Choice(id="leave:no", title=turn.t("draft.leave_no")),
+                ),
+            )
+        )
+        return True
+
+    def _answer_leaving(self, turn: _Turn, intent: dict[str, Any]) -> bool:
+        """Handle the answer to "Leave this application?"; False when it is something else."""
+        inbound = turn.inbound
+        typed = normalise(inbound.text or "") if inbound.kind == "text" else ""
+        if inbound.choice_id == "leave:no" or typed in words("no"):
+            self._reprompt(turn)
+            return True
+        if inbound.choice_id != "leave:yes" and typed not in words("yes"):
+            return False
+        spec = self._spec(turn)
+        self._leave_flow(turn)
+        if spec is not None:
+            turn.say(Text(turn.t("draft.saved", service=spec.name.get(turn.lang))))
+        choice, text = intent.get("choice_id") or "", intent.get("text") or ""
+        if choice.startswith(STALE_SAFE_PREFIXES) and choice != "nav:menu":
+            self._global_choice(turn, choice)
+        elif text and normalise(text) in words("status"):
+            self._status(turn)
+        else:
+            self._show_menu(turn)
+        return True
+
     def _global_choice(self, turn: _Turn, choice_id: str) -> None:
         prefix, _, rest = choice_id.partition(":")
         if prefix == "lang":
@@ -227,6 +308,7 @@ class Engine:
                 "status": lambda: self._status(turn),
                 "lang": lambda: self._language_screen(turn),
                 "resume": lambda: self._reprompt(turn),
+                "draft": lambda: self._resume_latest_draft(turn),
             }.get(rest, lambda: self._reprompt(turn))()
         elif prefix == "cat":
             self._leave_flow(turn)
@@ -279,7 +361,19 @@ class Engine:
         turn.state["screen"] = "menu"
         turn.state["params"] = {}
         turn.state["stack"] = []
-        turn.say(navigation.main_menu(turn.lang))
+        kept = self._draft_spec(turn)
+        turn.say(navigation.main_menu(turn.lang, draft=kept))
+
+    def _draft_spec(self, turn: _Turn) -> ServiceSpec | None:
+        service_id = draft.latest(turn.state)
+        return self.catalog.service(service_id) if service_id else None
+
+    def _resume_latest_draft(self, turn: _Turn) -> None:
+        spec = self._draft_spec(turn)
+        if spec is None:
+            self._show_menu(turn)
+            return
+        self._start_flow(turn, spec)
 
     def _language_screen(self, turn: _Turn) -> None:
         turn.state["screen"] = "language"
@@ -301,7 +395,7 @@ class Engine:
 
         self._leave_flow(turn)
         turn.state["screen"] = "status"
-        turn.say(*status_replies(turn.db, turn.convo.citizen, turn.lang))
+        turn.say(*status_replies(turn.db, turn.convo.citizen, turn.lang, self._draft_spec(turn)))
 
     def _render_screen(self, turn: _Turn) -> None:
         screen = turn.state.get("screen")
@@ -367,7 +461,7 @@ class Engine:
         query = " ".join(text.split())[:200]
         found = search_services(self.catalog, query, limit=10)
         if not found:
-            turn.say(Text(turn.t("no_search_results", query=query[:40])))
+            turn.say(Text(turn.t("no_search_results", query=clip(query, 40))))
             self._show_menu(turn)
             return
         self._set_screen(turn, "search", query=query, ids=[s.id for s in found])
@@ -405,8 +499,11 @@ class Engine:
             self._render_screen(turn)
 
     # ---- flows -------------------------------------------------------------------------
-    def _leave_flow(self, turn: _Turn) -> None:
-        turn.state.pop("flow", None)
+    def _leave_flow(self, turn: _Turn, *, finished: bool = False) -> None:
+        """Close the live flow; unless it finished, its answers are kept as a draft."""
+        flow = turn.state.pop("flow", None)
+        if not finished and draft.worth_keeping(flow):
+            draft.save(turn.state, flow, clock.now())
         turn.state.pop("wrong", None)
         if turn.state.get("screen") == "flow":
             turn.state["screen"] = "menu"
@@ -418,6 +515,12 @@ class Engine:
     def _start_flow(self, turn: _Turn, spec: ServiceSpec) -> None:
         self._leave_flow(turn)
         self._set_screen(turn, "flow")
+        saved = draft.take(turn.state, spec.id)
+        if saved is not None:
+            turn.state["flow"] = saved
+            turn.say(Text(turn.t("draft.resumed", service=spec.name.get(turn.lang))))
+            self._ask(turn)
+            return
         turn.state["flow"] = {
             "service": spec.id,
             "answers": {},
@@ -440,9 +543,7 @@ class Engine:
             docs = ", ".join(d.get(lang) for d in spec.documents_required)
             lines.append(t(lang, "flow.documents_needed", documents=docs))
         if spec.fee_paise:
-            rupees, paise = divmod(spec.fee_paise, 100)
-            amount = f"{rupees:,}" + (f".{paise:02d}" if paise else "")
-            lines.append(t(lang, "flow.fee", amount=amount))
+            lines.append(t(lang, "flow.fee", amount=money(spec.fee_paise)))
         if spec.sla_days:
             lines.append(t(lang, "flow.sla", days=spec.sla_days))
         return "\n".join(lines)
@@ -545,6 +646,7 @@ class Engine:
             self._finish_steps(turn, spec)
             return
         field_type = get_field_type(pending.step.type)
+        ask = self._ask_context(turn)
         try:
             if (
                 pending.step.optional
@@ -554,7 +656,7 @@ class Engine:
             ):
                 value: Any = None
             else:
-                value = field_type.parse(pending.step, inbound, self._ask_context(turn))
+                value = field_type.parse(pending.step, inbound, ask)
         except ValidationError as error:
             self._wrong_answer(turn, error)
             return
@@ -567,7 +669,10 @@ class Engine:
             self._ask(turn)
             return
         turn.state["wrong"] = 0
+        label = field_type.option_label(pending.step, value, ask) if value is not None else None
         store_answer(flow["answers"], flow["history"], pending, value)
+        if label is not None:
+            flow.setdefault("labels", {})[label_key(pending.path)] = label
         self._advance(turn)
 
     def _wrong_answer(self, turn: _Turn, error: ValidationError) -> None:
@@ -591,59 +696,15 @@ class Engine:
 
     def _finish_steps(self, turn: _Turn, spec: ServiceSpec) -> None:
         kind = get_kind(spec.kind)
-        if kind.confirm:
+        if kind.reviews(spec):
             turn.state["flow"]["phase"] = "confirm"
             self._confirm(turn, spec)
         else:
             self._complete(turn, spec)
 
-    def summary_lines(self, spec: ServiceSpec, answers: dict[str, Any], lang: str) -> list[str]:
-        lines: list[str] = []
-        for step in answered_top_level(spec, answers):
-            label = step.summary_label or step.prompt
-            name = label.get(lang) if label else step.id
-            value = answers[step.id]
-            if step.type == "group":
-                for index, item in enumerate(value, start=1):
-                    parts = [
-                        self._display(sub.type, sub, item[sub.id], lang)
-                        for sub in step.steps
-                        if sub.id in item
-                    ]
-                    lines.append(f"• {name} {index}: {', '.join(parts)}")
-                continue
-            lines.append(f"• {name}: {self._display(step.type, step, value, lang)}")
-        return lines
-
-    @staticmethod
-    def _display(type_name: str, step: Any, value: Any, lang: str) -> str:
-        if value is None:
-            return t(lang, "flow.skipped")
-        return get_field_type(type_name).display(step, value, lang)
-
     def _confirm(self, turn: _Turn, spec: ServiceSpec) -> None:
         flow = turn.state["flow"]
-        lines = [
-            turn.t("flow.summary_title"),
-            "",
-            *self.summary_lines(spec, flow["answers"], turn.lang),
-            "",
-            turn.t("flow.summary_confirm"),
-        ]
-        body = "\n".join(lines)
-        if len(body) > 1024:
-            turn.say(Text("\n".join(lines[:-1])[:4096]))
-            body = turn.t("flow.summary_confirm")
-        turn.say(
-            Buttons(
-                body=body,
-                choices=(
-                    Choice(id="flow:submit", title=turn.t("flow.submit")),
-                    Choice(id="flow:edit", title=turn.t("flow.edit")),
-                    Choice(id="flow:cancel", title=turn.t("flow.cancel")),
-                ),
-            )
-        )
+        turn.say(*review_replies(spec, flow["answers"], turn.lang, flow.get("labels")))
 
     def _edit_menu(self, turn: _Turn, spec: ServiceSpec) -> None:
         flow = turn.state["flow"]
@@ -738,6 +799,6 @@ class Engine:
             turn.say(Text(turn.t(result.message_key, **result.params)))
             self._advance(turn)
             return
-        self._leave_flow(turn)
+        self._leave_flow(turn, finished=True)
         if isinstance(result, Done) and result.to_menu:
             turn.say(navigation.after_service(turn.lang))

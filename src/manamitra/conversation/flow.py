@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from manamitra.catalog.schema import Localized, ServiceSpec, StepSpec
+from manamitra.catalog.schema import Condition, Localized, ServiceSpec, StepSpec
 
 MORE = "more"
 
@@ -140,9 +140,31 @@ def forget(answers: dict[str, Any], history: list[list[Any]], step_id: str) -> N
         answers["_more"].pop(step_id)
 
 
+_UNDECIDED = object()
+
+
 def count_questions(spec: ServiceSpec, answers: dict[str, Any]) -> int:
-    """How many top-level questions this citizen will be asked, given their answers so far."""
-    return sum(1 for s in spec.steps if s.when is None or s.when.holds(answers))
+    """How many top-level questions this citizen will be asked, given their answers so far.
+
+    A question whose condition hangs on an answer not given yet counts as the largest branch
+    that answer could open ("choose district" opens three questions, "share a pin" one), so
+    the total does not grow under the citizen's eyes as they answer; it can only shrink.
+    """
+    total = 0
+    undecided: dict[str, list[Condition]] = {}
+    for step in spec.steps:
+        if step.when is None:
+            total += 1
+        elif step.when.field in answers:
+            total += step.when.holds(answers)
+        else:
+            undecided.setdefault(step.when.field, []).append(step.when)
+    for field_id, conditions in undecided.items():
+        candidates: list[Any] = [_UNDECIDED]
+        for condition in conditions:
+            candidates.extend(condition.in_ or (condition.equals, condition.not_equals))
+        total += max(sum(c.holds({field_id: value}) for c in conditions) for value in candidates)
+    return total
 
 
 def top_level_position(spec: ServiceSpec, answers: dict[str, Any], step_id: str) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from manamitra.catalog.loader import Catalog
 from manamitra.catalog.schema import CATEGORIES, HEADLINE_CATEGORIES, ServiceSpec
 from manamitra.conversation.i18n import t
+from manamitra.conversation.limits import MAX_ROW_DESCRIPTION, MAX_ROW_TITLE, clip
 from manamitra.conversation.paging import choices_message
 from manamitra.conversation.reply import Buttons, Choice, ListMenu, Reply, Section
 
@@ -15,13 +16,23 @@ def language_prompt() -> Reply:
     return Buttons(body=t("te", "choose_language"), choices=LANGUAGE_CHOICES)
 
 
-def main_menu(lang: str) -> Reply:
+def main_menu(lang: str, draft: ServiceSpec | None = None) -> Reply:
+    """The categories, then "my applications" and language; first, an unfinished form."""
     rows = [
         Choice(
             id=f"cat:{c}", title=t(lang, f"category.{c}"), description=t(lang, f"category.{c}_desc")
         )
         for c in CATEGORIES
     ]
+    if draft is not None:
+        rows.insert(
+            0,
+            Choice(
+                id="nav:draft",
+                title=clip(t(lang, "draft.continue_row"), MAX_ROW_TITLE),
+                description=clip(draft.name.get(lang), MAX_ROW_DESCRIPTION),
+            ),
+        )
     rows.append(
         Choice(
             id="nav:status",
@@ -100,7 +111,7 @@ def department_menu(
 
 
 def search_results(found: list[ServiceSpec], query: str, lang: str) -> Reply:
-    shown = query if len(query) <= 40 else query[:39] + "…"
+    shown = clip(query, 40)
     return choices_message(
         t(lang, "search_results_body", query=shown),
         [service_choice(s, lang) for s in found[:10]],

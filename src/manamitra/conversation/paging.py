@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from manamitra.conversation.i18n import t
-from manamitra.conversation.reply import (
+from manamitra.conversation.limits import (
     MAX_BUTTON_TITLE,
     MAX_BUTTONS,
     MAX_LIST_ROWS,
     MAX_ROW_DESCRIPTION,
     MAX_ROW_TITLE,
+    MAX_SECTION_TITLE,
+    clip,
+)
+from manamitra.conversation.reply import (
     Buttons,
     Choice,
     ListMenu,
@@ -19,10 +23,6 @@ from manamitra.conversation.reply import (
 )
 
 PAGE_PREFIX = "page:"
-
-
-def clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def page_bounds(total: int, page: int) -> tuple[int, int, bool, bool]:
@@ -87,7 +87,8 @@ def choices_message(
         button=clip(button or t(lang, "list_button"), MAX_BUTTON_TITLE),
         sections=(
             Section(
-                title=clip(section_title or t(lang, "list_button"), MAX_ROW_TITLE), rows=tuple(rows)
+                title=clip(section_title or t(lang, "list_button"), MAX_SECTION_TITLE),
+                rows=tuple(rows),
             ),
         ),
         header=header,

@@ -1,21 +1,13 @@
 """What the platform says back, free of any channel's wire format.
 
 The WhatsApp renderer turns these into Graph API bodies and enforces Meta's limits; the engine
-keeps within them (≤3 buttons, ≤10 list rows) so nothing is cut silently.
+keeps within them (≤3 buttons, ≤10 list rows; the numbers live in `limits`) so nothing is cut silently.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from typing import Any
-
-MAX_BUTTONS = 3
-MAX_BUTTON_TITLE = 20
-MAX_LIST_ROWS = 10
-MAX_ROW_TITLE = 24
-MAX_ROW_DESCRIPTION = 72
-MAX_INTERACTIVE_BODY = 1024
-MAX_TEXT_BODY = 4096
 
 
 @dataclass(frozen=True)

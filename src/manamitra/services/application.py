@@ -1,4 +1,9 @@
-"""The `application` kind: confirm a summary, submit, give a number, track it.
+"""The `application` kind: confirm a summary, take the fee, submit, give a number, track it.
+
+A service with `fee_paise` sends the fee bill after the review (WhatsApp `order_details`, or a
+checkout link) and submits when the payment is confirmed: the answers travel in the order, so
+the application is written exactly once by the payment's fulfiller, and a failed payment
+keeps them for the citizen to pay again.
 
 Submitting writes an `Application` row in the turn's transaction, numbered per department and
 year ("REV-2026-000123"), with the SLA due date, the place (for routing to the right office)
@@ -25,14 +30,21 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from manamitra import clock
+from manamitra.catalog.checks import load_checked_catalog
 from manamitra.catalog.loader import load_departments
 from manamitra.catalog.schema import ServiceSpec
 from manamitra.conversation.i18n import t
+from manamitra.conversation.limits import clip
 from manamitra.conversation.reply import Text
 from manamitra.errors import SpecError
+from manamitra.formatting import date_numeric, money
+from manamitra.payments.fulfil import Fulfilment, fulfiller
+from manamitra.payments.orders import bill_replies, create_order
+from manamitra.payments.service import payments_from
 from manamitra.services.certificate_facts import check_facts
 from manamitra.services.kind import Done, KindResult, ServiceContext, ServiceKind, service_kind
 from manamitra.services.status import StatusItem, number_lookup, status_source
+from manamitra.store.models import PaymentOrder
 from manamitra.store.models.applications import Application, ApplicationCounter
 
 PLACE_TYPES = ("district", "mandal", "village")
@@ -169,23 +181,83 @@ class ApplicationKind(ServiceKind):
             check_facts(spec)
 
     def complete(self, ctx: ServiceContext) -> KindResult:
+        if ctx.spec.fee_paise:
+            return bill_fee(ctx)
         key = f"{ctx.citizen}:{ctx.inbound.message_id}" if ctx.inbound else None
         application = submit_application(ctx, idempotency_key=key)
         ctx.kind_state["number"] = application.number
-        due = (
-            clock.format_ist(application.sla_due_at, "%d-%m-%Y") if application.sla_due_at else "-"
-        )
-        ctx.say(
-            Text(
-                ctx.t(
-                    "applications.submitted",
-                    service=ctx.spec.name.get(ctx.lang),
-                    number=application.number,
-                    due=due,
-                )
-            )
-        )
+        ctx.say(Text(submitted_text(application, ctx.spec, ctx.lang)))
         return Done()
+
+
+def submitted_text(application: Application, spec: ServiceSpec, lang: str) -> str:
+    due = date_numeric(application.sla_due_at) if application.sla_due_at else "-"
+    return t(
+        lang,
+        "applications.submitted",
+        service=spec.name.get(lang),
+        number=application.number,
+        due=due,
+    )
+
+
+# ---- the fee, paid before the application is submitted ---------------------------------
+FEE_PURPOSE = "application_fee"
+
+
+def bill_fee(ctx: ServiceContext) -> KindResult:
+    """The fee bill for these answers (one order per Submit tap, so a repeated turn reuses it)."""
+    payments = payments_from(ctx.services)
+    answers = dict(ctx.answers)
+    tap = ctx.inbound.message_id if ctx.inbound else ""
+    name = ctx.spec.name.get(ctx.lang)
+    order = create_order(
+        ctx.db,
+        payments,
+        citizen=ctx.citizen,
+        lang=ctx.lang,
+        purpose=FEE_PURPOSE,
+        service_id=ctx.spec.id,
+        subject=ctx.spec.id,
+        title={"en": ctx.spec.name.en, "te": ctx.spec.name.te},
+        items=[
+            {
+                "id": "fee",
+                "name": clip(t(ctx.lang, "applications.fee_item", service=name), 60),
+                "amount_paise": ctx.spec.fee_paise,
+                "quantity": 1,
+            }
+        ],
+        idempotency_key=f"fee:{ctx.citizen}:{ctx.spec.id}:{tap}",
+        meta={"answers": answers, "profile_name": ctx.profile_name},
+    )
+    ctx.say(Text(ctx.t("applications.fee_due", amount=money(ctx.spec.fee_paise), service=name)))
+    ctx.say(*bill_replies(payments, order, ctx.lang))
+    return Done(to_menu=False)
+
+
+@fulfiller(FEE_PURPOSE)
+def _submit_paid_application(
+    db: Session, order: PaymentOrder, services: dict[str, Any]
+) -> Fulfilment:
+    catalog = services.get("catalog") or load_checked_catalog()
+    spec = catalog.service(order.service_id)
+    if spec is None:
+        return Fulfilment("refund", [Text(t(order.lang, "applications.fee_refunded"))])
+    meta = order.meta or {}
+    ctx = ServiceContext(
+        db=db,
+        citizen=order.citizen,
+        lang=order.lang,
+        spec=spec,
+        answers=dict(meta.get("answers", {})),
+        kind_state={},
+        services=services,
+        profile_name=meta.get("profile_name"),
+    )
+    application = submit_application(ctx, idempotency_key=f"fee:{order.id}")
+    application.answers = {**application.answers, "fee_payment": order.id}
+    return Fulfilment("fulfilled", [Text(submitted_text(application, spec, order.lang))])
 
 
 # ---- "my applications" -------------------------------------------------------------------

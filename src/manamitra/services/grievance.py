@@ -213,7 +213,11 @@ def _issue_label(spec: ServiceSpec, chosen: Any) -> str | None:
 @service_kind
 class GrievanceKind(ServiceKind):
     name = "grievance"
-    confirm = False  # status and feedback answer at once; registration acknowledges
+    confirm = True
+
+    def reviews(self, spec: ServiceSpec) -> bool:
+        # Registering and rating submit something; a status check only reads.
+        return spec.kind_config.get("action", "register") != "status"
 
     def check(self, spec: ServiceSpec) -> None:
         config = spec.grievance or {}

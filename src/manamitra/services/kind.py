@@ -74,13 +74,18 @@ KindResult = Done | Continue | AskAgain
 
 
 class ServiceKind:
-    """Base of every kind. `confirm` shows the summary with Submit/Change/Cancel first."""
+    """Base of every kind. `confirm` shows the summary with Submit/Change/Cancel first
+    (`reviews` decides per spec, for a kind whose actions both submit and only look up)."""
 
     name: ClassVar[str] = ""
     confirm: ClassVar[bool] = False
 
     def check(self, spec: ServiceSpec) -> None:
         """Validate the spec's own block (e.g. `lookup:`) at load time; raise SpecError."""
+
+    def reviews(self, spec: ServiceSpec) -> bool:
+        """Whether this spec submits something, so the citizen reviews the answers first."""
+        return self.confirm
 
     def intro(self, ctx: ServiceContext) -> None:
         """Say something before the first question (documents needed, fee…)."""

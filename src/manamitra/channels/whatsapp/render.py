@@ -12,17 +12,20 @@ from datetime import timedelta
 from typing import Any
 
 from manamitra import clock
+from manamitra.conversation import limits
 from manamitra.conversation import reply as r
+from manamitra.conversation.limits import (
+    MAX_CAPTION,
+    MAX_CTA_TEXT,
+    MAX_FOOTER,
+    MAX_HEADER,
+    MAX_LIST_BUTTON,
+    MAX_SECTION_TITLE,
+    MAX_SECTIONS,
+)
 from manamitra.errors import ManamitraError
 
-MAX_HEADER = 60
-MAX_FOOTER = 60
-MAX_ID = 256
-MAX_SECTIONS = 10
-MAX_SECTION_TITLE = 24
-MAX_LIST_BUTTON = 20
-MAX_CTA_TEXT = 20
-MAX_CAPTION = 1024
+MAX_ID = limits.MAX_BUTTON_ID
 MIN_ORDER_EXPIRY_SECONDS = 300
 ORDER_STATUSES = frozenset(
     {"pending", "processing", "partially-shipped", "shipped", "completed", "canceled"}
@@ -44,7 +47,7 @@ def _fit(value: str, limit: int, what: str) -> str:
 
 
 def _shorten(value: str, limit: int) -> str:
-    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
+    return limits.clip(value, limit)
 
 
 def _envelope(citizen: str, kind: str, content: Body) -> Body:
@@ -68,7 +71,7 @@ def _interactive(
 ) -> Body:
     content: Body = {
         "type": kind,
-        "body": {"text": _fit(body, r.MAX_INTERACTIVE_BODY, "body")},
+        "body": {"text": _fit(body, limits.MAX_INTERACTIVE_BODY, "body")},
         "action": action,
     }
     if header:
@@ -82,7 +85,7 @@ def _text(citizen: str, reply: r.Text, _m: Mapping[str, str]) -> Body:
     return _envelope(
         citizen,
         "text",
-        {"preview_url": False, "body": _fit(reply.body, r.MAX_TEXT_BODY, "text body")},
+        {"preview_url": False, "body": _fit(reply.body, limits.MAX_TEXT_BODY, "text body")},
     )
 
 
@@ -95,13 +98,15 @@ def _unique_ids(choices: tuple[r.Choice, ...]) -> None:
 
 
 def _buttons(citizen: str, reply: r.Buttons, _m: Mapping[str, str]) -> Body:
-    if not 1 <= len(reply.choices) <= r.MAX_BUTTONS:
-        raise RenderError(f"{len(reply.choices)} buttons; WhatsApp allows 1 to {r.MAX_BUTTONS}")
+    if not 1 <= len(reply.choices) <= limits.MAX_BUTTONS:
+        raise RenderError(
+            f"{len(reply.choices)} buttons; WhatsApp allows 1 to {limits.MAX_BUTTONS}"
+        )
     _unique_ids(reply.choices)
     buttons = [
         {
             "type": "reply",
-            "reply": {"id": c.id, "title": _fit(c.title, r.MAX_BUTTON_TITLE, "button title")},
+            "reply": {"id": c.id, "title": _fit(c.title, limits.MAX_BUTTON_TITLE, "button title")},
         }
         for c in reply.choices
     ]
@@ -116,9 +121,9 @@ def _buttons(citizen: str, reply: r.Buttons, _m: Mapping[str, str]) -> Body:
 
 
 def _row(choice: r.Choice) -> Body:
-    row: Body = {"id": choice.id, "title": _fit(choice.title, r.MAX_ROW_TITLE, "row title")}
+    row: Body = {"id": choice.id, "title": _fit(choice.title, limits.MAX_ROW_TITLE, "row title")}
     if choice.description:
-        row["description"] = _shorten(choice.description, r.MAX_ROW_DESCRIPTION)
+        row["description"] = _shorten(choice.description, limits.MAX_ROW_DESCRIPTION)
     return row
 
 
@@ -126,8 +131,8 @@ def _list(citizen: str, reply: r.ListMenu, _m: Mapping[str, str]) -> Body:
     rows = [c for s in reply.sections for c in s.rows]
     if not reply.sections or len(reply.sections) > MAX_SECTIONS:
         raise RenderError(f"{len(reply.sections)} sections; WhatsApp allows 1 to {MAX_SECTIONS}")
-    if not 1 <= len(rows) <= r.MAX_LIST_ROWS:
-        raise RenderError(f"{len(rows)} rows; WhatsApp allows 1 to {r.MAX_LIST_ROWS} in total")
+    if not 1 <= len(rows) <= limits.MAX_LIST_ROWS:
+        raise RenderError(f"{len(rows)} rows; WhatsApp allows 1 to {limits.MAX_LIST_ROWS} in total")
     _unique_ids(tuple(rows))
     several = len(reply.sections) > 1
     sections = []
@@ -196,7 +201,7 @@ def _template(citizen: str, reply: r.Template, _m: Mapping[str, str]) -> Body:
             {
                 "type": "body",
                 "parameters": [
-                    {"type": "text", "text": _fit(p, r.MAX_TEXT_BODY, "template parameter")}
+                    {"type": "text", "text": _fit(p, limits.MAX_TEXT_BODY, "template parameter")}
                     for p in reply.body_params
                 ],
             }

@@ -87,6 +87,10 @@ class FieldType:
     def display(self, step: StepSpec, value: Any, lang: str) -> str:
         return str(value)
 
+    def option_label(self, step: StepSpec, value: Any, ctx: AskContext) -> dict[str, str] | None:
+        """The label of the option answered, for types answered by picking one."""
+        return None
+
 
 FIELD_TYPES: dict[str, FieldType] = {}
 OPTION_PROVIDERS: dict[str, Callable[[AskContext, StepSpec], list[Option]]] = {}

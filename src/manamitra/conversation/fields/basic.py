@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from manamitra import clock
 from manamitra.catalog.schema import StepSpec
 from manamitra.conversation.fields.base import AskContext, FieldType, field_type, require_text
+from manamitra.conversation.fields.rupees import AmountTextError, parse_rupees
 from manamitra.conversation.inbound import Inbound
 from manamitra.errors import ValidationError
+from manamitra.formatting import money
 
 MAX_TEXT = 1000
 
@@ -94,7 +95,7 @@ class NumberField(FieldType):
 
 @field_type
 class AmountField(FieldType):
-    """Rupees typed by the citizen, stored as integer paise::
+    """Rupees as people type them ("1,20,000", "1.2 lakh", "12 వేలు"), stored as paise::
 
     - {id: annual_income, type: amount, max_rupees: 100000000, prompt: {en: "Yearly income (₹)?", te: "సంవత్సర ఆదాయం (₹)?"}}
     """
@@ -102,13 +103,9 @@ class AmountField(FieldType):
     name = "amount"
 
     def parse(self, step: StepSpec, inbound: Inbound, ctx: AskContext) -> Any:
-        text = _compact(require_text(inbound)).replace(",", "").replace("₹", "")
-        text = re.sub(r"(?i)^(rs\.?|inr)|/-$|(rupees|రూపాయలు)$", "", text).strip()
-        if not re.fullmatch(r"\d{1,12}(\.\d{1,2})?", text):
-            raise ValidationError("errors.amount_invalid")
         try:
-            paise = int(Decimal(text) * 100)
-        except InvalidOperation as exc:
+            paise = parse_rupees(require_text(inbound))
+        except AmountTextError as exc:
             raise ValidationError("errors.amount_invalid") from exc
         high = step.params.get("max_rupees")
         if high is not None and paise > int(high) * 100:
@@ -116,8 +113,7 @@ class AmountField(FieldType):
         return paise
 
     def display(self, step: StepSpec, value: Any, lang: str) -> str:
-        rupees, paise = divmod(int(value), 100)
-        return f"₹{rupees:,}" + (f".{paise:02d}" if paise else "")
+        return money(int(value))
 
 
 _MONTHS = {

@@ -94,6 +94,12 @@ class _OptionsField(FieldType):
     def _static_options(self, step: StepSpec) -> list[Option]:
         return []
 
+    def option_label(self, step: StepSpec, value: Any, ctx: AskContext) -> dict[str, str] | None:
+        for option in self.options(step, ctx):
+            if option.answer == value:
+                return dict(option.label)
+        return None
+
 
 @field_type
 class ChoiceField(_OptionsField):

@@ -97,5 +97,10 @@ class UploadField(FieldType):
 
     def display(self, step: StepSpec, value: Any, lang: str) -> str:
         if isinstance(value, dict):
-            return t(lang, "upload.received", filename=value.get("filename", ""))
+            filename = str(value.get("filename") or "")
+            if filename and not filename.startswith(f"{step.id}."):
+                return t(lang, "upload.received", filename=filename)
+            # A photo arrives without a name; the one we gave it means nothing to the citizen.
+            kind = "pdf" if value.get("mime_type") == "application/pdf" else "photo"
+            return t(lang, "upload.received_kind", kind=t(lang, f"upload.{kind}"))
         return str(value)
