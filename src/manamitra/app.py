@@ -98,7 +98,11 @@ def create_app(
 
     # The WhatsApp edge: webhook → inbox (group commit) → workers → outbox → sender → Graph.
     metrics = Metrics()
-    inbox = InboxWriter(runtime.database, on_stored=lambda _citizens: worker.wake())
+    inbox = InboxWriter(
+        runtime.database,
+        on_stored=lambda _citizens: worker.wake(),
+        cipher=runtime.services["privacy"],
+    )
     graph = GraphClient(settings)
     sender = OutboxSender(runtime.database, graph, settings, metrics=metrics)
     worker.on_replies = sender.notify
