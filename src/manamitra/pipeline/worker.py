@@ -25,6 +25,7 @@ from manamitra import clock
 from manamitra.conversation.engine import ConversationState, Engine
 from manamitra.conversation.inbound import Inbound
 from manamitra.pipeline.outbox import OUTBOX_BUFFER, OUTBOX_NUMBERS, insert_rows, outbox_rows
+from manamitra.privacy import mask_aadhaar_in
 from manamitra.store import Database
 from manamitra.store.models import Conversation, InboundMessage
 
@@ -232,7 +233,7 @@ class ConversationWorker:
                     .where(_INBOX.c.id == message.id)
                     .values(
                         attempts=attempts,
-                        last_error=f"{type(exc).__name__}: {exc}"[:2000],
+                        last_error=mask_aadhaar_in(f"{type(exc).__name__}: {exc}")[:2000],
                         status="failed" if failed else "pending",
                         processed_at=clock.now() if failed else None,
                     )
