@@ -29,6 +29,7 @@ from manamitra.observability import Metrics, metrics_router
 from manamitra.pipeline import inbox as inbox_queue
 from manamitra.pipeline.document_check import DocumentCheckQueue
 from manamitra.pipeline.inbox import InboxWriter
+from manamitra.pipeline.retention import retention_job
 from manamitra.pipeline.wakeup import wake_on_inbox
 from manamitra.pipeline.worker import ConversationWorker
 from manamitra.privacy import Cipher
@@ -118,6 +119,9 @@ def create_app(
     )
     runtime.services["document_check"] = document_check
     runtime.add_job("document-check", document_check.run)
+    runtime.add_job(
+        "inbox-retention", retention_job(runtime.database, settings.inbox_retention_hours)
+    )
     metrics.add_queue_depth("inbox_writer", lambda: inbox.queue_depth)
     metrics.add_queue_depth("inbound_pending", lambda: inbox_queue.pending_count(runtime.database))
     metrics.add_queue_depth(

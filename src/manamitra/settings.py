@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     send_rate: float = Field(default=80.0, gt=0, le=1000)
     public_url: str = "http://127.0.0.1:8000"
     session_idle_hours: float = 24.0
+    # How long the inbox keeps what a citizen wrote once the message is processed; then only
+    # what deduplication, audit and support need stays (wamid, sender, type, times, the
+    # option tapped). Third-party numbers and answers typed in messages go with the text.
+    inbox_retention_hours: float = Field(default=72.0, gt=0)
     webhook_max_body_bytes: int = 3 * 1024 * 1024
     inbox_workers: int = 4
     # What a process runs (PostgreSQL): "all"; "web" (the HTTP side and the inbox writer,

@@ -10,13 +10,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import Engine
-from sqlalchemy.types import JSON, LargeBinary, String, Text
+from sqlalchemy import create_engine
 
 from tests.support.databases import postgres_base_url, postgres_url
 from tests.support.live import LiveServer, live_server
 from tests.support.phone import Phone, body_text, choice_ids
+from tests.support.stored import every_value
 
 FORMS = ("561280370957", "5612 8037 0957", "5612-8037-0957")
 CLEAR = [form.encode() for form in FORMS]
@@ -102,29 +101,10 @@ def test_an_aadhaar_number_typed_three_ways_is_in_no_column_on_postgresql(
                 graph = _graph_record(client)
         engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
         try:
-            stored = _every_value(engine)
+            stored = every_value(engine)
         finally:
             engine.dispose()
     _assert_nowhere("PostgreSQL", stored)
     assert b"XXXX XXXX 0957" in stored
     _assert_nowhere("the Graph stand-in", graph)
     _assert_nowhere("the logs", caplog.text.encode())
-
-
-def _every_value(engine: Engine) -> bytes:
-    """Every text, JSON and bytea value of every table, as bytes."""
-    inspector = inspect(engine)
-    chunks: list[bytes] = []
-    with engine.connect() as conn:
-        for table in inspector.get_table_names():
-            for column in inspector.get_columns(table):
-                if not isinstance(column["type"], String | Text | JSON | LargeBinary):
-                    continue
-                name = column["name"]
-                query = text(f'SELECT CAST("{name}" AS TEXT) FROM "{table}"')
-                if isinstance(column["type"], LargeBinary):
-                    query = text(f'SELECT "{name}" FROM "{table}"')
-                for value in conn.execute(query).scalars():
-                    if value is not None:
-                        chunks.append(value if isinstance(value, bytes) else value.encode())
-    return b"\n".join(chunks)
