@@ -52,7 +52,11 @@ def purge_processed(database: Database, processed_before: datetime) -> int:
         with database.unit_of_work() as session:
             rows = session.execute(
                 select(_INBOX.c.id, _INBOX.c.payload)
-                .where(_INBOX.c.purged_at.is_(None), _INBOX.c.processed_at < processed_before)
+                .where(
+                    _INBOX.c.processed_at.is_not(None),  # the partial index's condition
+                    _INBOX.c.purged_at.is_(None),
+                    _INBOX.c.processed_at < processed_before,
+                )
                 .order_by(_INBOX.c.id)
                 .limit(BATCH)
             ).all()

@@ -38,8 +38,8 @@ class InboundMessage(Base):
         Index(
             "ix_inbound_unpurged",
             "processed_at",
-            postgresql_where=text("purged_at IS NULL"),
-            sqlite_where=text("purged_at IS NULL"),
+            postgresql_where=text("processed_at IS NOT NULL AND purged_at IS NULL"),
+            sqlite_where=text("processed_at IS NOT NULL AND purged_at IS NULL"),
         ),
     )
 

@@ -28,7 +28,7 @@ branch_labels = None
 depends_on = None
 
 BATCH = 1000
-UNPURGED = sa.text("purged_at IS NULL")
+UNPURGED = sa.text("processed_at IS NOT NULL AND purged_at IS NULL")
 # table → (primary key, columns that can hold what a person wrote); JSON columns are walked
 TEXT_COLUMNS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "inbound_message": ("id", ("last_error",), ()),
