@@ -135,3 +135,17 @@ def test_messages_without_an_aadhaar_number_are_stored_as_sent(database: Databas
     stored = _stored_text(database)
     assert "my aadhaar is 919876543210" in stored
     assert '"sealed":null' in stored.replace(" ", "")
+
+
+def test_a_payment_reference_that_looks_like_an_aadhaar_number_reaches_the_engine_as_sent(
+    database: Database,
+) -> None:
+    body = json.loads((FIXTURES / "status-payment-captured.json").read_text())
+    status = body["entry"][0]["changes"][0]["value"]["statuses"][0]
+    status["payment"]["transaction"]["id"] = FORMS[0]  # a UPI reference: twelve digits
+    events = parse_payload(body)
+    store_events(database, events.messages, cipher=Cipher(os.urandom(32)))
+    with database.engine.connect() as conn:
+        payload = conn.execute(text("SELECT payload FROM inbound_message")).scalar_one()
+    inbound = Inbound.from_json(payload if isinstance(payload, dict) else json.loads(payload))
+    assert inbound.extra["payment"]["transaction_id"] == FORMS[0]

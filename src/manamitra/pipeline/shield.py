@@ -12,11 +12,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from typing import Any
 
 import orjson
 
 from manamitra.conversation.inbound import Inbound
 from manamitra.privacy import Cipher, mask_aadhaar_deep, mask_aadhaar_in, may_hold_aadhaar
+
+# Parts of `Inbound.extra` that Meta or the payment system wrote, not the citizen: a UPI
+# reference is twelve digits too, and the engine needs it as sent.
+PLATFORM_EXTRA = frozenset({"payment", "system", "order", "type", "error_code", "url", "animated"})
+
+
+def _written(extra: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in extra.items() if key not in PLATFORM_EXTRA}
 
 
 def _content(inbound: Inbound) -> Iterator[str | None]:
@@ -30,8 +39,9 @@ def _content(inbound: Inbound) -> Iterator[str | None]:
     if inbound.location is not None:
         yield inbound.location.name
         yield inbound.location.address
-    if inbound.extra:
-        yield orjson.dumps(inbound.extra).decode()
+    written = _written(inbound.extra) if inbound.extra else None
+    if written:
+        yield orjson.dumps(written).decode()
 
 
 def _mask(text: str | None) -> str | None:
@@ -55,7 +65,7 @@ def shield(inbound: Inbound, cipher: Callable[[], Cipher]) -> Inbound:
         location=None
         if location is None
         else replace(location, name=_mask(location.name), address=_mask(location.address)),
-        extra=mask_aadhaar_deep(inbound.extra),
+        extra={**inbound.extra, **mask_aadhaar_deep(_written(inbound.extra))},
     )
     if masked == inbound:
         return inbound  # twelve digits, but no valid Aadhaar number among them

@@ -50,6 +50,8 @@ TEXT_COLUMNS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
 # An inbox payload's identifiers are digits too (the sender's number, media ids): only the
 # parts a citizen wrote are masked.
 _PAYLOAD_TEXT = ("text", "choice_id", "choice_title", "profile_name")
+# what Meta or the payment system wrote in `extra` (a UPI reference is twelve digits too)
+_PLATFORM_EXTRA = frozenset({"payment", "system", "order", "type", "error_code", "url", "animated"})
 
 
 def _masked_payload(payload: dict[str, Any]) -> dict[str, Any]:
@@ -63,8 +65,11 @@ def _masked_payload(payload: dict[str, Any]) -> dict[str, Any]:
                 key: mask_aadhaar_in(value) if key in keys and isinstance(value, str) else value
                 for key, value in masked[part].items()
             }
-    if "extra" in masked:
-        masked["extra"] = mask_aadhaar_deep(masked["extra"])
+    if isinstance(masked.get("extra"), dict):
+        masked["extra"] = {
+            key: value if key in _PLATFORM_EXTRA else mask_aadhaar_deep(value)
+            for key, value in masked["extra"].items()
+        }
     return masked
 
 
