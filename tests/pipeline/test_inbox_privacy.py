@@ -1,5 +1,5 @@
-"""No Aadhaar number reaches the inbox in clear, whatever kind of message carried it; the
-Aadhaar step still gets the number as typed."""
+"""No Aadhaar number reaches the inbox or the outbox in clear, whatever kind of message carried
+it; the Aadhaar step still gets the number as typed."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ from sqlalchemy import text
 
 from manamitra.channels.whatsapp.parse import parse_payload
 from manamitra.conversation.inbound import Inbound
+from manamitra.conversation.reply import Text
 from manamitra.pipeline.inbox import store_events
+from manamitra.pipeline.outbox import enqueue
 from manamitra.privacy import Cipher
 from manamitra.store import Database
 
@@ -149,3 +151,14 @@ def test_a_payment_reference_that_looks_like_an_aadhaar_number_reaches_the_engin
         payload = conn.execute(text("SELECT payload FROM inbound_message")).scalar_one()
     inbound = Inbound.from_json(payload if isinstance(payload, dict) else json.loads(payload))
     assert inbound.extra["payment"]["transaction_id"] == FORMS[0]
+
+
+def test_a_reply_an_officer_wrote_with_an_aadhaar_number_is_queued_masked(
+    database: Database,
+) -> None:
+    with database.unit_of_work() as session:
+        enqueue(session, "919876543210", [Text("Aadhaar 5612-8037-0957 is now linked")])
+    with database.engine.connect() as conn:
+        body = conn.execute(text("SELECT CAST(body AS TEXT) FROM outbound_message")).scalar_one()
+    assert "Aadhaar XXXX XXXX 0957 is now linked" in body
+    assert "5612-8037-0957" not in body
