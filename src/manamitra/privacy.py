@@ -2,7 +2,9 @@
 
 An Aadhaar number is 12 digits, never starting with 0 or 1, with a Verhoeff check digit. It is
 stored only encrypted, as ``{"enc": "<base64 nonce+ciphertext>", "last4": "1234"}``, shown only
-masked ("XXXX XXXX 1234") and never logged. The key is `settings.data_key` (base64, 32 bytes)
+masked ("XXXX XXXX 1234") and never logged. `mask_aadhaar_in` finds it in free text however it
+is written (spaces, dashes, Telugu digits) after a one-regex pre-check cheap enough for the
+webhook's path. The key is `settings.data_key` (base64, 32 bytes)
 or, failing that, a key file generated once under `settings.data_dir` with mode 0600.
 """
 
