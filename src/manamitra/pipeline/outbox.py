@@ -4,10 +4,10 @@ together."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 import orjson
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from manamitra import clock
@@ -60,7 +60,7 @@ def _without_aadhaar(body: dict[str, Any]) -> dict[str, Any]:
 def insert_rows(session: Session, rows: list[dict[str, Any]]) -> None:
     """One executemany INSERT; ids ascend in the order of `rows`."""
     if rows:
-        session.execute(insert(OutboundMessage.__table__), rows)
+        session.execute(insert(cast(Table, OutboundMessage.__table__)), rows)
 
 
 def enqueue(

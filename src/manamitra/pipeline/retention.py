@@ -11,9 +11,9 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Table, bindparam, select
 
 from manamitra import clock
 from manamitra.store import Database
@@ -25,9 +25,9 @@ BATCH = 500
 _KEPT = ("message_id", "citizen", "kind", "sent_at", "choice_id", "reply_to", "business_user_id")
 _KEPT_MEDIA = ("id", "mime_type", "sha256", "file_size", "voice")
 
-_INBOX = InboundMessage.__table__
+_INBOX = cast(Table, InboundMessage.__table__)
 _PURGE = (
-    _INBOX.update()  # type: ignore[attr-defined]
+    _INBOX.update()
     .where(_INBOX.c.id == bindparam("_id"))
     .values(payload=bindparam("_payload"), purged_at=bindparam("_at"))
 )
