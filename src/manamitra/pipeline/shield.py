@@ -4,8 +4,9 @@ Whatever carries a citizen's words (typed text, captions, file names, button and
 Flow replies, contacts, order notes, profile names) is stored with each Aadhaar number in it
 masked ("XXXX XXXX 0957"). The typed text itself, which an Aadhaar step must read, travels
 beside it sealed with the platform's data key (`Inbound.sealed`); only the Aadhaar field opens
-it, in memory, and the worker drops it once the message is processed. The engine and everything after it see only the masked message, so replies,
-conversation state, applications and logs cannot hold the number either.
+it, in memory, and the worker drops it once the message is processed. The engine and
+everything after it see only the masked message, so replies, conversation state, applications
+and logs cannot hold the number either.
 """
 
 from __future__ import annotations
