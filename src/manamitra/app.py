@@ -30,6 +30,7 @@ from manamitra.observability import Metrics, metrics_router
 from manamitra.pipeline import inbox as inbox_queue
 from manamitra.pipeline.document_check import DocumentCheckQueue
 from manamitra.pipeline.inbox import InboxWriter
+from manamitra.pipeline.retention import retention_job
 from manamitra.pipeline.wakeup import wake_on_inbox
 from manamitra.pipeline.worker import ConversationWorker
 from manamitra.privacy import Cipher
@@ -107,7 +108,11 @@ def create_app(
 
     # The WhatsApp edge: webhook → inbox (group commit) → workers → outbox → sender → Graph.
     metrics = Metrics()
-    inbox = InboxWriter(runtime.database, on_stored=lambda _citizens: worker.wake())
+    inbox = InboxWriter(
+        runtime.database,
+        on_stored=lambda _citizens: worker.wake(),
+        cipher=runtime.services["privacy"],
+    )
     graph = GraphClient(settings)
     sender = OutboxSender(runtime.database, graph, settings, metrics=metrics)
     worker.on_replies = sender.notify
@@ -123,6 +128,9 @@ def create_app(
     )
     runtime.services["document_check"] = document_check
     runtime.add_job("document-check", document_check.run)
+    runtime.add_job(
+        "inbox-retention", retention_job(runtime.database, settings.inbox_retention_hours)
+    )
     metrics.add_queue_depth("inbox_writer", lambda: inbox.queue_depth)
     metrics.add_queue_depth("inbound_pending", lambda: inbox_queue.pending_count(runtime.database))
     metrics.add_queue_depth(

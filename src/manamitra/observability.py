@@ -2,8 +2,8 @@
 
 `Metrics` holds every counter and histogram; queue depths are gauges computed on each scrape
 from callables the components register. `configure_logging()` writes one JSON object per line
-and installs `RedactFilter`, which masks phone numbers to their last four digits and drops the
-values of fields that can hold what a citizen wrote.
+and installs `RedactFilter`, which masks Aadhaar numbers and phone numbers to their last four
+digits and drops the values of fields that can hold what a citizen wrote.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, H
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.exposition import generate_latest
 from prometheus_client.registry import Collector
+
+from manamitra.privacy import mask_aadhaar_in
 
 log = logging.getLogger(__name__)
 
@@ -158,6 +160,7 @@ SENSITIVE_FIELDS = frozenset(
     }
 )
 _STANDARD = frozenset(vars(logging.makeLogRecord({})).keys()) | {"message", "asctime"}
+_PLAIN = logging.Formatter()
 
 
 def mask_phone(value: str) -> str:
@@ -165,11 +168,16 @@ def mask_phone(value: str) -> str:
     return _PHONE.sub(lambda m: "*" * (len(m.group(0)) - 4) + m.group(1), value)
 
 
+def mask_numbers(value: str) -> str:
+    """Aadhaar numbers in any written form ("5612-8037-0957" too), then phone numbers."""
+    return mask_phone(mask_aadhaar_in(value))
+
+
 def _redact(key: str, value: Any) -> Any:
     if key in SENSITIVE_FIELDS and value is not None:
         return "[redacted]"
     if isinstance(value, str):
-        return mask_phone(value)
+        return mask_numbers(value)
     return value
 
 
@@ -184,7 +192,10 @@ class RedactFilter(logging.Filter):
                 record.msg = str(record.msg)
             record.args = None
         if isinstance(record.msg, str):
-            record.msg = mask_phone(record.msg)
+            record.msg = mask_numbers(record.msg)
+        if record.exc_info and not record.exc_text:
+            # an exception's text can quote what a citizen wrote
+            record.exc_text = mask_numbers(_PLAIN.formatException(record.exc_info))
         for key, value in list(vars(record).items()):
             if key not in _STANDARD:
                 setattr(record, key, _redact(key, value))
@@ -205,7 +216,9 @@ class JsonFormatter(logging.Formatter):
             if key not in _STANDARD:
                 data[key] = value
         if record.exc_info:
-            data["exception"] = mask_phone(self.formatException(record.exc_info))
+            data["exception"] = mask_numbers(
+                record.exc_text or self.formatException(record.exc_info)
+            )
         return orjson.dumps(data, default=str).decode()
 
 

@@ -2,7 +2,9 @@
 
 An Aadhaar number is 12 digits, never starting with 0 or 1, with a Verhoeff check digit. It is
 stored only encrypted, as ``{"enc": "<base64 nonce+ciphertext>", "last4": "1234"}``, shown only
-masked ("XXXX XXXX 1234") and never logged. The key is `settings.data_key` (base64, 32 bytes)
+masked ("XXXX XXXX 1234") and never logged. `mask_aadhaar_in` finds it in free text however it
+is written (spaces, dashes, Telugu digits) after a one-regex pre-check cheap enough for the
+webhook's path. The key is `settings.data_key` (base64, 32 bytes)
 or, failing that, a key file generated once under `settings.data_dir` with mode 0600.
 """
 
@@ -23,6 +25,7 @@ KEY_FILE = "personal-data.key"
 NONCE_BYTES = 12
 # Associated data binds a ciphertext to its purpose, so one cannot be swapped for another.
 DEFAULT_PURPOSE = b"manamitra.personal"
+INBOUND_PURPOSE = b"manamitra.inbound"
 
 # Verhoeff tables: multiplication in the dihedral group D5, the position permutation, inverses.
 _D = (
@@ -76,6 +79,77 @@ def mask_aadhaar(value: str | dict[str, Any]) -> str:
     return f"XXXX XXXX {last4}"
 
 
+# A first look that costs one regex scan: twelve digits, one space or dash allowed between
+# any two of them. Only text that passes it is checked digit by digit.
+_SEPARATOR = "[ \u00a0-]"
+_CANDIDATE = re.compile(rf"\d(?:{_SEPARATOR}?\d){{11}}")
+# Every start (overlapping: "2026 5612 8037 0957" holds an invalid candidate first) of twelve
+# digits not inside a longer run of digits.
+_START = re.compile(rf"(?<!\d)(?=(\d(?:{_SEPARATOR}?\d){{11}})(?!\d))")
+_SEPARATORS = re.compile(_SEPARATOR)
+
+
+def may_hold_aadhaar(text: str) -> bool:
+    """False when `text` certainly holds no Aadhaar number (the cheap test)."""
+    return _CANDIDATE.search(text) is not None
+
+
+def aadhaar_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, digits) of each Aadhaar number in `text`, written with or without spaces
+    or dashes, in any script's digits."""
+    found: list[tuple[int, int, str]] = []
+    taken = -1
+    for match in _START.finditer(text):
+        start = match.start()
+        if start < taken:
+            continue
+        written = match.group(1)
+        digits = _SEPARATORS.sub("", written)
+        if int(digits[0]) >= 2 and verhoeff_valid(digits):
+            taken = start + len(written)
+            found.append((start, taken, digits))
+    return found
+
+
+def contains_aadhaar(text: str) -> bool:
+    return may_hold_aadhaar(text) and bool(aadhaar_spans(text))
+
+
+def mask_aadhaar_in(text: str) -> str:
+    """`text` with every Aadhaar number in it replaced by "XXXX XXXX 1234"."""
+    if not may_hold_aadhaar(text):
+        return text
+    spans = aadhaar_spans(text)
+    if not spans:
+        return text
+    parts: list[str] = []
+    cursor = 0
+    for start, end, digits in spans:
+        parts.append(text[cursor:start])
+        parts.append(mask_aadhaar(digits))
+        cursor = end
+    parts.append(text[cursor:])
+    return "".join(parts)
+
+
+def mask_aadhaar_deep(value: Any) -> Any:
+    """A JSON value with every Aadhaar number in its strings (and 12-digit integers) masked.
+
+    Sealed values (`{"enc": …}`) are left alone: their base64 is not a citizen's words.
+    """
+    if isinstance(value, str):
+        return mask_aadhaar_in(value)
+    if isinstance(value, dict):
+        if "enc" in value:
+            return value
+        return {key: mask_aadhaar_deep(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [mask_aadhaar_deep(item) for item in value]
+    if isinstance(value, int) and not isinstance(value, bool) and is_valid_aadhaar(str(value)):
+        return mask_aadhaar(str(value))
+    return value
+
+
 class Cipher:
     """AES-256-GCM with a random nonce per value; text in, base64 text out."""
 
@@ -105,6 +179,13 @@ class Cipher:
 
     def open_aadhaar(self, sealed: dict[str, str]) -> str:
         return self.decrypt(sealed["enc"], b"manamitra.aadhaar")
+
+    def seal_message(self, text: str) -> str:
+        """What a citizen typed, kept for the engine while the inbox holds it masked."""
+        return self.encrypt(text, INBOUND_PURPOSE)
+
+    def open_message(self, token: str) -> str:
+        return self.decrypt(token, INBOUND_PURPOSE)
 
 
 _lock = threading.Lock()

@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     session_idle_hours: float = 24.0
     # An unfinished form is kept this long after the citizen leaves it or goes quiet.
     draft_keep_days: float = Field(default=7.0, gt=0)
+    # How long the inbox keeps what a citizen wrote once the message is processed; then only
+    # what deduplication, audit and support need stays (wamid, sender, type, times, the
+    # option tapped). Third-party numbers and answers typed in messages go with the text.
+    inbox_retention_hours: float = Field(default=72.0, gt=0)
     webhook_max_body_bytes: int = 3 * 1024 * 1024
     inbox_workers: int = 4
     # What a process runs (PostgreSQL): "all"; "web" (the HTTP side and the inbox writer,

@@ -163,3 +163,16 @@ def test_a_failing_message_is_retried_then_set_aside_without_blocking_later_ones
         assert bad.status == "failed"
         assert bad.attempts == 5
         assert "bug" in (bad.last_error or "")
+
+
+def test_the_sealed_text_of_a_processed_message_is_dropped(database: Database) -> None:
+    _store(database, [("919800000001", "my aadhaar is XXXX XXXX 0957")])
+    with database.unit_of_work() as db:
+        row = db.scalars(select(InboundMessage)).one()
+        row.payload = {**row.payload, "sealed": "c2VhbGVk"}
+    _drain(ConversationWorker(database, RecordingEngine()))  # type: ignore[arg-type]
+    with database.unit_of_work() as db:
+        row = db.scalars(select(InboundMessage)).one()
+        assert row.status == "done"
+        assert row.payload["sealed"] is None
+        assert row.payload["text"] == "my aadhaar is XXXX XXXX 0957"

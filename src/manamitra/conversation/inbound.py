@@ -44,7 +44,11 @@ class Location:
 
 @dataclass(frozen=True)
 class Inbound:
-    """One message from a citizen. `choice_id` is set for button and list taps."""
+    """One message from a citizen. `choice_id` is set for button and list taps.
+
+    `sealed` is the typed text, encrypted, when the text held an Aadhaar number: the inbox
+    keeps `text` masked, and only the Aadhaar field opens `sealed` (manamitra.privacy).
+    """
 
     message_id: str
     citizen: str
@@ -59,6 +63,7 @@ class Inbound:
     profile_name: str | None = None
     business_user_id: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    sealed: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

@@ -16,7 +16,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,6 +27,8 @@ from sqlalchemy.engine import Connection
 from manamitra import clock
 from manamitra.conversation.inbound import Inbound, Location, Media
 from manamitra.errors import ManamitraError
+from manamitra.pipeline.shield import shield
+from manamitra.privacy import Cipher, cipher_for
 from manamitra.store import Database
 from manamitra.store.models import InboundMessage, OutboundMessage
 
@@ -96,12 +98,28 @@ def inbox_channel(database: Database) -> str:
 
 
 def store_events(
-    database: Database, messages: Sequence[Received], statuses: Sequence[StatusUpdate] = ()
+    database: Database,
+    messages: Sequence[Received],
+    statuses: Sequence[StatusUpdate] = (),
+    *,
+    cipher: Cipher | None = None,
 ) -> StoreOutcome:
-    """Write one batch in one transaction; safe to repeat (wamid dedupe, monotonic statuses)."""
+    """Write one batch in one transaction; safe to repeat (wamid dedupe, monotonic statuses).
+
+    Aadhaar numbers are masked before the commit, the typed text sealed with `cipher` (the
+    platform's data key when not given; pipeline/shield.py).
+    """
     unique: dict[str, Received] = {}
+
+    def data_key() -> Cipher:
+        return cipher or cipher_for(None)
+
     for item in messages:
-        unique.setdefault(item.inbound.message_id, item)
+        if item.inbound.message_id not in unique:
+            inbound = shield(item.inbound, data_key)
+            unique[inbound.message_id] = (
+                item if inbound is item.inbound else replace(item, inbound=inbound)
+            )
     ordered = sorted(unique.values(), key=lambda r: r.inbound.message_id)
     with database.unit_of_work(urgent=True) as session:
         conn = session.connection()
@@ -129,6 +147,7 @@ _INBOUND_FIELDS = (
     "profile_name",
     "business_user_id",
     "extra",
+    "sealed",
 )
 _MEDIA_FIELDS = ("id", "mime_type", "sha256", "filename", "caption", "voice", "file_size")
 _LOCATION_FIELDS = ("latitude", "longitude", "name", "address")
@@ -178,6 +197,7 @@ def inbound_json(inbound: Inbound) -> dict[str, Any]:
         "profile_name": inbound.profile_name,
         "business_user_id": inbound.business_user_id,
         "extra": inbound.extra,
+        "sealed": inbound.sealed,
     }
 
 
@@ -340,8 +360,10 @@ class InboxWriter:
         commit_timeout: float = 10.0,
         orphan_ttl: float = 60.0,
         on_stored: StoredListener | None = None,
+        cipher: Cipher | None = None,
     ) -> None:
         self.database = database
+        self.cipher = cipher
         self.max_queue = max_queue
         self.max_batch = max_batch
         self.enqueue_timeout = enqueue_timeout
@@ -486,7 +508,7 @@ class InboxWriter:
     def _write(self, batch: list[_Pending], orphans: list[StatusUpdate]) -> StoreOutcome:
         messages = [m for p in batch for m in p.messages]
         statuses = [s for p in batch for s in p.statuses] + orphans
-        return store_events(self.database, messages, statuses)
+        return store_events(self.database, messages, statuses, cipher=self.cipher)
 
     def _take_orphans(self) -> list[tuple[float, StatusUpdate]]:
         now = time.monotonic()

@@ -4,13 +4,15 @@ together."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert
+import orjson
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from manamitra import clock
 from manamitra.conversation.reply import Reply, reply_to_json, reply_type
+from manamitra.privacy import mask_aadhaar_deep, may_hold_aadhaar
 from manamitra.store.models import Conversation, OutboundMessage
 
 # A list in Session.info under this key collects rows instead of inserting them, so a
@@ -33,7 +35,7 @@ def outbox_rows(
     return [
         {
             "citizen": citizen,
-            "body": reply_to_json(reply),
+            "body": _without_aadhaar(reply_to_json(reply)),
             "kind": reply_type(reply),
             "status": "pending",
             "attempts": 0,
@@ -46,10 +48,19 @@ def outbox_rows(
     ]
 
 
+def _without_aadhaar(body: dict[str, Any]) -> dict[str, Any]:
+    # The engine only ever sees masked messages; this catches what an officer or a department
+    # system wrote into a reply.
+    if not may_hold_aadhaar(orjson.dumps(body).decode()):
+        return body
+    masked: dict[str, Any] = mask_aadhaar_deep(body)
+    return masked
+
+
 def insert_rows(session: Session, rows: list[dict[str, Any]]) -> None:
     """One executemany INSERT; ids ascend in the order of `rows`."""
     if rows:
-        session.execute(insert(OutboundMessage.__table__), rows)
+        session.execute(insert(cast(Table, OutboundMessage.__table__)), rows)
 
 
 def enqueue(

@@ -15,16 +15,17 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import orjson
-from sqlalchemy import bindparam, select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from manamitra import clock
 from manamitra.conversation.engine import ConversationState, Engine
 from manamitra.conversation.inbound import Inbound
 from manamitra.pipeline.outbox import OUTBOX_BUFFER, OUTBOX_NUMBERS, insert_rows, outbox_rows
+from manamitra.privacy import mask_aadhaar_in
 from manamitra.store import Database
 from manamitra.store.models import Conversation, InboundMessage
 
@@ -135,6 +136,7 @@ class ConversationWorker:
             if finished:
                 now = clock.now()
                 db.execute(_MARK_DONE, [{"_id": i, "_at": now} for i in finished])
+                _drop_sealed_text(db, pending, set(finished))
             done = len(finished)
         if replies_written and self.on_replies is not None:
             self.on_replies()
@@ -232,7 +234,7 @@ class ConversationWorker:
                     .where(_INBOX.c.id == message.id)
                     .values(
                         attempts=attempts,
-                        last_error=f"{type(exc).__name__}: {exc}"[:2000],
+                        last_error=mask_aadhaar_in(f"{type(exc).__name__}: {exc}")[:2000],
                         status="failed" if failed else "pending",
                         processed_at=clock.now() if failed else None,
                     )
@@ -258,8 +260,8 @@ class ConversationWorker:
         )
 
 
-_CONVO = Conversation.__table__
-_INBOX = InboundMessage.__table__
+_CONVO = cast(Table, Conversation.__table__)
+_INBOX = cast(Table, InboundMessage.__table__)
 _SAVE_CONVERSATION = (
     _CONVO.update()
     .where(_CONVO.c.citizen == bindparam("_citizen"))
@@ -272,6 +274,24 @@ _SAVE_CONVERSATION = (
         version=bindparam("_version"),
     )
 )
+_DROP_SEALED = (
+    _INBOX.update().where(_INBOX.c.id == bindparam("_id")).values(payload=bindparam("_payload"))
+)
+
+
+def _drop_sealed_text(db: Session, pending: dict[str, list[_Pending]], finished: set[int]) -> None:
+    """A processed message no longer needs the sealed copy of its text (pipeline/shield.py):
+    only the masked text stays, until the retention purge."""
+    rows = [
+        {"_id": message.id, "_payload": {**message.payload, "sealed": None}}
+        for messages in pending.values()
+        for message in messages
+        if message.payload.get("sealed") and message.id in finished
+    ]
+    if rows:
+        db.execute(_DROP_SEALED, rows)
+
+
 _MARK_DONE = (
     _INBOX.update()
     .where(_INBOX.c.id == bindparam("_id"))

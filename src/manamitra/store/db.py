@@ -31,6 +31,8 @@ def _sqlite_pragmas(dbapi_connection: Any, *, auto_checkpoint: bool) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
+    # Masked and purged personal data must not linger in the file's free space.
+    cursor.execute("PRAGMA secure_delete=ON")
     if not auto_checkpoint:
         cursor.execute("PRAGMA wal_autocheckpoint=0")
     cursor.close()

@@ -86,3 +86,21 @@ def test_a_body_that_is_no_envelope_is_rejected_and_logged_without_its_content(
     assert "webhook body rejected" in output
     assert "నా ఫోన్" not in output and "919848022338" not in output
     database.dispose()
+
+
+def test_aadhaar_numbers_are_masked_in_messages_extras_and_exceptions(
+    log_output: io.StringIO,
+) -> None:
+    try:
+        raise ValueError("bad answer 5612-8037-0957")
+    except ValueError:
+        logging.getLogger("manamitra.test").exception(
+            "citizen typed %s", "5612 8037 0957", extra={"detail": "id 561280370957"}
+        )
+    line = log_output.getvalue().splitlines()[-1]
+    record = orjson.loads(line)
+    assert record["message"] == "citizen typed XXXX XXXX 0957"
+    assert record["detail"] == "id XXXX XXXX 0957"
+    assert "ValueError: bad answer XXXX XXXX 0957" in record["exception"]
+    for clear in ("561280370957", "5612 8037 0957", "5612-8037-0957"):
+        assert clear not in line

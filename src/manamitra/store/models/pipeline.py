@@ -30,8 +30,18 @@ class InboundMessage(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text, default=None)
     processed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
+    # when what the citizen wrote was dropped from `payload` (MM_INBOX_RETENTION_HOURS)
+    purged_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
 
-    __table_args__ = (Index("ix_inbound_pending", "status", "citizen", "sent_at", "id"),)
+    __table_args__ = (
+        Index("ix_inbound_pending", "status", "citizen", "sent_at", "id"),
+        Index(
+            "ix_inbound_unpurged",
+            "processed_at",
+            postgresql_where=text("processed_at IS NOT NULL AND purged_at IS NULL"),
+            sqlite_where=text("processed_at IS NOT NULL AND purged_at IS NULL"),
+        ),
+    )
 
 
 class Conversation(Base):
