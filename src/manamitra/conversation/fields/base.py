@@ -11,6 +11,7 @@ from manamitra.conversation.i18n import t
 from manamitra.conversation.inbound import Inbound
 from manamitra.conversation.reply import Reply, Text
 from manamitra.errors import SpecError, ValidationError
+from manamitra.privacy import cipher_for
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,18 @@ def get_field_type(name: str) -> FieldType:
         return FIELD_TYPES[name]
     except KeyError as exc:
         raise SpecError(f"type: unknown field type {name!r}") from exc
+
+
+def number_as_typed(inbound: Inbound, ctx: AskContext) -> str:
+    """The typed answer of a step that asks for a mobile or reference number.
+
+    The inbox masks any twelve digits that pass the Aadhaar check, and about one mobile number
+    with its 91 prefix (or twelve-digit service number) in ten passes it by chance; such a
+    step reads the sealed text as typed, in memory only, and keeps the number it asked for.
+    """
+    if inbound.kind == "text" and inbound.sealed:
+        return cipher_for(ctx.services).open_message(inbound.sealed).strip()
+    return require_text(inbound)
 
 
 def require_text(inbound: Inbound) -> str:

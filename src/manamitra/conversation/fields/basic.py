@@ -9,7 +9,13 @@ from typing import Any
 
 from manamitra import clock
 from manamitra.catalog.schema import StepSpec
-from manamitra.conversation.fields.base import AskContext, FieldType, field_type, require_text
+from manamitra.conversation.fields.base import (
+    AskContext,
+    FieldType,
+    field_type,
+    number_as_typed,
+    require_text,
+)
 from manamitra.conversation.fields.rupees import AmountTextError, parse_rupees
 from manamitra.conversation.inbound import Inbound
 from manamitra.errors import ValidationError
@@ -219,7 +225,7 @@ class MobileField(FieldType):
     name = "mobile"
 
     def parse(self, step: StepSpec, inbound: Inbound, ctx: AskContext) -> Any:
-        text = _compact(require_text(inbound)).replace("+", "")
+        text = _compact(number_as_typed(inbound, ctx)).replace("+", "")
         if len(text) == 12 and text.startswith("91"):
             text = text[2:]
         elif len(text) == 11 and text.startswith("0"):

@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from manamitra.catalog.schema import StepSpec
-from manamitra.conversation.fields.base import AskContext, FieldType, field_type, require_text
+from manamitra.conversation.fields.base import AskContext, FieldType, field_type, number_as_typed
 from manamitra.conversation.fields.basic import _digits
 from manamitra.conversation.inbound import Inbound
 from manamitra.errors import SpecError, ValidationError
@@ -49,7 +49,7 @@ class IdentifierField(FieldType):
         return removed.upper()
 
     def parse(self, step: StepSpec, inbound: Inbound, ctx: AskContext) -> Any:
-        text = self.clean(require_text(inbound), step)
+        text = self.clean(number_as_typed(inbound, ctx), step)
         if not re.fullmatch(str(step.params["pattern"]), text):
             raise ValidationError("errors.identifier_invalid", example=step.params["example"])
         return text
