@@ -19,6 +19,7 @@ from manamitra import clock
 from manamitra.documents.render import Office, Officer, Page, render
 from manamitra.documents.scan import find_qr_text
 from manamitra.documents.template import document_type
+from manamitra.names import both_scripts
 from manamitra.store.models.trust import TrustRepository
 from manamitra.trust.payload import Claims
 from manamitra.trust.service import TrustService
@@ -69,6 +70,9 @@ def issue_document(
     `facts` holds the template's fact keys (a bilingual fact `x` as `x_en` and `x_te`);
     `valid_until` defaults to the template's validity; never pass an Aadhaar number."""
     kind = document_type(doc_type)
+    # a name typed in one script is printed (and signed) in both
+    holder_name_en, holder_name_te = both_scripts(holder_name_en, holder_name_te)
+    facts = kind.in_both_scripts(facts)
     kind.check_facts(facts)
     moment = (issued_at or clock.now()).replace(microsecond=0)
     if valid_until is None and kind.spec.validity_days:

@@ -50,6 +50,7 @@ _PROTOTYPES: dict[str, tuple[SharedFont, FontProgram, CodeBook]] = {}
 # fpdf2 looks each character's script up in a table of ranges; names change per document
 unicode_script = lru_cache(maxsize=8192)(get_unicode_script)
 _WIDTHS: dict[tuple[str, str, float, str], float] = {}
+_FALLBACK_CHAIN = ("la", "te")  # Noto Sans, then Noto Sans Telugu
 
 
 @dataclass(frozen=True)
@@ -161,11 +162,14 @@ class DocumentPdf(FPDF):
         return f"<{code}><{code}>"
 
     def get_fallback_font(self, char: str, style: str = "") -> str | None:
-        """fpdf2 invites overriding this: our one fallback is Noto Sans in the same weight,
-        decided without scanning every fallback font's cmap for every character."""
-        font = self.fonts.get("laB" if "B" in style else "la")
-        if isinstance(font, TTFFont) and ord(char) in font.cmap:
-            return font.fontkey
+        """fpdf2 invites overriding this: a character the current font lacks is drawn in
+        Noto Sans, else Noto Sans Telugu, in the same weight (a Telugu name in an English
+        line, a Latin letter in a Telugu one), decided without fpdf2's scan of every font."""
+        weight = "B" if "B" in style else ""
+        for family in _FALLBACK_CHAIN:
+            font = self.fonts.get(family + weight)
+            if isinstance(font, TTFFont) and ord(char) in font.cmap:
+                return font.fontkey
         return None
 
     def _preload_bidirectional_text(self, text: str, markdown: bool) -> Any:
