@@ -114,9 +114,7 @@ def _pair(pdf: DocumentPdf, label: Bilingual, value_te: str, value_en: str) -> N
     pdf.set_line_width(0.2)
     pdf.set_x(16)
     y = pdf.get_y()
-    value = value_en if value_te == value_en else f"{value_te} / {value_en}"
-    pdf.te(9.5)
-    lines = pdf.fitted(value, _VALUE_WIDTH - 2 * pdf.c_margin, 2, 7)
+    lines = _row_lines(pdf, value_te, value_en)
     value_size = pdf.font_size_pt
     pdf.te(9, bold=True)
     if len(lines) == 1:
@@ -124,7 +122,7 @@ def _pair(pdf: DocumentPdf, label: Bilingual, value_te: str, value_en: str) -> N
         pdf.te(value_size)
         pdf.cell(_VALUE_WIDTH, 7, lines[0], border=1, new_x="LMARGIN", new_y="NEXT")
         return
-    height = 4.6 * len(lines) + 1.6
+    height = _row_height(len(lines))
     pdf.fitted_cell(66, height, f"{label.te} / {label.en}", 7, border=1)
     pdf.rect(82, y, _VALUE_WIDTH, height)
     pdf.te(value_size)
@@ -132,6 +130,17 @@ def _pair(pdf: DocumentPdf, label: Bilingual, value_te: str, value_en: str) -> N
         pdf.set_xy(82, y + 0.8 + index * 4.6)
         pdf.cell(_VALUE_WIDTH, 4.6, line)
     pdf.set_xy(pdf.l_margin, y + height)
+
+
+def _row_lines(pdf: DocumentPdf, value_te: str, value_en: str) -> list[str]:
+    """A facts row's value in lines (two at most), the font set to the size they take."""
+    value = value_en if value_te == value_en else f"{value_te} / {value_en}"
+    pdf.te(9.5)
+    return pdf.fitted(value, _VALUE_WIDTH - 2 * pdf.c_margin, 2, 7)
+
+
+def _row_height(lines: int) -> float:
+    return 7.0 if lines == 1 else 4.6 * lines + 1.6
 
 
 def _labelled(pdf: DocumentPdf, width: float, height: float, label: str, value: str) -> None:
@@ -254,7 +263,8 @@ def render(page: Page) -> bytes:
         forever = _label("no_expiry")
         rows.append((valid, forever.te, forever.en))
     rows.append((_label("issuing_office"), page.office.name_te, page.office.name_en))
-    _statements(pdf, page, _SIGNATURE_TOP - 6 - 7 * len(rows))
+    table = sum(_row_height(len(_row_lines(pdf, te, en))) for _, te, en in rows)
+    _statements(pdf, page, _SIGNATURE_TOP - 6 - table)
 
     pdf.set_y(pdf.get_y() + 4)
     for label, value_te, value_en in rows:
