@@ -257,7 +257,9 @@ def _block_difference(one: Image.Image, other: Image.Image, block: int = 8) -> i
     edges moving by a pixel barely shift a block's mean, a word gone shifts it a lot."""
     difference = ImageChops.difference(one.convert("L"), other.convert("L"))
     small = difference.reduce(block)  # each pixel the mean of a block
-    return int(small.getextrema()[1])
+    low_high = small.getextrema()
+    assert isinstance(low_high, tuple) and isinstance(low_high[1], int)
+    return low_high[1]
 
 
 @pytest.mark.parametrize(("doc_type", "holder_name"), REFERENCE_CASES)
