@@ -599,7 +599,14 @@ class DocumentPdf(FPDF):
         key = (self.font_family, self.font_style, self.font_size_pt, word)
         width = _WIDTHS.get(key)
         if width is None:
-            width = self.get_string_width(word)
+            font, shaping = self.current_font, self.text_shaping
+            if isinstance(font, SharedFont) and shaping and word:
+                # the width `cell` lays the text out at, from the remembered runs and shaping,
+                # rather than through fpdf2's fragments (a name or number is measured once)
+                style = "B" if "B" in self.font_style else ""
+                width = self._layout(font, word, style, self.font_size_pt, shaping)[1]
+            else:
+                width = self.get_string_width(word)
             if len(_WIDTHS) < 50_000:
                 _WIDTHS[key] = width
         return width
@@ -628,8 +635,9 @@ class DocumentPdf(FPDF):
         wider than `width`; the lines at that size. A word too wide even then is broken."""
         while True:
             lines = self.wrapped(text, width)
+            # greedy wrap overfills only a line of one word
             fits = len(lines) <= max_lines and all(
-                self.width_of(word) <= width for word in text.split()
+                " " in line or self.width_of(line) <= width for line in lines
             )
             if fits or self.font_size_pt <= smallest:
                 break
@@ -638,7 +646,7 @@ class DocumentPdf(FPDF):
 
     def _broken(self, line: str, width: float) -> list[str]:
         """`line` cut into pieces no wider than `width`, never inside a Telugu syllable."""
-        if " " in line or self.get_string_width(line) <= width:
+        if " " in line or self.width_of(line) <= width:
             return [line]
         pieces, piece = [], ""
         for char in line:
@@ -671,7 +679,7 @@ class DocumentPdf(FPDF):
         the size is restored after."""
         size = self.font_size_pt
         room = w - 2 * self.c_margin
-        while self.font_size_pt > smallest and self.get_string_width(text) > room:
+        while self.font_size_pt > smallest and self.width_of(text) > room:
             self.set_font_size(max(smallest, self.font_size_pt - 0.5))
         self.cell(w, h, text, **kwargs)
         self.set_font_size(size)

@@ -107,15 +107,13 @@ def _border(pdf: DocumentPdf) -> None:
     pdf.rect(9, 9, 192, 279)
 
 
-def _pair(pdf: DocumentPdf, label: Bilingual, value_te: str, value_en: str) -> None:
-    """One row of the facts table: label and value in both scripts (the value once if equal);
-    a long value wraps onto a second line, then shrinks, and the row grows to hold it."""
+def _pair(pdf: DocumentPdf, label: Bilingual, lines: list[str], value_size: float) -> None:
+    """One row of the facts table: label and value (`_row_lines`); a long value wraps onto a
+    second line, then shrinks, and the row grows to hold it."""
     pdf.set_draw_color(170, 180, 200)
     pdf.set_line_width(0.2)
     pdf.set_x(16)
     y = pdf.get_y()
-    lines = _row_lines(pdf, value_te, value_en)
-    value_size = pdf.font_size_pt
     pdf.te(9, bold=True)
     if len(lines) == 1:
         pdf.fitted_cell(66, 7, f"{label.te} / {label.en}", 7, border=1)
@@ -132,11 +130,12 @@ def _pair(pdf: DocumentPdf, label: Bilingual, value_te: str, value_en: str) -> N
     pdf.set_xy(pdf.l_margin, y + height)
 
 
-def _row_lines(pdf: DocumentPdf, value_te: str, value_en: str) -> list[str]:
-    """A facts row's value in lines (two at most), the font set to the size they take."""
+def _row_lines(pdf: DocumentPdf, value_te: str, value_en: str) -> tuple[list[str], float]:
+    """A facts row's value in both scripts (once if equal) in lines, two at most, and the
+    font size they take."""
     value = value_en if value_te == value_en else f"{value_te} / {value_en}"
     pdf.te(9.5)
-    return pdf.fitted(value, _VALUE_WIDTH - 2 * pdf.c_margin, 2, 7)
+    return pdf.fitted(value, _VALUE_WIDTH - 2 * pdf.c_margin, 2, 7), pdf.font_size_pt
 
 
 def _row_height(lines: int) -> float:
@@ -263,12 +262,13 @@ def render(page: Page) -> bytes:
         forever = _label("no_expiry")
         rows.append((valid, forever.te, forever.en))
     rows.append((_label("issuing_office"), page.office.name_te, page.office.name_en))
-    table = sum(_row_height(len(_row_lines(pdf, te, en))) for _, te, en in rows)
+    values = [_row_lines(pdf, value_te, value_en) for _, value_te, value_en in rows]
+    table = sum(_row_height(len(lines)) for lines, _ in values)
     _statements(pdf, page, _SIGNATURE_TOP - 6 - table)
 
     pdf.set_y(pdf.get_y() + 4)
-    for label, value_te, value_en in rows:
-        _pair(pdf, label, value_te, value_en)
+    for (label, _, _), (lines, size) in zip(rows, values, strict=True):
+        _pair(pdf, label, lines, size)
 
     _signature_area(pdf, page)
     _verification_footer(pdf, page)
