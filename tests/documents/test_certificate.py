@@ -13,13 +13,16 @@ import pytest
 
 from manamitra.documents import document_types, issue_document, new_number
 from manamitra.documents.demo import DEMO_FACTS, demo_office
+from manamitra.documents.pdf import DocumentPdf
 from manamitra.documents.qr import qr_code
+from manamitra.documents.render import Office
 from manamitra.documents.scan import find_qr_text
 from manamitra.documents.template import document_type
 from manamitra.errors import PayloadError
 from manamitra.formatting import indian_grouping
 from manamitra.store import Database
 from manamitra.trust import Verdict, verify
+from tests.documents.glyphs import missing_glyphs
 from tests.trust.builders import HOLDER_EN, HOLDER_TE, issue_income, setup_keys, trust_service
 
 
@@ -195,3 +198,108 @@ def test_a_number_is_issued_once(database: Database, trust) -> None:
     issue_income(database, trust, "AP-INC-2026-ONCE01")
     with pytest.raises(ConflictError):
         issue_income(database, trust, "AP-INC-2026-ONCE01")
+
+
+def _text(pdf: bytes, tmp_path: Path, *options: str) -> str:
+    path = tmp_path / "document.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(
+        [_needs("pdftotext"), *options, str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+
+
+def _caste(database: Database, trust, holder_en: str, holder_te: str, **facts: str):
+    office, officer = demo_office("caste", "revenue")
+    given = {
+        "parent_en": "Venkata Rao",
+        "parent_te": "వెంకట రావు",
+        "address_en": "Mangalagiri, Guntur",
+        "address_te": "మంగళగిరి, గుంటూరు",
+        "caste_en": "Kapu",
+        "caste_te": "కాపు",
+        "category": "BC-B",
+        "category_en": "BC-B",
+        "category_te": "బీసీ-బీ",
+        **facts,
+    }
+    with database.unit_of_work() as session:
+        return issue_document(
+            session,
+            trust,
+            doc_type="caste",
+            number=new_number("caste"),
+            holder_name_en=holder_en,
+            holder_name_te=holder_te,
+            facts=given,
+            office=office,
+            officer=officer,
+        )
+
+
+def test_a_holder_named_in_telugu_only_reads_in_latin_letters_with_her_relation(
+    database: Database, trust, tmp_path: Path
+) -> None:
+    issued = _caste(database, trust, "", "లక్ష్మి దేవి", relation="daughter", caste_en="కాపు")
+    text = " ".join(_text(issued.pdf, tmp_path, "-layout").split())
+    assert "This is to certify that Lakshmi Devi, D/o Venkata Rao, resident of Mangalagiri" in text
+    assert "belongs to the Kapu community" in text
+    assert "పేరు / Name: లక్ష్మి దేవి / Lakshmi Devi" in text
+    assert "—" not in text
+
+
+def test_an_english_name_is_printed_in_telugu_too_and_never_twice(
+    database: Database, trust, tmp_path: Path
+) -> None:
+    issued = _caste(
+        database, trust, "Ravi Kumar", "", relation="son", parent_en="Srinivas", parent_te=""
+    )
+    text = " ".join(_text(issued.pdf, tmp_path, "-layout").split())
+    assert "Ravi Kumar, S/o Srinivas" in text
+    assert _squash("పేరు / Name: రవి కుమార్ / Ravi Kumar") in _squash(text)
+    assert _squash("శ్రీనివాస్ గారి కుమారుడు అయిన రవి కుమార్") in _squash(text)
+
+
+def test_a_relation_the_application_did_not_gather_is_not_a_dash(
+    database: Database, trust, tmp_path: Path
+) -> None:
+    text = " ".join(_text(_caste(database, trust, "Ravi", "").pdf, tmp_path, "-layout").split())
+    assert "Ravi, C/o Venkata Rao" in text and "—" not in text
+
+
+def test_telugu_in_an_english_line_is_drawn_in_a_font_that_has_it() -> None:
+    pdf = DocumentPdf()
+    pdf.add_page()
+    with missing_glyphs() as missing:
+        pdf.la(10)
+        pdf.cell(100, 6, "This is to certify that లక్ష్మి దేవి", new_x="LMARGIN", new_y="NEXT")
+        pdf.te(10)
+        pdf.cell(100, 6, "శ్రీ Venkata Rao గారి కుమార్తె")
+    assert missing == []
+
+
+def test_a_long_office_name_and_value_stay_inside_the_border(
+    database: Database, trust, tmp_path: Path
+) -> None:
+    long_office = Office(
+        "AP-GNT-TAH-045",
+        "Office of the Tahsildar and Executive Magistrate, Mangalagiri Mandal, Guntur District",
+        "తహసీల్దార్ మరియు కార్యనిర్వాహక మేజిస్ట్రేట్ కార్యాలయం, మంగళగిరి మండలం, గుంటూరు జిల్లా",
+    )
+    _, officer = demo_office("caste", "revenue")
+    with database.unit_of_work() as session:
+        issued = issue_document(
+            session,
+            trust,
+            doc_type="caste",
+            number=new_number("caste"),
+            holder_name_en="Ravi",
+            holder_name_te="రవి",
+            facts={**DEMO_FACTS["caste"], "category": "BC-D"},
+            office=long_office,
+            officer=officer,
+        )
+    boxes = re.findall(
+        r'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"', _text(issued.pdf, tmp_path, "-bbox")
+    )
+    border = 7 * 72 / 25.4
+    assert boxes and all(float(x0) >= border and float(x1) <= 595.28 - border for x0, x1 in boxes)

@@ -37,6 +37,7 @@ def test_caste_certificate_in_telugu_from_search_to_number_and_status(tmp_path: 
         phone.say(AADHAAR)
         phone.say("9876543210")
         phone.say("రామారావు")
+        phone.say("కుమార్తె")
         phone.say("12-06-1995")
         phone.say("ఎస్సీ")
         phone.say("మాల")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -101,3 +103,57 @@ def test_amounts_are_printed_in_rupees_and_groups_are_counted() -> None:
     assert request.holder_en == "Rao"
     assert request.facts["member_count"] == 2
     assert "Sita" in request.facts["members_en"] and "Ram" in request.facts["members_en"]
+
+
+def test_a_caste_certificate_applied_for_in_telugu_reads_right_in_english(
+    sqlite_database_url: str, tmp_path: Path
+) -> None:
+    """The chat-made certificate of issue 13: name, father's name and caste typed in Telugu,
+    the relation as the citizen chose it, the category's label (not its id) in each half."""
+    from manamitra.services.certificate_facts import certificate_request
+
+    caste = CATALOG.services["revenue.caste_certificate"]
+    answers = {
+        "applicant_name": "లక్ష్మి దేవి",
+        "father_name": "వెంకట రావు",
+        "relation": "daughter",
+        "social_category": "bc_b",
+        "caste": "కాపు",
+        "district": "guntur",
+        "mandal": "guntur.mangalagiri",
+        "village": "guntur.mangalagiri.mangalagiri",
+    }
+    request = certificate_request(caste, answers)
+    assert request is not None
+    database = Database(sqlite_database_url)
+    trust = TrustService.from_settings(
+        load_settings(database_url=sqlite_database_url, data_dir=tmp_path)
+    )
+    with database.unit_of_work() as session:
+        trust.ensure_keys(TrustRepository(session), ["revenue"])
+    with database.unit_of_work() as session:
+        issued = DocumentService(trust).issue(
+            session,
+            doc_type=request.doc_type,
+            number=new_number(request.doc_type),
+            holder_name_en=request.holder_en,
+            holder_name_te=request.holder_te,
+            facts=request.facts,
+            office=Office("AP-GNT-TAH-045", "Tahsildar Office, Guntur", "తహసీల్దార్ కార్యాలయం"),
+            officer=Officer(designation_en="Tahsildar", designation_te="తహసీల్దార్"),
+        )
+    database.dispose()
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        pytest.skip("pdftotext is not installed (Debian: poppler-utils)")
+    (tmp_path / "c.pdf").write_bytes(issued.pdf)
+    layout = subprocess.run(
+        [pdftotext, "-layout", str(tmp_path / "c.pdf"), "-"], capture_output=True, text=True
+    ).stdout
+    text = " ".join(layout.split())
+    assert (
+        "This is to certify that Lakshmi Devi, D/o Venkata Rao, resident of Mangalagiri, "
+        "Mangalagiri, Guntur, belongs to the Kapu community, which is recognised as BC-B."
+    ) in text
+    assert "పేరు / Name: లక్ష్మి దేవి / Lakshmi Devi" in text
+    assert "bc_b" not in text and "guntur.mangalagiri" not in text

@@ -4,6 +4,8 @@ offline from a saved key set and status list; revoke and `log audit` do what the
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -90,3 +92,34 @@ def test_log_audit_passes_then_catches_a_rewritten_entry(
     code, out = _run("log", "audit")
     assert code == 1
     assert "does not match" in out
+
+
+def _pdf_text(path: Path) -> str:
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        pytest.skip("pdftotext is not installed (Debian: poppler-utils)")
+    out = subprocess.run([pdftotext, "-layout", str(path), "-"], capture_output=True, text=True)
+    return " ".join(out.stdout.split())
+
+
+def test_issue_demo_for_a_woman_named_in_telugu_only(env: Path) -> None:
+    pdf = env / "c.pdf"
+    code, out = _run(
+        "issue-demo", "--type", "caste", "--name", "", "--name-te", "లక్ష్మి దేవి", "--out", str(pdf)
+    )
+    assert code == 0, out
+    text = _pdf_text(pdf)
+    assert "This is to certify that Lakshmi Devi, D/o Venkata Rao, resident of" in text
+    assert "పేరు / Name: లక్ష్మి దేవి / Lakshmi Devi" in text
+    code, out = _run(
+        "issue-demo", "--type", "income", "--name", "Padma", "--relation", "wife", "--out", str(pdf)
+    )
+    assert code == 0, out
+    assert "Padma, W/o Venkata Rao" in _pdf_text(pdf)
+
+
+def test_issue_demo_birth_certificate_of_a_son_says_male(env: Path) -> None:
+    pdf = env / "b.pdf"
+    assert _run("issue-demo", "--type", "birth", "--out", str(pdf))[0] == 0
+    text = _pdf_text(pdf)
+    assert "Ravi Kumar Reddy (male)" in text and "female" not in text

@@ -130,17 +130,33 @@ def _check_log(text: str, result: Result, log_url: str, keys: Path | None) -> No
 
 def issue_demo(
     doc_type: str = typer.Option("income", "--type", help="Document type (see templates)."),
-    name: str = typer.Option("Ravi Kumar Reddy", "--name", help="Holder's name in English."),
-    name_te: str | None = typer.Option(None, "--name-te", help="Holder's name in Telugu."),
+    name: str = typer.Option(
+        "Ravi Kumar Reddy", "--name", help="Holder's name in English (empty: from --name-te)."
+    ),
+    name_te: str | None = typer.Option(
+        None, "--name-te", help="Holder's name in Telugu (default: from --name)."
+    ),
+    relation: str | None = typer.Option(
+        None,
+        "--relation",
+        help="The holder is the parent's son, daughter or wife (S/o, D/o, W/o); "
+        "default: guessed from the demo name.",
+    ),
     out: Path = typer.Option(Path("certificate.pdf"), "--out", help="Where to write the PDF."),
 ) -> None:
-    """Issue a real signed demo document through the path an approved application takes."""
+    """Issue a real signed demo document through the path an approved application takes.
+    A name given in one script is printed in both."""
     from manamitra.documents import issue_document, new_number
-    from manamitra.documents.demo import DEMO_FACTS, demo_office
+    from manamitra.documents.demo import RELATIONS, demo_facts, demo_office, demo_relation
     from manamitra.documents.template import document_type
 
+    if relation is not None and relation not in RELATIONS:
+        raise typer.BadParameter(f"one of {', '.join(RELATIONS)}", param_hint="--relation")
+    if not (name.strip() or (name_te or "").strip()):
+        raise typer.BadParameter("give --name or --name-te", param_hint="--name")
     kind = document_type(doc_type)
-    default_te = "రవి కుమార్ రెడ్డి" if name == "Ravi Kumar Reddy" else name
+    default_te = "రవి కుమార్ రెడ్డి" if name == "Ravi Kumar Reddy" else ""
+    holder_te = default_te if name_te is None else name_te
     _, database, trust = _platform()
     office, officer = demo_office(doc_type, kind.spec.department)
     with database.unit_of_work() as session:
@@ -152,8 +168,8 @@ def issue_demo(
             doc_type=doc_type,
             number=new_number(doc_type),
             holder_name_en=name,
-            holder_name_te=name_te or default_te,
-            facts=DEMO_FACTS[doc_type],
+            holder_name_te=holder_te,
+            facts=demo_facts(doc_type, relation or demo_relation(name, holder_te)),
             office=office,
             officer=officer,
         )

@@ -18,7 +18,8 @@ from typing import Any
 from manamitra import clock
 from manamitra.documents.render import Office, Officer, Page, render
 from manamitra.documents.scan import find_qr_text
-from manamitra.documents.template import document_type
+from manamitra.documents.template import DocumentType, document_type
+from manamitra.names import both_scripts
 from manamitra.store.models.trust import TrustRepository
 from manamitra.trust.payload import Claims
 from manamitra.trust.service import TrustService
@@ -49,6 +50,16 @@ def new_number(doc_type: str, at: datetime | None = None) -> str:
     return f"AP-{prefix}-{year}-{''.join(secrets.choice(alphabet) for _ in range(6))}"
 
 
+def printed(
+    kind: DocumentType, holder_en: str, holder_te: str, facts: dict[str, Any]
+) -> tuple[str, str, dict[str, Any]]:
+    """The holder's name and the facts as a document prints and signs them: a name typed in
+    one script in both, each language's half in its own script, a relation not gathered as
+    the template's default."""
+    english, telugu = both_scripts(holder_en, holder_te)
+    return english, telugu, kind.in_both_scripts(facts)
+
+
 def issue_document(
     session: Any,
     trust: TrustService,
@@ -69,6 +80,7 @@ def issue_document(
     `facts` holds the template's fact keys (a bilingual fact `x` as `x_en` and `x_te`);
     `valid_until` defaults to the template's validity; never pass an Aadhaar number."""
     kind = document_type(doc_type)
+    holder_name_en, holder_name_te, facts = printed(kind, holder_name_en, holder_name_te, facts)
     kind.check_facts(facts)
     moment = (issued_at or clock.now()).replace(microsecond=0)
     if valid_until is None and kind.spec.validity_days:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -50,6 +51,13 @@ _PROTOTYPES: dict[str, tuple[SharedFont, FontProgram, CodeBook]] = {}
 # fpdf2 looks each character's script up in a table of ranges; names change per document
 unicode_script = lru_cache(maxsize=8192)(get_unicode_script)
 _WIDTHS: dict[tuple[str, str, float, str], float] = {}
+_FALLBACK_CHAIN = ("la", "te")  # Noto Sans, then Noto Sans Telugu
+_VIRAMA = "\u0c4d"
+
+
+def _joins_previous(char: str) -> bool:
+    """A vowel sign, virama or other mark: it belongs to the letter before it."""
+    return unicodedata.category(char).startswith("M") or char in "\u200c\u200d"
 
 
 @dataclass(frozen=True)
@@ -161,11 +169,14 @@ class DocumentPdf(FPDF):
         return f"<{code}><{code}>"
 
     def get_fallback_font(self, char: str, style: str = "") -> str | None:
-        """fpdf2 invites overriding this: our one fallback is Noto Sans in the same weight,
-        decided without scanning every fallback font's cmap for every character."""
-        font = self.fonts.get("laB" if "B" in style else "la")
-        if isinstance(font, TTFFont) and ord(char) in font.cmap:
-            return font.fontkey
+        """fpdf2 invites overriding this: a character the current font lacks is drawn in
+        Noto Sans, else Noto Sans Telugu, in the same weight (a Telugu name in an English
+        line, a Latin letter in a Telugu one), decided without fpdf2's scan of every font."""
+        weight = "B" if "B" in style else ""
+        for family in _FALLBACK_CHAIN:
+            font = self.fonts.get(family + weight)
+            if isinstance(font, TTFFont) and ord(char) in font.cmap:
+                return font.fontkey
         return None
 
     def _preload_bidirectional_text(self, text: str, markdown: bool) -> Any:
@@ -598,31 +609,99 @@ class DocumentPdf(FPDF):
         key = (self.font_family, self.font_style, self.font_size_pt, word)
         width = _WIDTHS.get(key)
         if width is None:
-            width = self.get_string_width(word)
+            font, shaping = self.current_font, self.text_shaping
+            if isinstance(font, SharedFont) and shaping and word:
+                # the width `cell` lays the text out at, from the remembered runs and shaping,
+                # rather than through fpdf2's fragments (a name or number is measured once)
+                style = "B" if "B" in self.font_style else ""
+                width = self._layout(font, word, style, self.font_size_pt, shaping)[1]
+            else:
+                width = self.get_string_width(word)
             if len(_WIDTHS) < 50_000:
                 _WIDTHS[key] = width
         return width
 
-    def paragraph(self, width: float, height: float, text: str, x: float | None = None) -> None:
-        """Greedy word wrap with cached word widths, one `cell` per line. fpdf2's multi_cell
-        shapes the text again for every character it tries, which made rendering slow."""
-        left = self.l_margin if x is None else x
+    def wrapped(self, text: str, width: float) -> list[str]:
+        """Greedy word wrap with cached word widths: the lines `text` takes in `width` in the
+        current font (a word wider than `width` stays whole on a line of its own)."""
         space = self.width_of(" ")
+        lines: list[str] = []
         for block in text.split("\n"):
             line: list[str] = []
             used = 0.0
             for word in block.split(" "):
                 size = self.width_of(word)
                 if line and used + space + size > width:
-                    self.set_x(left)
-                    self.cell(width, height, " ".join(line), new_x="LEFT", new_y="NEXT")
+                    lines.append(" ".join(line))
                     line, used = [], 0.0
                 used += (space if line else 0.0) + size
                 line.append(word)
+            lines.append(" ".join(line))
+        return lines
+
+    def fitted(self, text: str, width: float, max_lines: int, smallest: float) -> list[str]:
+        """Wrap, then shrink: the font size goes down by half points from the current one
+        (to `smallest` at most) until `text` takes at most `max_lines` lines and no word is
+        wider than `width`; the lines at that size. A word too wide even then is broken."""
+        while True:
+            lines = self.wrapped(text, width)
+            # greedy wrap overfills only a line of one word
+            fits = len(lines) <= max_lines and all(
+                " " in line or self.width_of(line) <= width for line in lines
+            )
+            if fits or self.font_size_pt <= smallest:
+                break
+            self.set_font_size(max(smallest, self.font_size_pt - 0.5))
+        return [piece for line in lines for piece in self._broken(line, width)]
+
+    def _broken(self, line: str, width: float) -> list[str]:
+        """`line` cut into pieces no wider than `width`, never inside a Telugu syllable."""
+        if " " in line or self.width_of(line) <= width:
+            return [line]
+        pieces, piece = [], ""
+        for char in line:
+            joined = _joins_previous(char) or (piece[-1:] == _VIRAMA)
+            if piece and not joined and self.get_string_width(piece + char) > width:
+                pieces.append(piece)
+                piece = ""
+            piece += char
+        return [*pieces, piece]
+
+    def paragraph(
+        self,
+        width: float,
+        height: float,
+        text: str,
+        x: float | None = None,
+        lines: list[str] | None = None,
+    ) -> None:
+        """`text` (or its `lines`, as `fitted` gave them) one `cell` per line. fpdf2's
+        multi_cell shapes the text again for every character it tries, which made rendering
+        slow."""
+        left = self.l_margin if x is None else x
+        for line in self.wrapped(text, width) if lines is None else lines:
             self.set_x(left)
-            self.cell(width, height, " ".join(line), new_x="LEFT", new_y="NEXT")
+            self.cell(width, height, line, new_x="LEFT", new_y="NEXT")
         self.set_x(self.l_margin)
+
+    def fitted_cell(self, w: float, h: float, text: str, smallest: float, **kwargs: Any) -> None:
+        """A one-line cell whose font shrinks (to `smallest` at most) until `text` fits `w`;
+        the size is restored after."""
+        size = self.font_size_pt
+        room = w - 2 * self.c_margin
+        while self.font_size_pt > smallest and self.width_of(text) > room:
+            self.set_font_size(max(smallest, self.font_size_pt - 0.5))
+        self.cell(w, h, text, **kwargs)
+        self.set_font_size(size)
 
     def centred(self, text: str, height: float) -> None:
         self.set_x(self.l_margin)
-        self.cell(w=self.epw, h=height, text=text, align="C", new_x="LMARGIN", new_y="NEXT")
+        self.fitted_cell(
+            self.epw,
+            height,
+            text,
+            self.font_size_pt * 0.7,
+            align="C",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )

@@ -23,8 +23,9 @@ from manamitra.yamlio import load_yaml
 
 LABELS_FILE = Path(__file__).parent / "labels.yaml"
 INK = (20, 40, 90)
-VALUE_ROOM = 106.0  # the facts table's value column less its margins and a little to spare
 MUTED = (90, 90, 90)
+_SIGNATURE_TOP = 190.0  # the signed QR and the officer's block start here
+_VALUE_WIDTH = 112.0  # the facts table's value column
 
 
 @dataclass(frozen=True)
@@ -106,44 +107,83 @@ def _border(pdf: DocumentPdf) -> None:
     pdf.rect(9, 9, 192, 279)
 
 
-def _pair(pdf: DocumentPdf, label: Bilingual, value_te: str, value_en: str) -> None:
-    """One row of the facts table: label and value in both scripts (the value once if equal);
-    a value too long for one line puts each script on lines of its own."""
+def _pair(pdf: DocumentPdf, label: Bilingual, lines: list[str], value_size: float) -> None:
+    """One row of the facts table: label and value (`_row_lines`); a long value wraps onto a
+    second line, then shrinks, and the row grows to hold it."""
     pdf.set_draw_color(170, 180, 200)
     pdf.set_line_width(0.2)
-    pdf.set_font("te", "", 9.5)  # to measure the value
-    value = value_en if value_te == value_en else f"{value_te} / {value_en}"
-    if pdf.width_of(value) <= VALUE_ROOM:
-        pdf.set_x(16)
-        pdf.te(9, bold=True)
-        pdf.cell(66, 7, f"{label.te} / {label.en}", border=1)
-        pdf.te(9.5)
-        pdf.cell(112, 7, value, border=1, new_x="LMARGIN", new_y="NEXT")
-        return
-    values = [value_en] if value_te == value_en else [value_te, value_en]
-    lines = [line for text in values for line in _wrapped(pdf, text, VALUE_ROOM)]
-    top, height = pdf.get_y(), 4.6 * len(lines) + 2.4
     pdf.set_x(16)
+    y = pdf.get_y()
     pdf.te(9, bold=True)
-    pdf.cell(66, height, f"{label.te} / {label.en}", border=1)
-    pdf.rect(82, top, 112, height)
+    if len(lines) == 1:
+        pdf.fitted_cell(66, 7, f"{label.te} / {label.en}", 7, border=1)
+        pdf.te(value_size)
+        pdf.cell(_VALUE_WIDTH, 7, lines[0], border=1, new_x="LMARGIN", new_y="NEXT")
+        return
+    height = _row_height(len(lines))
+    pdf.fitted_cell(66, height, f"{label.te} / {label.en}", 7, border=1)
+    pdf.rect(82, y, _VALUE_WIDTH, height)
+    pdf.te(value_size)
+    for index, line in enumerate(lines):
+        pdf.set_xy(82, y + 0.8 + index * 4.6)
+        pdf.cell(_VALUE_WIDTH, 4.6, line)
+    pdf.set_xy(pdf.l_margin, y + height)
+
+
+def _row_lines(pdf: DocumentPdf, value_te: str, value_en: str) -> tuple[list[str], float]:
+    """A facts row's value in both scripts (once if equal) in lines, two at most, and the
+    font size they take."""
+    value = value_en if value_te == value_en else f"{value_te} / {value_en}"
     pdf.te(9.5)
-    pdf.set_y(top + 1.2)
-    for line in lines:
-        pdf.set_x(82)
-        pdf.cell(112, 4.6, line, new_x="LMARGIN", new_y="NEXT")
-    pdf.set_xy(pdf.l_margin, top + height)
+    return pdf.fitted(value, _VALUE_WIDTH - 2 * pdf.c_margin, 2, 7), pdf.font_size_pt
+
+
+def _row_height(lines: int) -> float:
+    return 7.0 if lines == 1 else 4.6 * lines + 1.6
 
 
 def _labelled(pdf: DocumentPdf, width: float, height: float, label: str, value: str) -> None:
     """`label` then `value` on one line, where one cell of both would print them: the label
-    is the same in every document (remembered), the value is this document's own."""
+    is the same in every document (remembered), the value is this document's own; a value
+    too long for the line shrinks, then wraps under itself."""
     x, y = pdf.get_x(), pdf.get_y()
     pdf.cell(width, height, label)
     shift = pdf.width_of(label)
-    pdf.set_xy(x + shift, y)
+    size = pdf.font_size_pt
+    lines = pdf.fitted(value, width - shift - 2 * pdf.c_margin, 1, size * 0.8)
+    if len(lines) > 1:
+        pdf.set_font_size(size)
+        lines = pdf.fitted(value, width - shift - 2 * pdf.c_margin, 2, 7)
     with pdf.once():
-        pdf.cell(width - shift, height, value)
+        for index, line in enumerate(lines):
+            pdf.set_xy(x + shift, y + index * height)
+            pdf.cell(width - shift, height, line)
+    pdf.set_font_size(size)
+    pdf.set_xy(x, y + (len(lines) - 1) * height)
+
+
+def _statements(pdf: DocumentPdf, page: Page, bottom: float) -> None:
+    """The statement in Telugu, then in English, at the largest size (down to 70%) at which
+    both end above `bottom`."""
+    kind = page.doc_type
+    telugu = kind.statement("te", page.facts, page.holder_te, page.number)
+    english = kind.statement("en", page.facts, page.holder_en, page.number)
+    top = pdf.get_y()
+    scale = 1.0
+    while True:
+        pdf.te(11.5 * scale)
+        te_lines = pdf.fitted(telugu, 178 - 2 * pdf.c_margin, 99, 11.5 * scale)
+        pdf.la(10.5 * scale)
+        en_lines = pdf.fitted(english, 178 - 2 * pdf.c_margin, 99, 10.5 * scale)
+        needed = (len(te_lines) * 7 + len(en_lines) * 5.6) * scale + 2
+        if top + needed <= bottom or scale <= 0.7:
+            break
+        scale = round(scale - 0.05, 2)
+    pdf.te(11.5 * scale)
+    pdf.paragraph(178, 7 * scale, telugu, lines=te_lines)
+    pdf.set_y(pdf.get_y() + 2)
+    pdf.la(10.5 * scale)
+    pdf.paragraph(178, 5.6 * scale, english, lines=en_lines)
 
 
 def render(page: Page) -> bytes:
@@ -199,30 +239,37 @@ def render(page: Page) -> bytes:
         new_y="NEXT",
     )
     name = _label("name")
-    _labelled(pdf, 178, 6, f"{name.te} / {name.en}: ", f"{page.holder_te} / {page.holder_en}")
+    holder = (
+        page.holder_en
+        if page.holder_te == page.holder_en
+        else f"{page.holder_te} / {page.holder_en}"
+    )
+    _labelled(pdf, 178, 6, f"{name.te} / {name.en}: ", holder)
     pdf.set_xy(pdf.l_margin, pdf.get_y() + 6)
 
     pdf.set_y(pdf.get_y() + 3)
-    pdf.te(11.5)
-    pdf.paragraph(178, 7, kind.statement("te", page.facts, page.holder_te, page.number))
-    pdf.set_y(pdf.get_y() + 2)
-    pdf.la(10.5)
-    pdf.paragraph(178, 5.6, kind.statement("en", page.facts, page.holder_en, page.number))
-
-    pdf.set_y(pdf.get_y() + 4)
     # the type's own facts; the family's common ones (parent, address) are in the statement
-    for spec in kind.spec.fields:
-        if all(page.facts.get(k) not in (None, "") for k in spec.fact_keys()):
-            _pair(pdf, spec.label, spec.show(page.facts, "te"), spec.show(page.facts, "en"))
+    rows: list[tuple[Bilingual, str, str]] = [
+        (spec.label, spec.show(page.facts, "te"), spec.show(page.facts, "en"))
+        for spec in kind.spec.fields
+        if all(page.facts.get(k) not in (None, "") for k in spec.fact_keys())
+    ]
     if kind.layout != "ticket":  # a ticket is for its journey or slot; its office heads it
         valid = _label("valid_until")
         if page.valid_until is not None:
             until = clock.format_ist(page.valid_until, "%d-%m-%Y")
-            _pair(pdf, valid, until, until)
+            rows.append((valid, until, until))
         else:
             forever = _label("no_expiry")
-            _pair(pdf, valid, forever.te, forever.en)
-        _pair(pdf, _label("issuing_office"), page.office.name_te, page.office.name_en)
+            rows.append((valid, forever.te, forever.en))
+        rows.append((_label("issuing_office"), page.office.name_te, page.office.name_en))
+    values = [_row_lines(pdf, value_te, value_en) for _, value_te, value_en in rows]
+    table = sum(_row_height(len(lines)) for lines, _ in values)
+    _statements(pdf, page, _SIGNATURE_TOP - 6 - table)
+
+    pdf.set_y(pdf.get_y() + 4)
+    for (label, _, _), (lines, size) in zip(rows, values, strict=True):
+        _pair(pdf, label, lines, size)
 
     _signature_area(pdf, page)
     _verification_footer(pdf, page)
@@ -230,7 +277,7 @@ def render(page: Page) -> bytes:
 
 
 def _signature_area(pdf: DocumentPdf, page: Page) -> None:
-    top = 190.0
+    top = _SIGNATURE_TOP
     code = qr_code(page.qr_text)
     size = 48.0
     pdf.qr(code, x=16, y=top, size=size, scale=4)
@@ -257,17 +304,18 @@ def _signature_area(pdf: DocumentPdf, page: Page) -> None:
     pdf.set_xy(x, top + 8)
     pdf.te(9)
     pdf.cell(76, 5, f"{signed.te} / {signed.en}", align="R", new_x="LEFT", new_y="NEXT")
+    right = {"align": "R", "new_x": "LEFT", "new_y": "NEXT"}
     pdf.te(11, bold=True)
-    pdf.cell(76, 6, page.officer.designation_te, align="R", new_x="LEFT", new_y="NEXT")
+    pdf.fitted_cell(76, 6, page.officer.designation_te, 7, **right)
     pdf.la(10.5, bold=True)
-    pdf.cell(76, 5.5, page.officer.designation_en, align="R", new_x="LEFT", new_y="NEXT")
+    pdf.fitted_cell(76, 5.5, page.officer.designation_en, 7, **right)
     if page.officer.name_en:
         pdf.la(9.5)
-        pdf.cell(76, 5, page.officer.name_en, align="R", new_x="LEFT", new_y="NEXT")
+        pdf.fitted_cell(76, 5, page.officer.name_en, 7, **right)
     pdf.te(9.5)
-    pdf.cell(76, 5, page.office.name_te, align="R", new_x="LEFT", new_y="NEXT")
+    pdf.fitted_cell(76, 5, page.office.name_te, 6, **right)
     pdf.la(9)
-    pdf.cell(76, 5, page.office.name_en, align="R", new_x="LEFT", new_y="NEXT")
+    pdf.fitted_cell(76, 5, page.office.name_en, 6, **right)
     pdf.cell(76, 5, clock.format_ist(page.issued_at), align="R")
 
 

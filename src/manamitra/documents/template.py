@@ -29,12 +29,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from manamitra import clock
 from manamitra.errors import PayloadError, SpecError
 from manamitra.formatting import indian_grouping, money, money_exact
+from manamitra.names import to_latin, to_telugu
 from manamitra.yamlio import load_yaml
 
 TEMPLATES = Path(__file__).parent / "templates"
 Format = Literal[
-    "text", "bilingual", "rupees", "paise", "money", "count", "date", "datetime", "choice"
+    "text", "bilingual", "name", "rupees", "paise", "money", "count", "date", "datetime", "choice"
 ]
+# formats given as `x_en` and `x_te`: a name may come in one script only, and is then shown in
+# the other by transliteration (`names`)
+_TWO_SCRIPTS = ("bilingual", "name")
 LANGUAGES = ("te", "en")
 
 
@@ -56,19 +60,38 @@ class FieldSpec(BaseModel):
     qr_key: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]{0,5}$")
     required: bool = True
     choices: dict[str, Bilingual] = Field(default_factory=dict)
+    # the choice printed when the application did not gather this fact
+    default: str | None = None
 
     @model_validator(mode="after")
     def _choices_for_choice(self) -> FieldSpec:
         if (self.format == "choice") != bool(self.choices):
             raise ValueError(f"field {self.key}: choices go with format 'choice' only")
+        if self.default is not None and self.default not in self.choices:
+            raise ValueError(f"field {self.key}: default {self.default!r} is not a choice")
         return self
 
     def fact_keys(self) -> tuple[str, ...]:
-        return (f"{self.key}_en", f"{self.key}_te") if self.format == "bilingual" else (self.key,)
+        return (f"{self.key}_en", f"{self.key}_te") if self.format in _TWO_SCRIPTS else (self.key,)
+
+    def in_both_scripts(self, facts: dict[str, Any]) -> dict[str, Any]:
+        """This field's facts with each half in its own script: a name given in one script is
+        transliterated into the other; Telugu words in an English half are spelt in Latin
+        letters (the English half is read by people who may not read Telugu)."""
+        if self.format == "choice" and facts.get(self.key) in (None, "") and self.default:
+            return {self.key: self.default}
+        if self.format not in _TWO_SCRIPTS:
+            return {}
+        english = str(facts.get(f"{self.key}_en") or "").strip()
+        telugu = str(facts.get(f"{self.key}_te") or "").strip()
+        if self.format == "name":
+            english, telugu = english or telugu, telugu or english
+            return {f"{self.key}_en": to_latin(english), f"{self.key}_te": to_telugu(telugu)}
+        return {f"{self.key}_en": to_latin(english or telugu), f"{self.key}_te": telugu or english}
 
     def show(self, facts: dict[str, Any], language: str) -> str:
         """The fact as a citizen reads it, in one language."""
-        if self.format == "bilingual":
+        if self.format in _TWO_SCRIPTS:
             return str(facts[f"{self.key}_{language}"])
         value = facts[self.key]
         if self.format == "choice":
@@ -76,7 +99,7 @@ class FieldSpec(BaseModel):
         return format_value(self.format, value)
 
     def qr_value(self, facts: dict[str, Any]) -> str | int:
-        value = facts[f"{self.key}_en" if self.format == "bilingual" else self.key]
+        value = facts[f"{self.key}_en" if self.format in _TWO_SCRIPTS else self.key]
         if self.format == "datetime":
             moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
             return int(moment.timestamp())  # five bytes of CBOR instead of 25 of ISO text
@@ -129,6 +152,13 @@ class DocumentType(BaseModel):
     @property
     def all_fields(self) -> list[FieldSpec]:
         return [*self.spec.fields, *self.common_fields]
+
+    def in_both_scripts(self, facts: dict[str, Any]) -> dict[str, Any]:
+        """`facts` with every name in both scripts and each language's half in its script."""
+        fixed = dict(facts)
+        for spec in self.all_fields:
+            fixed.update(spec.in_both_scripts(facts))
+        return fixed
 
     def check_facts(self, facts: dict[str, Any]) -> None:
         for spec in self.all_fields:
