@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -13,6 +13,7 @@ from manamitra.catalog.schema import StepSpec
 from manamitra.conversation.fields.base import AskContext, FieldType, field_type, require_text
 from manamitra.conversation.inbound import Inbound
 from manamitra.errors import ValidationError
+from manamitra.formatting import date_numeric, money
 
 MAX_TEXT = 1000
 
@@ -116,8 +117,7 @@ class AmountField(FieldType):
         return paise
 
     def display(self, step: StepSpec, value: Any, lang: str) -> str:
-        rupees, paise = divmod(int(value), 100)
-        return f"₹{rupees:,}" + (f".{paise:02d}" if paise else "")
+        return money(int(value))
 
 
 _MONTHS = {
@@ -210,7 +210,7 @@ class DateField(FieldType):
         return value.isoformat()
 
     def display(self, step: StepSpec, value: Any, lang: str) -> str:
-        return datetime.fromisoformat(str(value)).strftime("%d-%m-%Y")
+        return date_numeric(str(value))
 
 
 @field_type
