@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from manamitra import clock, formatting
 from manamitra.console import audit, auth, charts, display, language, queries
+from manamitra.documents.shaping import FONTS
 from manamitra.errors import ConflictError, ManamitraError, ValidationError
 from manamitra.grievances import cases
 from manamitra.grievances.applications import decide, find_application
@@ -527,9 +528,11 @@ def _case_facts(
     attachments: list[dict[str, Any]] = []
     title = ctx.names.service(case.service_id)
     if application is not None:
-        facts.append((words["citizen"], application.applicant_name or "—"))
         spec = catalog.service(application.service_id) if catalog is not None else None
-        shown = display.application_answers(spec, dict(application.answers or {}), ctx.lang)
+        answers = dict(application.answers or {})
+        if "applicant_name" not in answers:
+            facts.append((words["applicant"], application.applicant_name or "—"))
+        shown = display.application_answers(spec, answers, ctx.lang)
         facts.extend(shown.facts)
         attachments.extend(shown.attachments)
         attachments.extend(d for d in application.documents or [] if isinstance(d, dict))
@@ -647,6 +650,7 @@ def install(app: Any, runtime: Runtime) -> None:
     """Mount the console on the app: router, static files, and its error pages."""
     app.include_router(console_router(runtime))
     app.mount("/console/static", StaticFiles(directory=str(HERE / "static")), name="console-static")
+    app.mount("/console/fonts", StaticFiles(directory=str(FONTS)), name="console-fonts")
 
     @app.exception_handler(_Redirect)
     async def _redirect(_request: Request, exc: _Redirect) -> Response:
