@@ -7,22 +7,14 @@ the escalations and the dashboard, and the state administrator opens every seede
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
 from html.parser import HTMLParser
-from pathlib import Path
-from typing import Any
 
-import pytest
 from sqlalchemy import select
 
-from manamitra.app import create_app
-from manamitra.catalog.places import gazetteer
-from manamitra.console.demo import DEMO_OFFICERS, DEMO_PASSWORD, seed_console_demo
+from manamitra.console.demo import DEMO_OFFICERS, DEMO_PASSWORD
 from manamitra.formatting import money
-from manamitra.settings import load_settings
 from manamitra.store.models import Application, ApplicationCase, Grievance
-from tests.console.conftest import Console, SyncClient
+from tests.console.conftest import Demo
 
 # `guntur.tenali`, `revenue.income_certificate`, `bc_b`, `dept_admin`, `officer.guntur`…
 CODE = re.compile(r"(?<![\w.@/-])[a-z][a-z0-9]*(?:[._][a-z0-9]+)+(?![\w@/-])")
@@ -67,51 +59,6 @@ def visible_text(html: str) -> list[str]:
     parser = _Text()
     parser.feed(html)
     return parser.pieces
-
-
-@dataclass
-class Demo:
-    console: Console
-    catalog: Any
-
-    def codes(self) -> set[str]:
-        """Every id an officer must never read: option ids, service ids, place ids."""
-        found: set[str] = set(self.catalog.services)
-        for spec in self.catalog.services.values():
-            pending = list(spec.steps)
-            while pending:
-                step = pending.pop()
-                found.update(option.id for option in step.options)
-                pending.extend(step.steps)
-        places = gazetteer()
-        for district in places.districts:
-            found.add(district.id)
-            for mandal in places.mandals(district.id):
-                found.add(mandal.id)
-                found.update(village.id for village in mandal.children)
-        # Numbers (a rating's "4") are words too; only ids with letters are codes.
-        return {code for code in found if any(ch.isalpha() for ch in code)}
-
-
-@pytest.fixture
-def demo(database_url: str, tmp_path: Path) -> Iterator[Demo]:
-    settings = load_settings(database_url=database_url, data_dir=tmp_path)
-    app = create_app(settings, background=False)
-    runtime = app.state.runtime
-    catalog = runtime.services["catalog"]
-    seed_console_demo(
-        runtime.database,
-        grievances=60,
-        applications=30,
-        catalog=catalog,
-        cipher=runtime.services["privacy"],
-    )
-    client = SyncClient(app)
-    try:
-        yield Demo(Console(client=client, database=runtime.database, number=""), catalog)
-    finally:
-        client.close()
-        runtime.database.dispose()
 
 
 def _raw_codes(html: str, codes: set[str]) -> list[str]:
