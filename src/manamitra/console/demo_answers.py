@@ -15,7 +15,13 @@ from manamitra.privacy import verhoeff_digit
 
 FATHERS = ("Venkateswara Rao", "Subba Rao", "Narasimha Murthy", "Ramesh Babu", "Mohammed Yusuf")
 MOTHERS = ("Lakshmi", "Padmavathi", "Sarojini", "Mary", "Fatima")
-CHILDREN = ("Sai Charan", "Harika", "Vamsi Krishna", "Deepika", "Arjun")
+CHILDREN = {
+    "Sai Charan": "male",
+    "Harika": "female",
+    "Vamsi Krishna": "male",
+    "Deepika": "female",
+    "Arjun": "male",
+}
 CASTES = ("Kapu", "Gouda", "Mala", "Yadava", "Reddy", "Kamma", "Madiga")
 
 
@@ -55,6 +61,8 @@ def answers_for(
         if step.when is not None and not step.when.holds(answers):
             continue
         value = _answer(step, rng, applicant, today, seal_aadhaar, upload)
+        if step.id == "gender" and answers.get("child_name") in CHILDREN:
+            value = CHILDREN[answers["child_name"]]
         if value is not None:
             answers[step.id] = value
     return answers
@@ -70,7 +78,7 @@ def _answer(
 ) -> Any:
     kind = step.type
     if kind == "name":
-        names = {"father_name": FATHERS, "mother_name": MOTHERS, "child_name": CHILDREN}
+        names = {"father_name": FATHERS, "mother_name": MOTHERS, "child_name": tuple(CHILDREN)}
         return rng.choice(names[step.id]) if step.id in names else applicant.name
     if kind == "text":
         return rng.choice(CASTES) if step.id == "caste" else "—"
