@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Select, and_, false, not_, or_, select
 from sqlalchemy.orm import Session
 
-from manamitra import clock
+from manamitra import clock, formatting
 from manamitra.console.display import Names
 from manamitra.grievances import cases
 from manamitra.grievances.applications import sync_cases
@@ -283,7 +283,8 @@ def dashboard(db: Session, officer: Officer, lang: str, office: str | None = Non
         start = now - timedelta(days=7 * (back + 1))
         end = now - timedelta(days=7 * back)
         count = sum(1 for c in everything if start <= clock.as_utc(c.created_at) < end)
-        weeks.append((clock.format_ist(end, "%d %b"), count))
+        # Day and month only ("19-10"): eight columns share one narrow chart, in either language.
+        weeks.append((formatting.date_numeric(end).rsplit("-", 1)[0], count))
     return Dashboard(
         open_cases=open_cases,
         closed_cases=len(everything) - open_cases,
