@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from manamitra.console.language import preferred_by_browser
 from manamitra.store.models.console import Officer
-from tests.console.conftest import Console
+from tests.console.conftest import CSRF, Console
+from tests.console.live_helpers import PASSWORD
 
 TELUGU_BROWSER = {"Accept-Language": "te-IN,te;q=0.9,en-US;q=0.8,en;q=0.7"}
 ENGLISH_BROWSER = {"Accept-Language": "en-IN,en;q=0.9,te;q=0.5"}
@@ -61,3 +62,33 @@ def test_the_switch_is_on_every_page_and_the_choice_is_kept(console: Console) ->
     assert console.login("officer.guntur") == 303
     page = console.client.get("/console/inbox", headers=ENGLISH_BROWSER).text
     assert '<html lang="te">' in page and 'class="lang-switch"' in page
+
+
+def test_a_choice_on_the_sign_in_page_is_kept_on_the_officer(console: Console) -> None:
+    page = console.client.get("/console/login?lang=te", headers=ENGLISH_BROWSER).text
+    assert '<html lang="te">' in page and '<input type="hidden" name="lang" value="te">' in page
+    token = CSRF.search(page).group(1)  # type: ignore[union-attr]
+    console.client.post(
+        "/console/login",
+        data={
+            "username": "tahsildar.guntur",
+            "password": PASSWORD,
+            "csrf_token": token,
+            "lang": "te",
+        },
+        headers=ENGLISH_BROWSER,
+    )
+    assert _stored_choice(console, "tahsildar.guntur") == "te"
+
+
+def test_the_next_officer_at_a_shared_computer_gets_their_own_language(
+    console: Console,
+) -> None:
+    assert console.login("officer.guntur") == 303
+    console.client.get("/console/inbox?lang=te", headers=ENGLISH_BROWSER)
+    token = console.csrf("/console/inbox")
+    console.client.post("/console/logout", data={"csrf_token": token})
+    assert console.login("officer.ntr") == 303
+    page = console.client.get("/console/inbox", headers=ENGLISH_BROWSER).text
+    assert '<html lang="en">' in page
+    assert _stored_choice(console, "officer.ntr") is None

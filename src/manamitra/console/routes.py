@@ -67,10 +67,12 @@ class _Labels(dict[str, Any]):
 
 
 def _lang(request: Request, officer: Officer | None = None) -> str:
+    """Signed in, the officer's own choice counts, never a cookie another officer may have
+    left on a shared office computer; the cookie serves the sign-in page."""
     return language.choose(
         asked=request.query_params.get("lang"),
         officer=officer.lang if officer is not None else None,
-        cookie=request.cookies.get(LANG_COOKIE),
+        cookie=request.cookies.get(LANG_COOKIE) if officer is None else None,
         accept_language=request.headers.get("accept-language"),
     )
 
@@ -174,6 +176,7 @@ def console_router(runtime: Runtime) -> APIRouter:
                 "officer": None,
                 "csrf": token,
                 "lang": lang,
+                "lang_chosen": request.query_params.get("lang"),
                 "switch_url": _switch_url(request, lang),
                 "L": _Labels(labels()[lang]),
             },
@@ -190,6 +193,7 @@ def console_router(runtime: Runtime) -> APIRouter:
         username: str = Form(...),
         password: str = Form(...),
         csrf_token: str = Form(""),
+        lang_chosen: str = Form("", alias="lang"),
         db: Session = Depends(db_session),
     ) -> Response:
         lang = _lang(request)
@@ -208,6 +212,7 @@ def console_router(runtime: Runtime) -> APIRouter:
                     "officer": None,
                     "csrf": token,
                     "lang": lang,
+                    "lang_chosen": lang_chosen,
                     "switch_url": _switch_url(request, lang),
                     "L": words,
                     "error": words[result.reason],
@@ -218,6 +223,8 @@ def console_router(runtime: Runtime) -> APIRouter:
                 LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", path="/console"
             )
             return refused
+        if result.officer.lang is None and lang_chosen in language.LANGUAGES:
+            result.officer.lang = lang_chosen  # chosen with the switch on the sign-in page
         token, _row = auth.start_session(db, result.officer)
         audit.append(db, result.officer.username, "login")
         response = RedirectResponse("/console/inbox", status_code=303)
@@ -241,6 +248,7 @@ def console_router(runtime: Runtime) -> APIRouter:
         audit.append(ctx.db, ctx.officer.username, "logout")
         response = RedirectResponse("/console/login", status_code=303)
         response.delete_cookie(SESSION_COOKIE, path="/console")
+        response.delete_cookie(LANG_COOKIE)  # the next officer at this computer chooses anew
         return response
 
     # ---- inbox -------------------------------------------------------------------------
