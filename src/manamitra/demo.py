@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from manamitra.privacy import Cipher
 from manamitra.settings import Settings
 from manamitra.store import migrate
 
@@ -21,7 +22,7 @@ def prepare_demo(settings: Settings) -> list[str]:
 
     database = Database(settings.database_url)
     try:
-        notes.extend(seed_console_demo(database))
+        notes.extend(seed_console_demo(database, cipher=Cipher.from_settings(settings)))
     finally:
         database.dispose()
     return notes

@@ -48,6 +48,31 @@ def _citizen_told(phone: Phone, needle: str, timeout: float = 15.0) -> str:
     raise AssertionError(f"{needle!r} not in the citizen's outbox")
 
 
+def _no_sideways_scroll(page: Any, url: str, *paths: str) -> None:
+    for path in paths:
+        page.goto(f"{url}{path}")
+        page.evaluate("document.fonts.ready")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+
+
+def _fits_a_phone(page: Any, url: str, number: str) -> None:
+    """At a phone's 390 px the inbox scrolls only downwards and each row's deadline shows."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    try:
+        _no_sideways_scroll(page, url, "/console/inbox", f"/console/cases/grievance/{number}")
+        page.goto(f"{url}/console/inbox")
+        row = page.locator("#rows tbody tr", has_text=number)
+        due = row.locator("td.due")
+        assert due.is_visible() and row.locator("td.subject").is_visible()
+        box = due.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+        label = due.evaluate("cell => getComputedStyle(cell, '::before').content")
+        assert "Due by" in label  # the card names the deadline, as the table's heading did
+        page.screenshot(path=str(ARTIFACTS / "console-inbox-390.png"), full_page=True)
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 860})
+
+
 def test_officer_resolves_in_the_browser_and_the_citizen_is_told(
     live: LiveServer, browser_page: Any
 ) -> None:
@@ -61,6 +86,11 @@ def test_officer_resolves_in_the_browser_and_the_citizen_is_told(
         page = browser_page
 
         _sign_in(page, live.url, "officer.guntur")
+        # The browser prefers Telugu (te-IN) and the officer never chose: Telugu, with a
+        # switch to English that is kept on the officer.
+        assert page.locator("html").get_attribute("lang") == "te"
+        page.click("a.lang-switch")
+        page.wait_for_selector("h2:text('Inbox')")
         page.fill("input[name=q]", number)
         page.press("input[name=q]", "Enter")
         # The filter swaps the rows in place (no reload): wait for the search's single row.
@@ -69,13 +99,16 @@ def test_officer_resolves_in_the_browser_and_the_citizen_is_told(
         page.goto(f"{live.url}/console/inbox")
         page.locator(f"a:text('{number}')").wait_for()
         SHOTS.mkdir(parents=True, exist_ok=True)
+        page.evaluate("document.fonts.ready")
         page.screenshot(path=str(SHOTS / "console-inbox.png"), full_page=True)
+        _fits_a_phone(page, live.url, number)
 
         page.click(f"a:text('{number}')")
         page.wait_for_selector("text=Rama temple")
         page.click("button:text('Assign to me')")
         page.wait_for_selector("text=Saved.")
         page.fill("textarea[name=note]", "New bulb fitted and tested at night.")
+        page.evaluate("document.fonts.ready")
         page.screenshot(path=str(SHOTS / "console-case.png"), full_page=True)
         page.click("button[value=resolve]")
         page.wait_for_selector("text=Saved.")
@@ -86,6 +119,7 @@ def test_officer_resolves_in_the_browser_and_the_citizen_is_told(
 
         page.goto(f"{live.url}/console/dashboard?lang=te")
         page.wait_for_selector("svg")
+        page.evaluate("document.fonts.ready")
         page.screenshot(path=str(SHOTS / "console-dashboard.png"), full_page=True)
 
         # A forged form (no CSRF token) from a signed-in browser is refused.
@@ -101,6 +135,13 @@ def test_officer_resolves_in_the_browser_and_the_citizen_is_told(
         assert number not in page.content()
         response = page.goto(f"{live.url}/console/cases/grievance/{number}")
         assert response is not None and response.status == 403
+
+        # A supervisor's pages (bulk actions, reassigning to a colleague) fit a phone too.
+        page.context.clear_cookies()
+        _sign_in(page, live.url, "supervisor.guntur")
+        page.set_viewport_size({"width": 390, "height": 844})
+        paths = ("/console/escalations", "/console/inbox", f"/console/cases/grievance/{number}")
+        _no_sideways_scroll(page, live.url, *paths)
 
     database = Database(live.settings.database_url)
     try:

@@ -1,4 +1,5 @@
-"""A console app on a migrated SQLite database, with offices, officers and one grievance."""
+"""A console app on a migrated database, with offices, officers and one grievance; and the
+console as the demo seeds it."""
 
 from __future__ import annotations
 
@@ -7,12 +8,15 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
 from manamitra import clock
 from manamitra.app import create_app
+from manamitra.catalog.places import gazetteer
+from manamitra.console.demo import seed_console_demo
 from manamitra.grievances import cases
 from manamitra.settings import load_settings
 from manamitra.store import Database
@@ -154,3 +158,48 @@ def console(database_url: str, tmp_path: Path) -> Iterator[Console]:
     finally:
         client.close()
         database.dispose()
+
+
+@dataclass
+class Demo:
+    console: Console
+    catalog: Any
+
+    def codes(self) -> set[str]:
+        """Every id an officer must never read: option ids, service ids, place ids."""
+        found: set[str] = set(self.catalog.services)
+        for spec in self.catalog.services.values():
+            pending = list(spec.steps)
+            while pending:
+                step = pending.pop()
+                found.update(option.id for option in step.options)
+                pending.extend(step.steps)
+        places = gazetteer()
+        for district in places.districts:
+            found.add(district.id)
+            for mandal in places.mandals(district.id):
+                found.add(mandal.id)
+                found.update(village.id for village in mandal.children)
+        # Numbers (a rating's "4") are words too; only ids with letters are codes.
+        return {code for code in found if any(ch.isalpha() for ch in code)}
+
+
+@pytest.fixture
+def demo(database_url: str, tmp_path: Path) -> Iterator[Demo]:
+    settings = load_settings(database_url=database_url, data_dir=tmp_path)
+    app = create_app(settings, background=False)
+    runtime = app.state.runtime
+    catalog = runtime.services["catalog"]
+    seed_console_demo(
+        runtime.database,
+        grievances=60,
+        applications=30,
+        catalog=catalog,
+        cipher=runtime.services["privacy"],
+    )
+    client = SyncClient(app)
+    try:
+        yield Demo(Console(client=client, database=runtime.database, number=""), catalog)
+    finally:
+        client.close()
+        runtime.database.dispose()

@@ -263,7 +263,9 @@ def test_sla_filter_finds_cases_beyond_the_first_pages(console: Console) -> None
     from sqlalchemy import select, update
 
     from manamitra import clock
+    from manamitra.console.display import Names
     from manamitra.console.queries import Filters, inbox
+    from manamitra.console.routes import labels
     from manamitra.store.models.console import Officer
     from manamitra.store.models.grievances import Grievance
 
@@ -278,7 +280,12 @@ def test_sla_filter_finds_cases_beyond_the_first_pages(console: Console) -> None
     with console.database.unit_of_work() as db:
         officer = db.scalars(select(Officer).where(Officer.username == "officer.guntur")).one()
         statuses = {
-            sla: [row.reference for row in inbox(db, officer, Filters(sla=sla), "en")]
+            sla: [
+                row.reference
+                for row in inbox(
+                    db, officer, Filters(sla=sla), Names(db, None, "en", labels()["en"])
+                )
+            ]
             for sla in ("on_time", "breached", "due_soon", "done")
         }
     assert statuses["on_time"] == [console.number]

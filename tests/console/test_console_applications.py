@@ -24,7 +24,7 @@ def _application(console: Console) -> str:
                 status="submitted",
                 answers={
                     "applicant_name": "Sujatha",
-                    "annual_income": 96000,
+                    "annual_income": 12000000,  # paise: ₹1,20,000
                     "aadhaar": {"enc": "x", "last4": "4321"},
                 },
                 documents=[],
@@ -45,7 +45,9 @@ def test_revenue_officer_asks_for_a_document_then_approves(console: Console) -> 
     assert number in inbox and console.number not in inbox  # street lights are municipal
     path = f"/console/cases/application/{number}"
     page = console.client.get(path).text
-    assert "Sujatha" in page and "96000" in page and "XXXX XXXX 4321" in page
+    assert "Sujatha" in page and "XXXX XXXX 4321" in page
+    # The amount as the certificate prints it, never the paise it is stored in.
+    assert "<th>Yearly income</th><td>₹1,20,000</td>" in page and "12000000" not in page
     token = console.csrf(path)
     refused = console.client.post(
         f"{path}/action", data={"action": "request_document", "note": "", "csrf_token": token}

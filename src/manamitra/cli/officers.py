@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from manamitra.console import auth
+from manamitra.grievances.offices import seed_offices
 from manamitra.settings import load_settings
 from manamitra.store import Database, migrate
 from manamitra.store.models.console import Officer
@@ -24,8 +25,15 @@ def create(
     role: str = typer.Option(..., help="officer | supervisor | dept_admin | state_admin"),
     department: str = typer.Option("", help="Department id (catalog/departments.yaml)."),
     district: str = typer.Option("", help="District id (officers and supervisors)."),
+    office: str = typer.Option(
+        "",
+        help="Office id (e.g. revenue.guntur.tenali): an officer then sees only that office's "
+        "cases; supervisors and admins keep their district or department.",
+    ),
     name: str = typer.Option("", help="Full name and designation, as shown in the console."),
-    lang: str = typer.Option("en", help="Console language: en or te."),
+    lang: str = typer.Option(
+        "", help="Console language en or te (default: the officer's choice in the console)."
+    ),
     password_stdin: bool = typer.Option(
         False, "--password-stdin", help="Read the password from standard input."
     ),
@@ -40,6 +48,8 @@ def create(
     database = Database(settings.database_url)
     try:
         with database.unit_of_work() as db:
+            if office:
+                seed_offices(db)
             officer = auth.create_officer(
                 db,
                 username=username,
@@ -48,7 +58,8 @@ def create(
                 department=department or None,
                 district=district or None,
                 name=name or None,
-                lang=lang,
+                office_id=office or None,
+                lang=lang or None,
             )
             console.print(f"[green]created[/green] {officer.username} ({officer.role})")
     except ValueError as exc:
@@ -67,7 +78,9 @@ def list_officers() -> None:
     try:
         with database.unit_of_work() as db:
             for officer in db.scalars(select(Officer).order_by(Officer.username)):
-                where = " · ".join(p for p in (officer.department, officer.district) if p)
+                where = " · ".join(
+                    p for p in (officer.department, officer.district, officer.office_id) if p
+                )
                 console.print(f"{officer.username:<24} {officer.role:<12} {where}")
     finally:
         database.dispose()

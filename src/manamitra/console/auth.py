@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from manamitra import clock
 from manamitra.store.models.console import ConsoleSession, Officer
+from manamitra.store.models.grievances import Office
 
 ROLES = ("officer", "supervisor", "dept_admin", "state_admin")
 SESSION_LIFETIME = timedelta(hours=8)
@@ -47,14 +48,18 @@ def create_officer(
     district: str | None = None,
     name: str | None = None,
     office_id: str | None = None,
-    lang: str = "en",
+    lang: str | None = None,
 ) -> Officer:
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    if lang not in (None, "en", "te"):
+        raise ValueError("lang must be en or te")
     if role != "state_admin" and not department:
         raise ValueError("a department is needed for every role but state_admin")
     if role in ("officer", "supervisor") and not district:
         raise ValueError("officers and supervisors work in one district: give --district")
+    if office_id is not None:
+        _check_office(db, office_id, department, district)
     officer = Officer(
         username=username,
         name=name or username,
@@ -70,6 +75,16 @@ def create_officer(
     db.add(officer)
     db.flush()
     return officer
+
+
+def _check_office(
+    db: Session, office_id: str, department: str | None, district: str | None
+) -> None:
+    office = db.get(Office, office_id)
+    if office is None:
+        raise ValueError(f"no office {office_id!r} (ids look like revenue.guntur.tenali)")
+    if office.department != department or (district and office.district != district):
+        raise ValueError(f"office {office_id!r} is not in the officer's department and district")
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,10 @@
 """Demo data for the console: offices of all 26 districts, officers of every role with known
 passwords, and a few hundred grievances and applications spread over every state, so the
-inbox, the case pages and the dashboard look like a working office on first start."""
+inbox, the case pages and the dashboard look like a working office on first start.
+
+Each demo officer works in one office (a tahsildar in Tenali decides Tenali's cases); cases
+elsewhere are worked by a section officer of their district, made on demand. Applications
+carry the answers their own service asks (demo_answers)."""
 
 from __future__ import annotations
 
@@ -12,14 +16,22 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from manamitra import clock
+from manamitra.catalog.checks import load_checked_catalog
+from manamitra.catalog.loader import Catalog
+from manamitra.catalog.places import Place
 from manamitra.console import auth
+from manamitra.console.demo_answers import Applicant, answers_for
+from manamitra.console.queries import can_see
 from manamitra.grievances import cases
 from manamitra.grievances.applications import case_for
 from manamitra.grievances.offices import seed_offices
-from manamitra.grievances.places import districts
+from manamitra.grievances.places import District, districts
+from manamitra.privacy import Cipher, cipher_for
+from manamitra.services.application import department_prefix, next_number
 from manamitra.store import Database
+from manamitra.store.models.applications import Application
 from manamitra.store.models.console import Officer
-from manamitra.store.models.grievances import Grievance
+from manamitra.store.models.grievances import Grievance, Office
 from manamitra.store.models.pipeline import MediaBlob
 
 DEMO_PASSWORD = "Mitra@2026"
@@ -29,13 +41,15 @@ DEMO_OFFICERS: tuple[dict[str, Any], ...] = (
         "role": "officer",
         "department": "municipal",
         "district": "guntur",
-        "name": "K. Lakshmi (Municipal Engineer, Guntur)",
+        "office_id": "municipal.guntur.tenali",
+        "name": "K. Lakshmi (Municipal Engineer, Tenali)",
     },
     {
         "username": "officer.ntr",
         "role": "officer",
         "department": "municipal",
         "district": "ntr",
+        "office_id": "municipal.ntr.vijayawada_urban",
         "name": "P. Srinivas (Municipal Engineer, Vijayawada)",
     },
     {
@@ -43,6 +57,7 @@ DEMO_OFFICERS: tuple[dict[str, Any], ...] = (
         "role": "supervisor",
         "department": "municipal",
         "district": "guntur",
+        "office_id": "municipal.guntur",
         "name": "M. Venkat Rao (Regional Director, Guntur)",
     },
     {
@@ -50,15 +65,24 @@ DEMO_OFFICERS: tuple[dict[str, Any], ...] = (
         "role": "officer",
         "department": "revenue",
         "district": "guntur",
+        "office_id": "revenue.guntur.tenali",
         "name": "S. Padmavathi (Tahsildar, Tenali)",
-        "lang": "te",
+    },
+    {
+        "username": "collector.guntur",
+        "role": "supervisor",
+        "department": "revenue",
+        "district": "guntur",
+        "office_id": "revenue.guntur",
+        "name": "A. Ramana (Joint Collector, Guntur)",
     },
     {
         "username": "ae.guntur",
         "role": "officer",
         "department": "apcpdcl",
         "district": "guntur",
-        "name": "R. Naidu (Assistant Engineer, APCPDCL)",
+        "office_id": "apcpdcl.guntur.tenali",
+        "name": "R. Naidu (Assistant Engineer, APCPDCL, Tenali)",
     },
     {
         "username": "admin.municipal",
@@ -118,18 +142,17 @@ DESCRIPTIONS = {
     ],
 }
 APPLICATION_SERVICES = (
-    (
-        "revenue.income_certificate",
-        "revenue",
-        {"en": "Income certificate", "te": "ఆదాయ ధృవీకరణ పత్రం"},
-    ),
-    ("revenue.caste_certificate", "revenue", {"en": "Caste certificate", "te": "కుల ధృవీకరణ పత్రం"}),
-    (
-        "municipal.birth_certificate",
-        "municipal",
-        {"en": "Birth certificate", "te": "జనన ధృవీకరణ పత్రం"},
-    ),
+    "revenue.income_certificate",
+    "revenue.caste_certificate",
+    "municipal.birth_certificate",
 )
+# Where the demo officers work: half of their district's cases land in their mandal.
+BUSY_MANDALS = {"guntur": "guntur.tenali", "ntr": "ntr.vijayawada_urban"}
+REJECTIONS = {
+    "revenue.income_certificate": "Income proof not valid.",
+    "revenue.caste_certificate": "The school record does not show the caste.",
+    "municipal.birth_certificate": "No hospital record of this birth.",
+}
 NAMES = (
     "Ravi Kumar",
     "Lakshmi Devi",
@@ -150,7 +173,13 @@ _PNG = bytes.fromhex(
 
 
 def seed_console_demo(
-    database: Database, *, grievances: int = 260, applications: int = 80, seed: int = 7
+    database: Database,
+    *,
+    grievances: int = 260,
+    applications: int = 80,
+    seed: int = 7,
+    catalog: Catalog | None = None,
+    cipher: Cipher | None = None,
 ) -> list[str]:
     """Idempotent: offices always; officers and cases only on an empty console."""
     with database.unit_of_work() as db:
@@ -161,132 +190,257 @@ def seed_console_demo(
                 auth.create_officer(db, password=DEMO_PASSWORD, **spec)
     if fresh:
         with database.unit_of_work() as db:
-            _seed_cases(db, random.Random(seed), grievances, applications)
+            seeding = _Seeding(
+                db,
+                random.Random(seed),
+                catalog or load_checked_catalog(),
+                cipher or cipher_for(None),
+            )
+            seeding.run(grievances, applications)
     lines = [
         "Officers' console: /console  (password for every demo officer: "
         f"[bold]{DEMO_PASSWORD}[/bold])"
     ]
     for spec in DEMO_OFFICERS:
-        where = " · ".join(p for p in (spec.get("department"), spec.get("district")) if p)
+        where = " · ".join(
+            p for p in (spec.get("office_id") or spec.get("department") or "all",) if p
+        )
         lines.append(f"  {spec['username']:<20} {spec['role']:<12} {where}")
     return lines
 
 
-def _seed_cases(db: Session, rng: random.Random, grievances: int, applications: int) -> None:
-    base = clock.now()
-    try:
-        for index in range(grievances):
-            _one_grievance(db, rng, index, base)
-        for index in range(applications):
-            _one_application(db, rng, index)
-    finally:
+class _Seeding:
+    """One seeding run: the random source, the catalogue, and the section officers made so far."""
+
+    def __init__(self, db: Session, rng: random.Random, catalog: Catalog, cipher: Cipher) -> None:
+        self.db = db
+        self.rng = rng
+        self.catalog = catalog
+        self.cipher = cipher
+        self.officers = list(db.scalars(select(Officer).where(Officer.role == "officer")))
+        self._shared_hash = ""
+
+    def run(self, grievances: int, applications: int) -> None:
+        base = clock.now()
+        try:
+            for index in range(grievances):
+                self.grievance(index, base)
+            for index in range(applications):
+                self.application(index)
+        finally:
+            _set_now(base)
+
+    def place(self, district: District) -> Place:
+        busy = BUSY_MANDALS.get(district.id)
+        if busy is not None and self.rng.random() < 0.5:
+            return next(m for m in district.mandals if m.id == busy)
+        return self.rng.choice(district.mandals)
+
+    def worker(self, case: cases.Case) -> str:
+        """The officer who works a case: a demo officer whose office it is, else a section
+        officer of the district's office (an account made for the demo)."""
+        for officer in self.officers:
+            if can_see(officer, case):
+                return officer.username
+        office = self.db.get(Office, f"{case.department}.{case.district}")
+        username = f"staff.{case.department}.{case.district}"[:64]
+        if self.db.scalar(select(Officer).where(Officer.username == username)) is None:
+            if not self._shared_hash:
+                self._shared_hash = auth.hash_password(DEMO_PASSWORD)
+            officer = Officer(
+                username=username,
+                name=f"Section Officer, {office.name_en if office else case.district}",
+                password_hash=self._shared_hash,
+                role="officer",
+                department=case.department,
+                district=case.district,
+                office_id=office.id if office else None,
+                failed_logins=0,
+                active=True,
+                created_at=clock.now(),
+            )
+            self.db.add(officer)
+            self.db.flush()
+            self.officers.append(officer)
+        return username
+
+    def grievance(self, index: int, base: datetime) -> None:
+        db, rng = self.db, self.rng
+        all_districts = list(districts().values())
+        # Guntur and NTR get more cases so the demo officers' inboxes are full.
+        district = (
+            districts()["guntur"]
+            if index % 3 == 0
+            else districts()["ntr"]
+            if index % 3 == 1 and index % 2
+            else rng.choice(all_districts)
+        )
+        mandal = self.place(district)
+        service_id, department, category = rng.choice(GRIEVANCE_SERVICES)
+        if department == "apcpdcl":
+            department = district.discom
+        _set_now(base - timedelta(days=rng.uniform(0.1, 40)))
+        citizen = f"9198{rng.randrange(10_000_000, 99_999_999)}"
+        lang = rng.choice(("te", "te", "en"))
+        attachments = []
+        if rng.random() < 0.4:
+            attachments.append(self.photo(f"demo/photo-{index}.png", "photo"))
+        row = cases.register_grievance(
+            db,
+            cases.NewGrievance(
+                citizen=citizen,
+                lang=lang,
+                service_id=service_id,
+                department=department,
+                category=category,
+                description=rng.choice(DESCRIPTIONS[category]),
+                attachments=attachments,
+                district=district.id,
+                mandal=mandal.id,
+                village=rng.choice(mandal.children).id if mandal.children else None,
+            ),
+        )
+        officer = self.worker(row)
+        fate = rng.random()
+        steps: list[tuple[str, float]] = []
+        if fate > 0.15:
+            steps.append(("assign", rng.uniform(0.05, 1.5)))
+        if fate > 0.3:
+            steps.append(("start", rng.uniform(0.1, 2)))
+        if fate > 0.5:
+            steps.append(("resolve" if rng.random() > 0.12 else "reject", rng.uniform(0.2, 6)))
+        if fate > 0.7 and steps[-1][0] == "resolve":
+            steps.append(("close", rng.uniform(0.5, 3)))
+        for action, gap in steps:
+            if (clock.now() + timedelta(days=gap)) > base:
+                break
+            clock.advance(timedelta(days=gap))
+            if action == "assign":
+                row.assigned_to = officer
+                cases.transition(
+                    db, row, "assign", actor=officer, actor_kind="officer", notify_citizen=False
+                )
+            elif action == "close":
+                row.rating = rng.choice((5, 5, 4, 4, 4, 3, 2, 1))
+                cases.transition(
+                    db, row, "close", actor="citizen", actor_kind="citizen", notify_citizen=False
+                )
+            else:
+                note = {
+                    "resolve": "Work completed and checked on site.",
+                    "reject": "Not under this department; please approach the Gram Panchayat.",
+                }
+                cases.transition(
+                    db, row, action, actor=officer, note=note.get(action), notify_citizen=False
+                )
+        if row.state in ("submitted", "assigned", "in_progress") and row.due_at < base:
+            row.breached = True
+            if rng.random() < 0.5 and row.office_id and row.office_id.count(".") == 2:
+                row.office_id = row.office_id.rsplit(".", 1)[0]
+                row.level = 1
+                row.assigned_to = None
+                cases.record(db, row, "system", "escalated", note="sla")
+        _settle(db, row, rng, base)
         _set_now(base)
 
-
-def _set_now(moment: datetime) -> None:
-    """History is written by moving the platform clock to the moment it happened."""
-    clock.reset()
-    clock.advance(moment - clock.now())
-
-
-def _one_grievance(db: Session, rng: random.Random, index: int, base: datetime) -> None:
-    all_districts = list(districts().values())
-    # Guntur and NTR get more cases so the demo officers' inboxes are full.
-    district = (
-        districts()["guntur"]
-        if index % 3 == 0
-        else districts()["ntr"]
-        if index % 3 == 1 and index % 2
-        else rng.choice(all_districts)
-    )
-    mandal = rng.choice(district.mandals)
-    service_id, department, category = rng.choice(GRIEVANCE_SERVICES)
-    if department == "apcpdcl":
-        department = district.discom
-    _set_now(base - timedelta(days=rng.uniform(0.1, 40)))
-    citizen = f"9198{rng.randrange(10_000_000, 99_999_999)}"
-    lang = rng.choice(("te", "te", "en"))
-    attachments = []
-    if rng.random() < 0.4:
-        key = f"demo/photo-{index}.png"
-        if db.get(MediaBlob, key) is None:
-            db.add(
+    def photo(self, key: str, kind: str) -> dict[str, Any]:
+        """A stand-in picture stored once under `key`, as an attachment refers to it."""
+        if self.db.get(MediaBlob, key) is None:
+            self.db.add(
                 MediaBlob(
                     key=key,
                     mime_type="image/png",
-                    filename=f"photo-{index}.png",
+                    filename=key.rsplit("/", 1)[-1],
                     sha256="0" * 64,
                     size=len(_PNG),
                     content=_PNG,
                     created_at=clock.now(),
                 )
             )
-        attachments.append(
-            {
-                "kind": "photo",
-                "media_key": key,
-                "mime_type": "image/png",
-                "filename": f"photo-{index}.png",
-            }
-        )
-    row = cases.register_grievance(
-        db,
-        cases.NewGrievance(
+        return {
+            "kind": kind,
+            "media_key": key,
+            "mime_type": "image/png",
+            "filename": key.rsplit("/", 1)[-1],
+        }
+
+    def application(self, index: int) -> None:
+        db, rng = self.db, self.rng
+        district = districts()["guntur"] if index % 2 else rng.choice(list(districts().values()))
+        mandal = self.place(district)
+        spec = self.catalog.service(rng.choice(APPLICATION_SERVICES))
+        assert spec is not None, "a demo service left the catalogue"
+        base = clock.now()
+        submitted = base - timedelta(days=rng.uniform(0.1, 20))
+        name = rng.choice(NAMES)
+        citizen = f"9197{rng.randrange(10_000_000, 99_999_999)}"
+        applicant = Applicant(
+            name=name,
             citizen=citizen,
-            lang=lang,
-            service_id=service_id,
-            department=department,
-            category=category,
-            description=rng.choice(DESCRIPTIONS[category]),
-            attachments=attachments,
             district=district.id,
             mandal=mandal.id,
             village=rng.choice(mandal.children).id if mandal.children else None,
-        ),
-    )
-    officer = (
-        "officer.guntur"
-        if district.id == "guntur" and department == "municipal"
-        else (f"officer.{district.id}")
-    )
-    fate = rng.random()
-    steps: list[tuple[str, float]] = []
-    if fate > 0.15:
-        steps.append(("assign", rng.uniform(0.05, 1.5)))
-    if fate > 0.3:
-        steps.append(("start", rng.uniform(0.1, 2)))
-    if fate > 0.5:
-        steps.append(("resolve" if rng.random() > 0.12 else "reject", rng.uniform(0.2, 6)))
-    if fate > 0.7 and steps[-1][0] == "resolve":
-        steps.append(("close", rng.uniform(0.5, 3)))
-    for action, gap in steps:
-        if (clock.now() + timedelta(days=gap)) > base:
-            break
-        clock.advance(timedelta(days=gap))
-        if action == "assign":
-            _assign(db, row, officer)
-        elif action == "close":
-            row.rating = rng.choice((5, 5, 4, 4, 4, 3, 2, 1))
-            cases.transition(
-                db, row, "close", actor="citizen", actor_kind="citizen", notify_citizen=False
+        )
+        answers = answers_for(
+            spec,
+            rng,
+            applicant,
+            today=clock.to_ist(submitted).date(),
+            seal_aadhaar=self.cipher.seal_aadhaar,
+            upload=lambda step: {
+                k: v
+                for k, v in self.photo(f"demo/{step.id}-{index}.png", step.id).items()
+                if k != "kind"
+            },
+        )
+        application = Application(
+            number=next_number(db, department_prefix(spec.department), submitted),
+            service_id=spec.id,
+            department=spec.department,
+            citizen=citizen,
+            title={"en": spec.name.en, "te": spec.name.te},
+            applicant_name=name,
+            language=rng.choice(("te", "en")),
+            status="submitted",
+            answers=answers,
+            documents=[],
+            district=applicant.district,
+            mandal=applicant.mandal,
+            village=applicant.village,
+            fee_paise=spec.fee_paise,
+            submitted_at=submitted,
+            updated_at=submitted,
+        )
+        db.add(application)
+        db.flush()
+        case = case_for(db, application)
+        if case is None:
+            return
+        officer = self.worker(case)
+        fate = rng.random()
+        actions: list[tuple[str, str | None]] = []
+        if fate > 0.3:
+            actions.append(("verify", None))
+        if fate > 0.55:
+            actions.append(
+                rng.choice(
+                    (
+                        ("approve", None),
+                        ("reject", REJECTIONS[spec.id]),
+                        ("request_document", "Please send your rice card."),
+                    )
+                )
             )
-        else:
-            note = {
-                "resolve": "Work completed and checked on site.",
-                "reject": "Not under this department; please approach the Gram Panchayat.",
-            }
-            cases.transition(
-                db, row, action, actor=officer, note=note.get(action), notify_citizen=False
-            )
-    if row.state in ("submitted", "assigned", "in_progress") and row.due_at < base:
-        row.breached = True
-        if rng.random() < 0.5 and row.office_id and row.office_id.count(".") == 2:
-            row.office_id = row.office_id.rsplit(".", 1)[0]
-            row.level = 1
-            row.assigned_to = None
-            cases.record(db, row, "system", "escalated", note="sla")
-    _settle(db, row, rng, base)
-    _set_now(base)
+        for action, note in actions:
+            cases.transition(db, case, action, actor=officer, note=note, notify_citizen=False)
+            application.status = case.state
+        _settle(db, case, rng, clock.now())
+
+
+def _set_now(moment: datetime) -> None:
+    """History is written by moving the platform clock to the moment it happened."""
+    clock.reset()
+    clock.advance(moment - clock.now())
 
 
 def _settle(db: Session, case: cases.Case, rng: random.Random, base: datetime) -> None:
@@ -304,71 +458,3 @@ def _settle(db: Session, case: cases.Case, rng: random.Random, base: datetime) -
         case.reminded_at = None
         if clock.as_utc(case.due_at) < base:
             case.breached = True
-
-
-def _assign(db: Session, row: Grievance, officer: str) -> None:
-    row.assigned_to = officer
-    cases.transition(db, row, "assign", actor=officer, actor_kind="officer", notify_citizen=False)
-
-
-def _one_application(db: Session, rng: random.Random, index: int) -> None:
-    from manamitra.services.application import department_prefix, next_number
-    from manamitra.store.models.applications import Application
-
-    district = districts()["guntur"] if index % 2 else rng.choice(list(districts().values()))
-    mandal = rng.choice(district.mandals)
-    service_id, department, title = rng.choice(APPLICATION_SERVICES)
-    base = clock.now()
-    submitted = base - timedelta(days=rng.uniform(0.1, 20))
-    name = rng.choice(NAMES)
-    application = Application(
-        number=next_number(db, department_prefix(department), submitted),
-        service_id=service_id,
-        department=department,
-        citizen=f"9197{rng.randrange(10_000_000, 99_999_999)}",
-        title=title,
-        applicant_name=name,
-        language=rng.choice(("te", "en")),
-        status="submitted",
-        answers={
-            "applicant_name": name,
-            "annual_income": rng.randrange(40_000, 250_000) * 100,  # paise, as the chat stores
-            "purpose": "Scholarship",
-        },
-        documents=[],
-        district=district.id,
-        mandal=mandal.id,
-        fee_paise=3500,
-        submitted_at=submitted,
-        updated_at=submitted,
-    )
-    db.add(application)
-    db.flush()
-    case = case_for(db, application)
-    if case is None:
-        return
-    fate = rng.random()
-    actions: list[tuple[str, str | None]] = []
-    if fate > 0.3:
-        actions.append(("verify", None))
-    if fate > 0.55:
-        actions.append(
-            rng.choice(
-                (
-                    ("approve", None),
-                    ("reject", "Income proof not valid."),
-                    ("request_document", "Please send your ration card."),
-                )
-            )
-        )
-    for action, note in actions:
-        cases.transition(
-            db, case, action, actor="tahsildar.guntur", note=note, notify_citizen=False
-        )
-        application.status = {
-            "in_review": "in_review",
-            "approved": "approved",
-            "rejected": "rejected",
-            "needs_document": "needs_document",
-        }[case.state]
-    _settle(db, case, rng, clock.now())

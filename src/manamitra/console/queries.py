@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import Select, and_, false, not_, or_, select
 from sqlalchemy.orm import Session
 
-from manamitra import clock
+from manamitra import clock, formatting
+from manamitra.console.display import Names
 from manamitra.grievances import cases
 from manamitra.grievances.applications import sync_cases
 from manamitra.grievances.categories import category_label
@@ -24,14 +25,27 @@ PAGE = 50
 
 
 def can_see(officer: Officer, case: cases.Case) -> bool:
-    """An officer's jurisdiction: their department, and their district unless an admin."""
+    """An officer's jurisdiction: their department, their district unless an admin, and for
+    an officer with an office (a tahsildar), that office and the offices under it only."""
     if officer.role == "state_admin":
         return True
     if officer.department and case.department != officer.department:
         return False
     if officer.role == "dept_admin":
         return True
-    return bool(officer.district) and case.district == officer.district
+    if not officer.district or case.district != officer.district:
+        return False
+    office = _own_office(officer)
+    return office is None or in_office(case.office_id, office)
+
+
+def _own_office(officer: Officer) -> str | None:
+    """The office an officer is confined to; supervisors keep their whole district."""
+    return officer.office_id if officer.role == "officer" and officer.office_id else None
+
+
+def in_office(case_office: str | None, office: str) -> bool:
+    return case_office == office or (case_office or "").startswith(f"{office}.")
 
 
 def _scoped(query: Select[Any], model: Any, officer: Officer) -> Select[Any]:
@@ -40,7 +54,7 @@ def _scoped(query: Select[Any], model: Any, officer: Officer) -> Select[Any]:
     query = query.where(model.department == officer.department)
     if officer.role != "dept_admin":
         query = query.where(model.district == officer.district)
-    return query
+    return _in_office(query, model, _own_office(officer))
 
 
 DONE_STATES = ("resolved", "rejected", "closed", "approved")
@@ -99,25 +113,33 @@ class Row:
     state_label: str
     citizen: str
     office_id: str | None
+    office: str
     assigned_to: str | None
+    assigned: str
     created_at: datetime
     due_at: datetime
     sla: str
     level: int
 
 
-def _row(case: cases.Case, lang: str, now: datetime) -> Row:
+def _row(case: cases.Case, names: Names, now: datetime) -> Row:
     kind = cases.case_kind(case)
-    title = category_label(case.category, lang) if isinstance(case, Grievance) else case.service_id
+    title = (
+        category_label(case.category, names.lang)
+        if isinstance(case, Grievance)
+        else names.service(case.service_id)
+    )
     return Row(
         kind=kind,
         reference=cases.reference(case),
         title=title,
         state=case.state,
-        state_label=load_workflow(kind).label(case.state, lang),
+        state_label=load_workflow(kind).label(case.state, names.lang),
         citizen=case.citizen,
         office_id=case.office_id,
+        office=names.office(case.office_id),
         assigned_to=case.assigned_to,
+        assigned=names.officer(case.assigned_to),
         created_at=clock.as_utc(case.created_at),
         due_at=clock.as_utc(case.due_at),
         sla=sla_status(case, now),
@@ -126,7 +148,7 @@ def _row(case: cases.Case, lang: str, now: datetime) -> Row:
 
 
 def inbox(
-    db: Session, officer: Officer, filters: Filters, lang: str, limit: int = PAGE
+    db: Session, officer: Officer, filters: Filters, names: Names, limit: int = PAGE
 ) -> list[Row]:
     sync_cases(db)
     now = clock.now()
@@ -157,7 +179,7 @@ def inbox(
                 conditions.append(model.citizen.contains(digits[-10:]))
             query = query.where(or_(*conditions))
         query = query.order_by(model.step_due_at.is_(None), model.step_due_at, model.created_at)
-        rows.extend(_row(case, lang, now) for case in db.scalars(query.limit(limit * 4)))
+        rows.extend(_row(case, names, now) for case in db.scalars(query.limit(limit * 4)))
     rank = {"breached": 0, "due_soon": 1, "on_time": 2, "done": 3}
     rows.sort(key=lambda r: (rank[r.sla], r.due_at))
     return rows[:limit]
@@ -183,7 +205,7 @@ def officers_in_scope(db: Session, officer: Officer) -> list[Officer]:
         query = query.where(Officer.department == officer.department)
     if officer.role in ("officer", "supervisor"):
         query = query.where(Officer.district == officer.district)
-    return list(db.scalars(query.order_by(Officer.username)))
+    return list(db.scalars(query.order_by(Officer.name)))
 
 
 @dataclass(frozen=True)
@@ -210,6 +232,9 @@ def offices_in_scope(db: Session, officer: Officer) -> list[Office]:
         query = query.where(
             Office.department == officer.department, Office.district == officer.district
         )
+        own = _own_office(officer)
+        if own is not None:
+            query = query.where(or_(Office.id == own, Office.id.startswith(f"{own}.")))
     return list(db.scalars(query.order_by(Office.level, Office.id)))
 
 
@@ -258,7 +283,8 @@ def dashboard(db: Session, officer: Officer, lang: str, office: str | None = Non
         start = now - timedelta(days=7 * (back + 1))
         end = now - timedelta(days=7 * back)
         count = sum(1 for c in everything if start <= clock.as_utc(c.created_at) < end)
-        weeks.append((clock.format_ist(end, "%d %b"), count))
+        # Day and month only ("19-10"): eight columns share one narrow chart, in either language.
+        weeks.append((formatting.date_numeric(end).rsplit("-", 1)[0], count))
     return Dashboard(
         open_cases=open_cases,
         closed_cases=len(everything) - open_cases,
@@ -272,7 +298,7 @@ def dashboard(db: Session, officer: Officer, lang: str, office: str | None = Non
     )
 
 
-def export_csv(db: Session, officer: Officer, filters: Filters, lang: str) -> str:
+def export_csv(db: Session, officer: Officer, filters: Filters, names: Names) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(
@@ -290,7 +316,7 @@ def export_csv(db: Session, officer: Officer, filters: Filters, lang: str) -> st
             "escalation_level",
         ]
     )
-    for row in inbox(db, officer, filters, lang, limit=10_000):
+    for row in inbox(db, officer, filters, names, limit=10_000):
         writer.writerow(
             [
                 row.kind,
@@ -298,8 +324,8 @@ def export_csv(db: Session, officer: Officer, filters: Filters, lang: str) -> st
                 row.title,
                 row.state,
                 row.citizen,
-                row.office_id or "",
-                row.assigned_to or "",
+                row.office,
+                row.assigned,
                 clock.format_ist(row.created_at, "%Y-%m-%d %H:%M"),
                 clock.format_ist(row.due_at, "%Y-%m-%d %H:%M"),
                 row.sla,

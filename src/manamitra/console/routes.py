@@ -14,6 +14,7 @@ import secrets
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -22,14 +23,14 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from manamitra import clock
-from manamitra.console import audit, auth, charts, queries, signin_throttle
+from manamitra import clock, formatting
+from manamitra.console import audit, auth, charts, display, language, queries, signin_throttle
+from manamitra.documents.shaping import FONTS
 from manamitra.errors import ConflictError, ManamitraError, ValidationError
 from manamitra.grievances import cases
 from manamitra.grievances.applications import decide, find_application
 from manamitra.grievances.categories import categories, category_label
 from manamitra.grievances.notify import wake_sender
-from manamitra.grievances.offices import office_name
 from manamitra.grievances.places import place_name
 from manamitra.grievances.workflow import load_workflow
 from manamitra.runtime import Runtime
@@ -43,8 +44,13 @@ log = logging.getLogger(__name__)
 SESSION_COOKIE = "mm_console"
 LOGIN_CSRF_COOKIE = "mm_console_csrf"
 LANG_COOKIE = "mm_console_lang"
+LANG_COOKIE_AGE = 365 * 24 * 3600
 templates = Jinja2Templates(directory=str(HERE / "templates"))
-templates.env.globals["ist"] = lambda moment: clock.format_ist(moment) if moment else "—"
+templates.env.globals["ist"] = lambda moment: formatting.datetime_numeric(moment) if moment else "—"
+templates.env.globals["when"] = lambda moment, lang: (
+    formatting.datetime_words(moment, lang) if moment else "—"
+)
+templates.env.globals["phone"] = display.phone
 
 
 @cache
@@ -60,42 +66,87 @@ class _Labels(dict[str, Any]):
         return key
 
 
-def _lang(request: Request) -> str:
-    chosen = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE) or "en"
-    return chosen if chosen in ("en", "te") else "en"
+def _lang(request: Request, officer: Officer | None = None) -> str:
+    """Signed in, the officer's own choice counts, never a cookie another officer may have
+    left on a shared office computer; the cookie serves the sign-in page."""
+    return language.choose(
+        asked=request.query_params.get("lang"),
+        officer=officer.lang if officer is not None else None,
+        cookie=request.cookies.get(LANG_COOKIE) if officer is None else None,
+        accept_language=request.headers.get("accept-language"),
+    )
+
+
+def _switch_url(request: Request, lang: str) -> str:
+    """This page in the other language, its filters kept."""
+    query = {k: v for k, v in request.query_params.multi_items() if k not in ("lang", "ok")}
+    other = "en" if lang == "te" else "te"
+    return f"{request.url.path}?{urlencode([*query.items(), ('lang', other)])}"
+
+
+def _remember_lang(request: Request, response: Response, lang: str) -> None:
+    if request.query_params.get("lang") in language.LANGUAGES:
+        response.set_cookie(
+            LANG_COOKIE,
+            lang,
+            samesite="lax",
+            httponly=True,
+            max_age=LANG_COOKIE_AGE,
+            secure=request.url.scheme == "https",
+        )
 
 
 class Context:
     """The signed-in officer of one request, with the open transaction."""
 
-    def __init__(self, request: Request, db: Session, officer: Officer, session: ConsoleSession):
+    def __init__(
+        self,
+        request: Request,
+        db: Session,
+        officer: Officer,
+        session: ConsoleSession,
+        catalog: Any = None,
+    ):
         self.request = request
         self.db = db
         self.officer = officer
         self.session = session
-        self.lang = _lang(request)
+        asked = request.query_params.get("lang")
+        if asked in language.LANGUAGES and officer.lang != asked:
+            officer.lang = asked  # the officer's choice, kept for every browser they use
+        self.lang = _lang(request, officer)
+        self.words = _Labels(labels()[self.lang])
+        self.names = display.Names(db, catalog, self.lang, self.words)
 
     def page(self, name: str, status_code: int = 200, **values: Any) -> HTMLResponse:
+        officer = self.officer
+        where = self.names.office(officer.office_id) if officer.office_id else ""
+        who = " · ".join(
+            p
+            for p in (
+                officer.name,
+                self.names.role(officer.role),
+                self.names.department(officer.department) if officer.department else "",
+                where or (place_name(officer.district, self.lang) if officer.district else ""),
+            )
+            if p
+        )
         response = templates.TemplateResponse(
             self.request,
             name,
             {
-                "officer": self.officer,
+                "officer": officer,
+                "who": who,
                 "csrf": self.session.csrf_token,
                 "lang": self.lang,
-                "L": _Labels(labels()[self.lang]),
+                "switch_url": _switch_url(self.request, self.lang),
+                "L": self.words,
+                "names": self.names,
                 **values,
             },
             status_code=status_code,
         )
-        if self.request.query_params.get("lang"):
-            response.set_cookie(
-                LANG_COOKIE,
-                self.lang,
-                samesite="lax",
-                httponly=True,
-                secure=self.request.url.scheme == "https",
-            )
+        _remember_lang(self.request, response, self.lang)
         return response
 
 
@@ -107,13 +158,27 @@ def _served_over_https(request: Request, public_url: str) -> bool:
 
 
 def _login_refused(
-    request: Request, lang: str, words: _Labels, error: str, status_code: int
+    request: Request,
+    lang: str,
+    words: _Labels,
+    error: str,
+    status_code: int,
+    *,
+    lang_chosen: str | None,
 ) -> HTMLResponse:
     token = secrets.token_urlsafe(24)
     refused = templates.TemplateResponse(
         request,
         "login.html",
-        {"officer": None, "csrf": token, "lang": lang, "L": words, "error": error},
+        {
+            "officer": None,
+            "csrf": token,
+            "lang": lang,
+            "lang_chosen": lang_chosen,
+            "switch_url": _switch_url(request, lang),
+            "L": words,
+            "error": error,
+        },
         status_code=status_code,
     )
     refused.set_cookie(
@@ -139,7 +204,7 @@ def console_router(runtime: Runtime) -> APIRouter:
         found = auth.load_session(db, request.cookies.get(SESSION_COOKIE))
         if found is None:
             raise _Redirect("/console/login")
-        return Context(request, db, *found)
+        return Context(request, db, *found, catalog=runtime.services.get("catalog"))
 
     async def check_csrf(request: Request, ctx: Context) -> None:
         form = await request.form()
@@ -154,7 +219,14 @@ def console_router(runtime: Runtime) -> APIRouter:
         response = templates.TemplateResponse(
             request,
             "login.html",
-            {"officer": None, "csrf": token, "lang": lang, "L": _Labels(labels()[lang])},
+            {
+                "officer": None,
+                "csrf": token,
+                "lang": lang,
+                "lang_chosen": request.query_params.get("lang"),
+                "switch_url": _switch_url(request, lang),
+                "L": _Labels(labels()[lang]),
+            },
         )
         response.set_cookie(
             LOGIN_CSRF_COOKIE,
@@ -164,6 +236,7 @@ def console_router(runtime: Runtime) -> APIRouter:
             path="/console",
             secure=request.url.scheme == "https",
         )
+        _remember_lang(request, response, lang)
         return response
 
     @router.post("/login")
@@ -172,6 +245,7 @@ def console_router(runtime: Runtime) -> APIRouter:
         username: str = Form(...),
         password: str = Form(...),
         csrf_token: str = Form(""),
+        lang_chosen: str = Form("", alias="lang"),
         db: Session = Depends(db_session),
     ) -> Response:
         lang = _lang(request)
@@ -188,15 +262,26 @@ def console_router(runtime: Runtime) -> APIRouter:
                 if refusal.retry_after < 120
                 else words.wait_minutes.format(n=-(-refusal.retry_after // 60))
             )
-            refused = _login_refused(request, lang, words, words.throttled.format(wait=wait), 429)
+            refused = _login_refused(
+                request,
+                lang,
+                words,
+                words.throttled.format(wait=wait),
+                429,
+                lang_chosen=lang_chosen,
+            )
             refused.headers["Retry-After"] = str(refusal.retry_after)
             return refused
         result = auth.authenticate(db, username, password)
         if result.officer is None:
             signin_throttle.record_failure(db, username, address)
             audit.append(db, username[:64] or "-", f"login_{result.reason}", None, address=address)
-            return _login_refused(request, lang, words, words[result.reason], 401)
+            return _login_refused(
+                request, lang, words, words[result.reason], 401, lang_chosen=lang_chosen
+            )
         signin_throttle.record_success(db, username, address)
+        if result.officer.lang is None and lang_chosen in language.LANGUAGES:
+            result.officer.lang = lang_chosen  # chosen with the switch on the sign-in page
         token, _row = auth.start_session(db, result.officer)
         audit.append(db, result.officer.username, "login")
         response = RedirectResponse("/console/inbox", status_code=303)
@@ -210,14 +295,6 @@ def console_router(runtime: Runtime) -> APIRouter:
             secure=_served_over_https(request, runtime.settings.public_url),
         )
         response.delete_cookie(LOGIN_CSRF_COOKIE, path="/console")
-        if result.officer.lang in ("en", "te"):
-            response.set_cookie(
-                LANG_COOKIE,
-                result.officer.lang,
-                samesite="lax",
-                httponly=True,
-                secure=request.url.scheme == "https",
-            )
         return response
 
     @router.post("/logout")
@@ -227,6 +304,7 @@ def console_router(runtime: Runtime) -> APIRouter:
         audit.append(ctx.db, ctx.officer.username, "logout")
         response = RedirectResponse("/console/login", status_code=303)
         response.delete_cookie(SESSION_COOKIE, path="/console")
+        response.delete_cookie(LANG_COOKIE)  # the next officer at this computer chooses anew
         return response
 
     # ---- inbox -------------------------------------------------------------------------
@@ -243,7 +321,7 @@ def console_router(runtime: Runtime) -> APIRouter:
         )
 
     def _list(ctx: Context, filters: queries.Filters, heading: str, action_url: str) -> Response:
-        rows = queries.inbox(ctx.db, ctx.officer, filters, ctx.lang)
+        rows = queries.inbox(ctx.db, ctx.officer, filters, ctx.names)
         supervising = ctx.officer.role in queries.SUPERVISING
         states = sorted(
             {
@@ -289,7 +367,7 @@ def console_router(runtime: Runtime) -> APIRouter:
     @router.get("/export.csv")
     def export(request: Request, ctx: Context = Depends(signed_in)) -> Response:
         audit.append(ctx.db, ctx.officer.username, "export_csv")
-        body = queries.export_csv(ctx.db, ctx.officer, _filters(request), ctx.lang)
+        body = queries.export_csv(ctx.db, ctx.officer, _filters(request), ctx.names)
         return Response(
             body,
             media_type="text/csv; charset=utf-8",
@@ -311,8 +389,9 @@ def console_router(runtime: Runtime) -> APIRouter:
         case = _case_or_deny(ctx, kind, ref)
         flow = load_workflow(kind)
         now = clock.now()
-        facts, attachments, title = _case_facts(ctx, case, runtime.services.get("catalog"))
         supervising = ctx.officer.role in queries.SUPERVISING
+        facts, attachments, title = _case_facts(ctx, case, runtime.services.get("catalog"))
+        colleagues = queries.officers_in_scope(ctx.db, ctx.officer) if supervising else []
         transitions = [
             t
             for t in flow.available(case.state, "officer")
@@ -326,7 +405,7 @@ def console_router(runtime: Runtime) -> APIRouter:
             title=title,
             state_label=flow.label(case.state, ctx.lang),
             sla=queries.sla_status(case, now),
-            office=office_name(ctx.db, case.office_id, ctx.lang),
+            office=ctx.names.office(case.office_id),
             facts=facts,
             attachments=attachments,
             events=cases.timeline(ctx.db, kind, ref),
@@ -334,7 +413,7 @@ def console_router(runtime: Runtime) -> APIRouter:
             can_assign_me=case.state in flow.open_states
             and case.assigned_to != ctx.officer.username,
             supervising=supervising,
-            colleagues=queries.officers_in_scope(ctx.db, ctx.officer) if supervising else [],
+            colleagues=[o for o in colleagues if queries.can_see(o, case)],
             flash=labels()[ctx.lang]["done_ok"] if ctx.request.query_params.get("ok") else None,
         )
 
@@ -383,8 +462,12 @@ def console_router(runtime: Runtime) -> APIRouter:
         scope = " · ".join(
             p
             for p in (
-                _department_title(runtime, ctx.officer.department, ctx.lang),
-                place_name(ctx.officer.district, ctx.lang) if ctx.officer.district else "",
+                ctx.names.department(ctx.officer.department),
+                ctx.names.office(ctx.officer.office_id)
+                if ctx.officer.office_id and ctx.officer.role == "officer"
+                else place_name(ctx.officer.district, ctx.lang)
+                if ctx.officer.district
+                else "",
             )
             if p
         )
@@ -436,14 +519,6 @@ def console_router(runtime: Runtime) -> APIRouter:
         )
 
     return router
-
-
-def _department_title(runtime: Runtime, department: str | None, lang: str) -> str:
-    catalog = runtime.services.get("catalog")
-    found = catalog.departments.get(department) if catalog is not None and department else None
-    if found is not None:
-        return str(found.title(lang))
-    return department or ("అన్ని శాఖలు" if lang == "te" else "All departments")
 
 
 def _look_up_media(
@@ -499,24 +574,10 @@ def _media_reference(ctx: Context, key: str) -> dict[str, Any] | None:
     return None
 
 
-def _step_labels(catalog: Any, service_id: str, lang: str) -> dict[str, str]:
-    """Answer keys → the question's short label in the officer's language."""
-    spec = catalog.service(service_id) if catalog is not None else None
-    found: dict[str, str] = {}
-    pending = list(spec.steps) if spec is not None else []
-    while pending:
-        step = pending.pop(0)
-        label = step.summary_label or step.prompt
-        if label is not None:
-            found[step.id] = label.get(lang)
-        pending.extend(step.steps)
-    return found
-
-
 def _case_facts(
     ctx: Context, case: cases.Case, catalog: Any = None
 ) -> tuple[list[tuple[str, str]], list[dict[str, Any]], str]:
-    words = labels()[ctx.lang]
+    words = ctx.words
     if isinstance(case, Grievance):
         facts = [
             (words["category"], category_label(case.category, ctx.lang)),
@@ -529,21 +590,15 @@ def _case_facts(
     application = find_application(ctx.db, case.reference)
     facts = []
     attachments: list[dict[str, Any]] = []
-    title = case.service_id
+    title = ctx.names.service(case.service_id)
     if application is not None:
-        title = (application.title or {}).get(ctx.lang) or case.service_id
-        facts.append((words["citizen"], application.applicant_name or "—"))
-        names = _step_labels(catalog, application.service_id, ctx.lang)
-        for key, value in (application.answers or {}).items():
-            label = names.get(key, key.replace("_", " "))
-            if isinstance(value, dict) and "media_key" in value:
-                attachments.append({"kind": key, **value})
-            elif isinstance(value, dict) and "last4" in value:
-                facts.append((label, f"XXXX XXXX {value['last4']}"))
-            elif isinstance(value, bool):
-                facts.append((label, words["yes"] if value else words["no"]))
-            elif not isinstance(value, dict | list):
-                facts.append((label, str(value)))
+        spec = catalog.service(application.service_id) if catalog is not None else None
+        answers = dict(application.answers or {})
+        if "applicant_name" not in answers:
+            facts.append((words["applicant"], application.applicant_name or "—"))
+        shown = display.application_answers(spec, answers, ctx.lang)
+        facts.extend(shown.facts)
+        attachments.extend(shown.attachments)
         attachments.extend(d for d in application.documents or [] if isinstance(d, dict))
     attachments.extend(case.extra_documents or [])
     if case.requested_document:
@@ -586,7 +641,11 @@ def _act(
         if not supervising:
             raise _Forbidden(labels()[ctx.lang]["forbidden"])
         target = ctx.db.scalar(select(Officer).where(Officer.username == assignee))
-        if target is None or target not in queries.officers_in_scope(ctx.db, officer):
+        if (
+            target is None
+            or target not in queries.officers_in_scope(ctx.db, officer)
+            or not queries.can_see(target, case)
+        ):
             raise ConflictError("no such officer in your jurisdiction")
         cases.assign(ctx.db, case, target.username, actor=officer.username)
     elif action == "escalate":
@@ -655,6 +714,7 @@ def install(app: Any, runtime: Runtime) -> None:
     """Mount the console on the app: router, static files, and its error pages."""
     app.include_router(console_router(runtime))
     app.mount("/console/static", StaticFiles(directory=str(HERE / "static")), name="console-static")
+    app.mount("/console/fonts", StaticFiles(directory=str(FONTS)), name="console-fonts")
 
     @app.exception_handler(_Redirect)
     async def _redirect(_request: Request, exc: _Redirect) -> Response:

@@ -28,7 +28,7 @@ from typing import Any
 
 from manamitra import clock
 from manamitra.catalog.schema import ServiceSpec, StepSpec
-from manamitra.conversation.fields import get_field_type
+from manamitra.conversation.fields import display_answer
 from manamitra.errors import SpecError
 
 _CALL = re.compile(r"^(count|financial_year|rupees|id)\((\w*)\)$")
@@ -68,18 +68,6 @@ def check_facts(spec: ServiceSpec) -> None:
                 raise SpecError(f"application.facts.{fact}: no step {name!r}")
 
 
-def _display(step: StepSpec, value: Any, lang: str) -> str:
-    if value is None:
-        return ""
-    if step.type == "group":
-        items = []
-        for item in value:
-            parts = [_display(sub, item.get(sub.id), lang) for sub in step.steps if sub.id in item]
-            items.append(" – ".join(p for p in parts if p))
-        return "; ".join(items)
-    return get_field_type(step.type).display(step, value, lang)
-
-
 def _financial_year() -> str:
     today = clock.to_ist(clock.now()).date()
     start = today.year if today.month >= 4 else today.year - 1
@@ -101,7 +89,7 @@ def _resolve(
         return count, str(count), str(count)
     if call and call[1] == "id":
         step, value = steps[call[2]], answers.get(call[2])
-        return value, _display(step, value, "en"), _display(step, value, "te")
+        return value, display_answer(step, value, "en"), display_answer(step, value, "te")
     if call and call[1] == "rupees":
         rupees = int(answers.get(call[2]) or 0) // 100
         return rupees, str(rupees), str(rupees)
@@ -109,7 +97,7 @@ def _resolve(
         year = _financial_year()
         return year, year, year
     step, value = steps[str(source)], answers.get(str(source))
-    en, te = _display(step, value, "en"), _display(step, value, "te")
+    en, te = display_answer(step, value, "en"), display_answer(step, value, "te")
     plain = isinstance(value, str | int | float) and step.type not in ("choice", "yes_no")
     raw = value if plain else en
     return raw, en, te

@@ -142,6 +142,20 @@ def number_as_typed(inbound: Inbound, ctx: AskContext) -> str:
     return require_text(inbound)
 
 
+def display_answer(step: StepSpec, value: Any, lang: str) -> str:
+    """A stored answer as a person reads it, by its step's type: a choice's label, a place's
+    name, ₹1,20,000, 14-03-2026, a masked Aadhaar; a group's items joined. "" for None."""
+    if value is None:
+        return ""
+    if step.type == "group":
+        items = []
+        for item in value:
+            parts = [display_answer(sub, item.get(sub.id), lang) for sub in step.steps]
+            items.append(" – ".join(p for p in parts if p))
+        return "; ".join(items)
+    return get_field_type(step.type).display(step, value, lang)
+
+
 def require_text(inbound: Inbound) -> str:
     """The typed text of an answer, or the title of a tapped option; else a clear error."""
     text = inbound.text if inbound.kind == "text" else inbound.choice_title

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from manamitra import clock
@@ -19,7 +19,7 @@ from manamitra.conversation.fields.base import (
 from manamitra.conversation.fields.rupees import AmountTextError, parse_rupees
 from manamitra.conversation.inbound import Inbound
 from manamitra.errors import ValidationError
-from manamitra.formatting import money
+from manamitra.formatting import date_numeric, money
 
 MAX_TEXT = 1000
 
@@ -212,7 +212,7 @@ class DateField(FieldType):
         return value.isoformat()
 
     def display(self, step: StepSpec, value: Any, lang: str) -> str:
-        return datetime.fromisoformat(str(value)).strftime("%d-%m-%Y")
+        return date_numeric(str(value))
 
 
 @field_type

@@ -14,7 +14,9 @@ BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class Officer(Base):
-    """A console user; `department`/`district` scope what they see (None = all)."""
+    """A console user; `department`/`district` scope what they see (None = all), and an
+    officer's `office_id` narrows that to one office and the offices under it. `lang` is the
+    console language the officer chose (None until they choose: the browser's is used)."""
 
     __tablename__ = "console_officer"
 
@@ -26,7 +28,7 @@ class Officer(Base):
     department: Mapped[str | None] = mapped_column(String(64), default=None)
     district: Mapped[str | None] = mapped_column(String(64), default=None)
     office_id: Mapped[str | None] = mapped_column(String(96), default=None)
-    lang: Mapped[str] = mapped_column(String(8), default="en")
+    lang: Mapped[str | None] = mapped_column(String(8), default=None)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 

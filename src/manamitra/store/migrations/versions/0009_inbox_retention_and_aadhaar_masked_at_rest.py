@@ -25,7 +25,7 @@ from manamitra.privacy import mask_aadhaar_deep, mask_aadhaar_in
 revision = "0009_inbox_retention"
 down_revision = "0008_outbox_unsent"
 branch_labels = None
-depends_on = None
+depends_on = ("0003_applications", "0005_payments_bookings", "0006_grievances")
 
 BATCH = 1000
 UNPURGED = sa.text("processed_at IS NOT NULL AND purged_at IS NULL")
