@@ -41,7 +41,11 @@ TEXT_COLUMNS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("description", "resolution_note", "rejection_reason", "rating_comment"),
         ("attachments",),
     ),
-    "grv_application_case": ("id", ("requested_document", "decision_note"), ("extra_documents",)),
+    "grv_application_case": (
+        "reference",
+        ("requested_document", "decision_note"),
+        ("extra_documents",),
+    ),
     "grv_case_event": ("id", ("note",), ("data",)),
     "console_audit": ("id", (), ("detail",)),
     "booking": ("id", (), ("details",)),
