@@ -151,8 +151,9 @@ _PNG = bytes.fromhex(
 
 def seed_console_demo(
     database: Database, *, grievances: int = 260, applications: int = 80, seed: int = 7
-) -> list[str]:
-    """Idempotent: offices always; officers and cases only on an empty console."""
+) -> None:
+    """Idempotent: offices always; officers and cases only on an empty console. The officers
+    and their password are listed by manamitra.demo_identities."""
     with database.unit_of_work() as db:
         seed_offices(db)
         fresh = db.scalar(select(func.count()).select_from(Officer)) == 0
@@ -162,14 +163,6 @@ def seed_console_demo(
     if fresh:
         with database.unit_of_work() as db:
             _seed_cases(db, random.Random(seed), grievances, applications)
-    lines = [
-        "Officers' console: /console  (password for every demo officer: "
-        f"[bold]{DEMO_PASSWORD}[/bold])"
-    ]
-    for spec in DEMO_OFFICERS:
-        where = " · ".join(p for p in (spec.get("department"), spec.get("district")) if p)
-        lines.append(f"  {spec['username']:<20} {spec['role']:<12} {where}")
-    return lines
 
 
 def _seed_cases(db: Session, rng: random.Random, grievances: int, applications: int) -> None:
