@@ -15,6 +15,7 @@ from typing import Literal
 
 from sqlalchemy import select
 
+from manamitra.catalog.loader import load_departments
 from manamitra.catalog.places import gazetteer
 from manamitra.console.demo import DEMO_OFFICERS, DEMO_PASSWORD
 from manamitra.departments import apsrtc, discoms, echallan, municipal_tax, temples
@@ -28,7 +29,8 @@ from manamitra.store.models.grievances import Grievance
 # How a test proves the demo accepts an identity: which validator or system takes it.
 Check = Literal["aadhaar", "record", "bill", "bus", "temple", "officer", "password", "number"]
 
-# Aadhaar numbers starting 9999 are the series UIDAI keeps for testing: never a resident's.
+# Made-up Aadhaar numbers: 9999 (as UIDAI's own test numbers begin), then a run of zeros no
+# real number looks like, then a valid Verhoeff check digit so the Aadhaar field accepts them.
 TEST_AADHAAR_PREFIX = "9999"
 OPEN_CASE_STATES = ("submitted", "assigned", "in_progress", "in_review")
 
@@ -53,7 +55,7 @@ class Section:
 
 
 def sample_aadhaar(serial: int) -> str:
-    """A valid test Aadhaar number, "9999 0000 001X": the 9999 series plus a Verhoeff digit."""
+    """A made-up Aadhaar number the field accepts, "9999 0000 001X": a Verhoeff digit appended."""
     body = f"{TEST_AADHAAR_PREFIX}{serial:07d}"
     digits = body + verhoeff_digit(body)
     return " ".join(digits[i : i + 4] for i in range(0, 12, 4))
@@ -85,9 +87,7 @@ def _citizen() -> Section:
         "For any application",
         "when a form asks for it",
         (
-            Identity(
-                "Aadhaar number", sample_aadhaar(1), "test series, passes the check", "aadhaar"
-            ),
+            Identity("Aadhaar number", sample_aadhaar(1), "made up; valid check digit", "aadhaar"),
             Identity("Another Aadhaar", sample_aadhaar(2), "a second applicant", "aadhaar"),
         ),
     )
@@ -134,11 +134,11 @@ def _records() -> Section:
 
 def _power_account(discom: str) -> Identity:
     """The discom's first account with arrears (a bill with more than one month due)."""
-    number, name, _, town, _, arrears = next(a for a in discoms.ACCOUNTS[discom] if a[5])
+    number, name, _, town, _, _ = next(a for a in discoms.ACCOUNTS[discom] if a[5])
     return Identity(
         f"Power bill, {discom.upper()}",
         number,
-        f"{name}, {town}" + (", with arrears" if arrears else ""),
+        f"{name}, {town}, with arrears",
         "bill",
         f"{discom}.pay_bill",
     )
@@ -218,6 +218,11 @@ def _district_name(district: str | None) -> str:
     return place.en if place else ""
 
 
+def _department_name(department: str | None) -> str:
+    spec = load_departments().get(department) if department else None
+    return (spec.short_name or spec.name).en if spec else ""
+
+
 def _officers() -> Section:
     officers = tuple(
         Identity(
@@ -225,7 +230,7 @@ def _officers() -> Section:
                 part
                 for part in (
                     spec["role"].replace("_", " ").capitalize(),
-                    spec.get("department"),
+                    _department_name(spec.get("department")),
                     _district_name(spec.get("district")),
                 )
                 if part
