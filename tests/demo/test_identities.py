@@ -43,7 +43,9 @@ SANDBOX = ROOT / "src" / "manamitra" / "sandbox"
 
 def _try_it_section() -> str:
     text = README.read_text(encoding="utf-8")
-    start = text.index("\n## Try it")
+    start = text.find("\n## Try it")
+    if start == -1:
+        return ""
     end = text.find("\n## ", start + 1)
     return text[start : end if end != -1 else len(text)]
 
