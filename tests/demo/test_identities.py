@@ -22,6 +22,7 @@ from manamitra.conversation.fields.identifier import IdentifierField
 from manamitra.conversation.inbound import Inbound
 from manamitra.demo_identities import (
     HOW_TO_PAY,
+    OPEN_CASE_STATES,
     Identity,
     all_identities,
     booking_days,
@@ -181,19 +182,17 @@ def test_readme_officers_sign_in_with_the_readme_password(sqlite_database_url: s
         database.dispose()
 
 
-def test_seeded_case_numbers_are_found_and_open(sqlite_database_url: str) -> None:
-    database = Database(sqlite_database_url)
-    try:
-        seed_console_demo(database, grievances=40, applications=20)
-        numbers = seeded_case_numbers(database)
-        assert [n.label for n in numbers] == ["Application", "Grievance"]
-        with database.unit_of_work() as db:
-            application = find_application(db, numbers[0].value)
-            grievance = find_grievance(db, numbers[1].value)
-            assert application is not None and application.district == "guntur"
-            assert grievance is not None and grievance.assigned_to == "officer.guntur"
-    finally:
-        database.dispose()
+def test_seeded_case_numbers_are_found_and_open(database: Database) -> None:
+    seed_console_demo(database, grievances=40, applications=20)
+    numbers = seeded_case_numbers(database)
+    assert [n.label for n in numbers] == ["Application", "Grievance"]
+    with database.unit_of_work() as db:
+        application = find_application(db, numbers[0].value)
+        grievance = find_grievance(db, numbers[1].value)
+        assert application is not None and application.district == "guntur"
+        assert application.status in OPEN_CASE_STATES
+        assert grievance is not None and grievance.assigned_to == "officer.guntur"
+        assert grievance.state in OPEN_CASE_STATES
 
 
 def test_how_to_pay_names_the_buttons_the_simulator_and_checkout_show() -> None:
