@@ -77,3 +77,15 @@ def test_the_data_folder_and_how_to_move_it_are_said() -> None:
     assert f"Data folder        {DATA_DIR}" in text
     assert f"Database           {DATA_DIR}/manamitra.db" in text
     assert "MM_DATA_DIR moves the data folder (default ./var" in text
+
+
+def test_a_path_wider_than_the_terminal_is_folded_not_cut() -> None:
+    deep = Path("/home/lakshmi/projects/state-platforms/andhra-pradesh/mana-mitra-demo/var")
+    location = data_location(deep, f"sqlite:///{deep}/manamitra.db", created=False)
+    out = io.StringIO()
+    Console(file=out, width=60, color_system=None).print(
+        welcome(BASE, location, identity_sections(), [], [])
+    )
+    panel = out.getvalue().split("╰")[0]
+    assert "…" not in panel
+    assert f"{deep}/manamitra.db" in "".join(line.strip("│ ") for line in panel.splitlines())

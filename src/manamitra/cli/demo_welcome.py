@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.measure import Measurement
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -74,9 +75,16 @@ class Links:
     def __init__(self, rows: list[tuple[str, Text]]) -> None:
         self.rows = rows
 
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        widest = self._label_width() + max(value.cell_len for _, value in self.rows)
+        return Measurement(20, min(widest, options.max_width))
+
+    def _label_width(self) -> int:
+        return max(len(label) for label, _ in self.rows) + 2
+
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        label_width = max(len(label) for label, _ in self.rows) + 2
-        longest = max(value.cell_len for _, value in self.rows if value.no_wrap)
+        label_width = self._label_width()
+        longest = max(value.cell_len for label, value in self.rows if label)
         grid = Table.grid(padding=(0, 2))
         if label_width + longest <= options.max_width:
             grid.add_column(style="bold", no_wrap=True)
@@ -90,6 +98,12 @@ class Links:
         yield grid
 
 
+def _whole(text: str, style: str = "") -> Text:
+    """A URL or path: on a line of its own when the labels leave it no room, and folded only
+    when wider than the whole screen, so all of it is still there to copy."""
+    return Text(text, style=style, overflow="fold")
+
+
 def welcome(
     base_url: str,
     location: DataLocation,
@@ -99,11 +113,11 @@ def welcome(
 ) -> RenderableType:
     links = Links(
         [
-            ("Phone simulator", Text(f"{base_url}/sandbox", style="bold green", no_wrap=True)),
-            ("Officers' console", Text(f"{base_url}/console/login", no_wrap=True)),
-            ("Check a document", Text(f"{base_url}/verify", no_wrap=True)),
-            ("Data folder", Text(str(location.directory), no_wrap=True)),
-            ("Database", Text(location.database, no_wrap=True)),
+            ("Phone simulator", _whole(f"{base_url}/sandbox", "bold green")),
+            ("Officers' console", _whole(f"{base_url}/console/login")),
+            ("Check a document", _whole(f"{base_url}/verify")),
+            ("Data folder", _whole(str(location.directory))),
+            ("Database", _whole(location.database)),
             (
                 "",
                 Text(
