@@ -10,7 +10,7 @@ import manamitra
 ROOT = Path(manamitra.__file__).parent
 EDGES = ("channels", "console", "sandbox", "cli", "web")
 # Who may import an edge package: the composition root and the CLI that starts things.
-ALLOWED_IMPORTERS = {"app.py", "cli", "demo.py"}
+ALLOWED_IMPORTERS = {"app.py", "cli", "demo.py", "demo_identities.py"}
 DOMAIN = (
     "conversation",
     "services",

@@ -25,7 +25,7 @@ def free_port(host: str = "127.0.0.1") -> int:
 def local_platform(database_url: str | None = None, host: str = "127.0.0.1") -> Iterator[str]:
     """The platform + Graph emulator + simulator on 127.0.0.1:<free port>; yields its base URL."""
     from manamitra.app import create_app
-    from manamitra.demo import prepare_demo
+    from manamitra.demo import demo_database_url, prepare_demo
 
     port = free_port(host)
     base = f"http://{host}:{port}"
@@ -34,7 +34,7 @@ def local_platform(database_url: str | None = None, host: str = "127.0.0.1") -> 
         "public_url": base,
     }
     if database_url or os.environ.get("MM_DATABASE_URL") is None:
-        overrides["database_url"] = database_url or "sqlite:///./var/manamitra.db"
+        overrides["database_url"] = database_url or demo_database_url(load_settings().data_dir)
     settings = load_settings(**overrides)
     prepare_demo(settings)
     config = uvicorn.Config(

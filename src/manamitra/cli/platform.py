@@ -7,8 +7,10 @@ import os
 import typer
 from rich.console import Console
 
+from manamitra.cli.demo_welcome import data_location, welcome
+from manamitra.demo_identities import identity_sections, seeded_case_numbers
 from manamitra.settings import load_settings
-from manamitra.store import migrate
+from manamitra.store import Database, migrate
 
 console = Console()
 db_app = typer.Typer(no_args_is_help=True, help="Database migrations.")
@@ -65,10 +67,12 @@ def demo(
     import uvicorn
 
     from manamitra.app import create_app
-    from manamitra.demo import prepare_demo
+    from manamitra.demo import demo_database_url, prepare_demo
 
     base = f"http://{host}:{port}"
-    os.environ.setdefault("MM_DATABASE_URL", "sqlite:///./var/manamitra.db")
+    data_dir = load_settings().data_dir
+    created = not data_dir.exists()
+    os.environ.setdefault("MM_DATABASE_URL", demo_database_url(data_dir))
     os.environ.setdefault("MM_GRAPH_API_URL", f"{base}/sandbox/graph")
     os.environ.setdefault("MM_PUBLIC_URL", base)
     settings = load_settings()
@@ -78,10 +82,13 @@ def demo(
     configure_logging(os.environ.get("MM_LOG_LEVEL", "WARNING"), json=False)
     notes = prepare_demo(settings)
     application = create_app(settings, demo=True)
-    console.print(f"[bold green]Mana Mitra demo[/bold green] — database {settings.database_url}")
-    for line in notes:
-        console.print(line)
-    console.print(f"Phone simulator: [bold]{base}/sandbox[/bold]")
+    database = Database(settings.database_url)
+    try:
+        seeded = seeded_case_numbers(database)
+    finally:
+        database.dispose()
+    location = data_location(settings.data_dir, settings.database_url, created=created)
+    console.print(welcome(base, location, identity_sections(), seeded, notes))
     # The simulator page holds an event stream open; don't let it delay Ctrl-C.
     uvicorn.run(
         application,

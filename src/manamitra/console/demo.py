@@ -180,8 +180,9 @@ def seed_console_demo(
     seed: int = 7,
     catalog: Catalog | None = None,
     cipher: Cipher | None = None,
-) -> list[str]:
-    """Idempotent: offices always; officers and cases only on an empty console."""
+) -> None:
+    """Idempotent: offices always; officers and cases only on an empty console. The officers
+    and their password are listed by manamitra.demo_identities."""
     with database.unit_of_work() as db:
         seed_offices(db)
         fresh = db.scalar(select(func.count()).select_from(Officer)) == 0
@@ -197,16 +198,6 @@ def seed_console_demo(
                 cipher or cipher_for(None),
             )
             seeding.run(grievances, applications)
-    lines = [
-        "Officers' console: /console  (password for every demo officer: "
-        f"[bold]{DEMO_PASSWORD}[/bold])"
-    ]
-    for spec in DEMO_OFFICERS:
-        where = " · ".join(
-            p for p in (spec.get("office_id") or spec.get("department") or "all",) if p
-        )
-        lines.append(f"  {spec['username']:<20} {spec['role']:<12} {where}")
-    return lines
 
 
 class _Seeding:
@@ -255,7 +246,6 @@ class _Seeding:
                 department=case.department,
                 district=case.district,
                 office_id=office.id if office else None,
-                failed_logins=0,
                 active=True,
                 created_at=clock.now(),
             )

@@ -68,14 +68,3 @@ class EmbeddedSystems:
 @cache
 def embedded_systems() -> EmbeddedSystems:
     return EmbeddedSystems.from_directory()
-
-
-def demo_notes() -> list[str]:
-    """Sample identifiers of the seeded registers, printed by `manamitra demo`."""
-    return [
-        "Catalogue demo records (type these in the simulator):",
-        "  rice card 2810453712 (download: mobile 9849012345) · pension ID 1020304051",
-        "  SSC hall ticket 2512104356 (date of birth 14-03-2010) · Inter 2561234567 (22-07-2008)",
-        "  Adangal / 1-B: Guntur → Tenali → Tenali, survey number 112/2, 45 or 230/1A",
-        "  vehicle AP39AB1234 · licence AP0320230001234 · job card AP-12-003-004-005/0123",
-    ]

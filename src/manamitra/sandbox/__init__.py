@@ -20,6 +20,7 @@ import httpx
 from starlette.applications import Starlette
 from starlette.staticfiles import StaticFiles
 
+from manamitra.documents.shaping import FONTS
 from manamitra.sandbox.delivery import RetryPolicy, WebhookDelivery
 from manamitra.sandbox.emulator import GraphEmulator, StatusDelays
 from manamitra.sandbox.fault import Fault
@@ -78,6 +79,7 @@ class Sandbox:
 
         app.mount(GRAPH_PREFIX, self.graph_app, name="sandbox-graph")
         app.mount("/sandbox/static", StaticFiles(directory=str(STATIC_DIR)), name="sandbox-static")
+        app.mount("/sandbox/fonts", StaticFiles(directory=str(FONTS)), name="sandbox-fonts")
         app.include_router(build_api_router(self.emulator, self.phone))
         app.include_router(
             build_page_router(

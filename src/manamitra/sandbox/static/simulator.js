@@ -5,11 +5,14 @@
 (() => {
   const API = "/sandbox/api";
   const phonesEl = document.querySelector("[data-testid=phones]");
+  const tabsEl = document.querySelector("[data-testid=phone-tabs]");
   const template = document.getElementById("phone-template");
   const phones = new Map();      // number -> {el, chat, name}
   const messages = new Map();    // wamid -> record
   let source = null;
   let lastSeq = 0;
+  let activeNumber = null;       // the phone shown when the screen has room for one only
+  let loading = false;
 
   // ---- helpers ---------------------------------------------------------------------------
   const el = (tag, attrs = {}, ...children) => {
@@ -99,27 +102,55 @@
   });
 
   // ---- phones ----------------------------------------------------------------------------
+  const selectPhone = (number) => {
+    const chosen = phones.get(number);
+    if (!chosen) return;
+    activeNumber = number;
+    for (const phone of phones.values()) {
+      const active = phone === chosen;
+      phone.el.classList.toggle("active", active);
+      phone.tab.setAttribute("aria-selected", String(active));
+    }
+    chosen.tab.classList.remove("unread");
+    chosen.tab.scrollIntoView({block: "nearest", inline: "nearest"});
+    chosen.chat.scrollTop = chosen.chat.scrollHeight;   // it could not scroll while hidden
+  };
+
   const addPhone = (number, name) => {
     if (phones.has(number)) {
       const known = phones.get(number);
       known.name = name;
       known.el.querySelector("[data-testid=phone-owner]").textContent = `${name} · +${number}`;
+      known.tab.textContent = name;
       return known;
     }
     const fragment = template.content.cloneNode(true);
     const root = fragment.querySelector("[data-testid=phone]");
     root.dataset.phone = number;
-    const phone = {number, name, el: root, chat: root.querySelector("[data-testid=chat]"), pendingRead: new Set()};
+    const tab = el("button", {type: "button", role: "tab", class: "phone-tab", "data-testid": "phone-tab",
+      "data-phone": number, title: `+${number}`, text: name, onclick: () => selectPhone(number)});
+    const phone = {number, name, el: root, tab, chat: root.querySelector("[data-testid=chat]"), pendingRead: new Set()};
     root.querySelector("[data-testid=phone-owner]").textContent = `${name} · +${number}`;
     wirePhone(phone);
     phones.set(number, phone);
     phonesEl.append(root);
+    tabsEl.append(tab);
+    if (!phones.has(activeNumber)) selectPhone(number);
+    else tab.setAttribute("aria-selected", "false");
     return phone;
   };
 
   const removePhone = (number) => {
     const phone = phones.get(number);
-    if (phone) { phone.el.remove(); phones.delete(number); }
+    if (!phone) return;
+    phone.el.remove();
+    phone.tab.remove();
+    phones.delete(number);
+    if (activeNumber === number) {
+      activeNumber = null;
+      const next = phones.keys().next();
+      if (!next.done) selectPhone(next.value);
+    }
   };
 
   const wirePhone = (phone) => {
@@ -457,6 +488,9 @@
     const existing = phone.chat.querySelector(`[data-wamid="${CSS.escape(record.wamid)}"]`);
     const atBottom = phone.chat.scrollHeight - phone.chat.scrollTop - phone.chat.clientHeight < 80;
     if (existing) existing.replaceWith(row); else phone.chat.append(row);
+    if (!existing && !loading && record.direction === "out" && phone.number !== activeNumber) {
+      phone.tab.classList.add("unread");
+    }
     if (atBottom || !existing) phone.chat.scrollTop = phone.chat.scrollHeight;
     maybeRead(record);
   };
@@ -507,10 +541,15 @@
     const snapshot = await (await fetch(`${API}/snapshot`)).json();
     lastSeq = snapshot.seq;
     messages.clear();
-    for (const phone of phones.values()) phone.el.remove();
+    for (const phone of phones.values()) { phone.el.remove(); phone.tab.remove(); }
     phones.clear();
+    loading = true;
+    const shown = activeNumber;
+    activeNumber = null;
     for (const phone of snapshot.phones) addPhone(phone.number, phone.name);
     for (const record of snapshot.messages) upsert(record);
+    loading = false;
+    if (phones.has(shown)) selectPhone(shown);
     listen();
     document.body.dataset.ready = "true";
   };
@@ -532,6 +571,7 @@
     const name = form.name.value.trim();
     await post("/phones", {number, name});
     addPhone(number, name);
+    selectPhone(number);
     form.reset();
   });
 
