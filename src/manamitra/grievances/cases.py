@@ -232,7 +232,16 @@ def rate(db: Session, grievance: Grievance, rating: int, comment: str | None) ->
         raise ValidationError("grievances.rating_range")
     grievance.rating = rating
     grievance.rating_comment = comment
-    transition(db, grievance, "close", actor="citizen", actor_kind="citizen", note=comment)
+    # the citizen is in the chat and is thanked there: a "closed" notice would thank twice
+    transition(
+        db,
+        grievance,
+        "close",
+        actor="citizen",
+        actor_kind="citizen",
+        note=comment,
+        notify_citizen=False,
+    )
 
 
 def escalate(db: Session, case: Case, *, actor: str = "system", reason: str = "sla") -> bool:

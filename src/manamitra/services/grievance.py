@@ -31,6 +31,7 @@ from manamitra.conversation.fields.base import (
     field_type,
     option_provider,
 )
+from manamitra.conversation.fields.choice import ChoiceField
 from manamitra.conversation.i18n import t
 from manamitra.conversation.inbound import Inbound
 from manamitra.conversation.reply import Text
@@ -39,6 +40,7 @@ from manamitra.errors import SpecError, ValidationError
 from manamitra.grievances import applications as _applications  # noqa: F401  (registers the document handler)
 from manamitra.grievances import cases
 from manamitra.grievances.offices import office_name
+from manamitra.grievances.rating import parse_rating
 from manamitra.grievances.workflow import load_workflow
 from manamitra.services.kind import Done, KindResult, ServiceContext, ServiceKind, service_kind
 from manamitra.services.status import StatusItem, number_lookup, status_source
@@ -79,6 +81,29 @@ class ComplaintField(FieldType):
         if isinstance(value, dict):
             return str(value.get("text", ""))[:200]
         return str(value)
+
+
+@field_type
+class RatingField(ChoiceField):
+    """1 to 5, tapped from the list or typed as stars, a digit, "4/5" or the word::
+
+    - id: rating
+      type: rating
+      prompt: {en: "How would you rate the service?", te: "సేవకు మీ రేటింగ్ ఎంత?"}
+      options:
+        - {id: "5", label: {en: "5 – Excellent", te: "5 – చాలా బాగుంది"}}
+        - {id: "1", label: {en: "1 – Very poor", te: "1 – అస్సలు బాగాలేదు"}}
+    """
+
+    name = "rating"
+    error_key = "grievances.rating_invalid"
+
+    def parse(self, step: StepSpec, inbound: Inbound, ctx: AskContext) -> Any:
+        if inbound.kind == "text" and inbound.text:
+            rating = parse_rating(inbound.text)
+            if rating is not None:
+                return str(rating)
+        return super().parse(step, inbound, ctx)
 
 
 def _nearest_district(latitude: float, longitude: float) -> str | None:
