@@ -22,6 +22,7 @@ from manamitra.catalog.search import search_services
 from manamitra.conversation import navigation
 from manamitra.conversation.fields import AskContext, get_field_type
 from manamitra.conversation.fields.base import PageRequest
+from manamitra.conversation.fields.choice import chosen_title
 from manamitra.conversation.flow import (
     Pending,
     answered_top_level,
@@ -599,27 +600,33 @@ class Engine:
 
     def summary_lines(self, spec: ServiceSpec, answers: dict[str, Any], lang: str) -> list[str]:
         lines: list[str] = []
+        # provided options are named by their label, not the id stored ("Tirupati", not TPTY)
+        ask = AskContext(lang=lang, answers=answers, services=self.services)
         for step in answered_top_level(spec, answers):
             label = step.summary_label or step.prompt
             name = label.get(lang) if label else step.id
             value = answers[step.id]
             if step.type == "group":
                 for index, item in enumerate(value, start=1):
+                    scope = AskContext(lang=lang, answers={**answers, **item})
                     parts = [
-                        self._display(sub.type, sub, item[sub.id], lang)
+                        self._display(sub.type, sub, item[sub.id], scope)
                         for sub in step.steps
                         if sub.id in item
                     ]
                     lines.append(f"• {name} {index}: {', '.join(parts)}")
                 continue
-            lines.append(f"• {name}: {self._display(step.type, step, value, lang)}")
-        return lines
+            lines.append(f"• {name}: {self._display(step.type, step, value, ask)}")
+        return [*lines, *get_kind(spec.kind).summary_extra(spec, answers, lang)]
 
     @staticmethod
-    def _display(type_name: str, step: Any, value: Any, lang: str) -> str:
+    def _display(type_name: str, step: Any, value: Any, ask: AskContext) -> str:
         if value is None:
-            return t(lang, "flow.skipped")
-        return get_field_type(type_name).display(step, value, lang)
+            return t(ask.lang, "flow.skipped")
+        provided = chosen_title(step, value, ask)
+        if provided is not None:
+            return provided
+        return get_field_type(type_name).display(step, value, ask.lang)
 
     def _confirm(self, turn: _Turn, spec: ServiceSpec) -> None:
         flow = turn.state["flow"]
