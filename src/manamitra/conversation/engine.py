@@ -30,6 +30,7 @@ from manamitra.conversation.flow import (
     forget,
     next_pending,
     store_answer,
+    store_location_ahead,
     top_level_position,
     undo_last,
 )
@@ -332,6 +333,8 @@ class Engine:
         if inbound.kind == "text" and inbound.text:
             self._search(turn, inbound.text)
             return
+        if inbound.kind == "location" and self._location_at_menu(turn):
+            return
         if inbound.kind in (
             "image",
             "document",
@@ -347,6 +350,31 @@ class Engine:
         if inbound.kind in ("sticker", "unsupported", "contacts", "video", "audio"):
             turn.say(Text(turn.t("unsupported_message")))
         self._reprompt(turn)
+
+    def _location_at_menu(self, turn: _Turn) -> bool:
+        """A pin sent at the menu is kept for the next service, and the services that ask
+        for a place (complaints, the nearest canteen…) are offered."""
+        takers = [
+            spec
+            for spec in self.catalog.services.values()
+            if any(step.type == "location" for step in spec.steps)
+        ]
+        location_step = (
+            next((s for s in takers[0].steps if s.type == "location"), None) if takers else None
+        )
+        if location_step is None:
+            return False
+        try:
+            pin = get_field_type("location").parse(
+                location_step, turn.inbound, AskContext(lang=turn.lang, answers={})
+            )
+        except ValidationError:
+            return False
+        query = turn.t("location_query")
+        self._set_screen(turn, "search", query=query, ids=[spec.id for spec in takers])
+        turn.state["shared_pin"] = pin
+        turn.say(navigation.search_results(takers, query, turn.lang))
+        return True
 
     def _unsolicited(self, turn: _Turn) -> bool:
         context = EventContext(
@@ -432,6 +460,10 @@ class Engine:
         context = self._service_context(turn, spec)
         kind.intro(context)
         turn.say(*context.replies)
+        pin = turn.state.pop("shared_pin", None)
+        flow = turn.state["flow"]
+        if pin is not None and store_location_ahead(spec, flow["answers"], flow["history"], pin):
+            turn.say(Text(turn.t("flow.location_saved")))
         self._advance(turn)
 
     @staticmethod
@@ -545,6 +577,8 @@ class Engine:
         if pending is None:
             self._finish_steps(turn, spec)
             return
+        if self._location_ahead(turn, spec, pending):
+            return
         field_type = get_field_type(pending.step.type)
         try:
             if (
@@ -570,6 +604,26 @@ class Engine:
         turn.state["wrong"] = 0
         store_answer(flow["answers"], flow["history"], pending, value)
         self._advance(turn)
+
+    def _location_ahead(self, turn: _Turn, spec: ServiceSpec, pending: Pending) -> bool:
+        """A pin shared before the location question (or instead of tapping "Share
+        location") answers it now; the citizen is not asked for it again."""
+        inbound = turn.inbound
+        if inbound.kind != "location" or pending.step.type == "location":
+            return False
+        location_step = next((s for s in spec.steps if s.type == "location"), None)
+        if location_step is None:
+            return False
+        try:
+            pin = get_field_type("location").parse(location_step, inbound, self._ask_context(turn))
+        except ValidationError:
+            return False
+        flow = turn.state["flow"]
+        if not store_location_ahead(spec, flow["answers"], flow["history"], pin):
+            return False
+        turn.say(Text(turn.t("flow.location_saved")))
+        self._advance(turn)
+        return True
 
     def _wrong_answer(self, turn: _Turn, error: ValidationError) -> None:
         wrong = int(turn.state.get("wrong", 0)) + 1
