@@ -373,7 +373,14 @@ class Engine:
         query = turn.t("location_query")
         self._set_screen(turn, "search", query=query, ids=[spec.id for spec in takers])
         turn.state["shared_pin"] = pin
-        turn.say(navigation.search_results(takers, query, turn.lang))
+        turn.say(
+            choices_message(
+                turn.t("location_at_menu"),
+                [navigation.service_choice(spec, turn.lang) for spec in takers],
+                turn.lang,
+                prefer_buttons=False,
+            )
+        )
         return True
 
     def _unsolicited(self, turn: _Turn) -> bool:
