@@ -458,6 +458,7 @@ def _fulfil_booking(db: Session, order: PaymentOrder, services: dict[str, Any]) 
                 what=booking.details.get("venue", {}).get(order.lang, ""),
                 when=datetime_words(booking.starts_at, order.lang),
                 seats=_seats_line(order.lang, seats),
+                show=text(order.lang, f"bookings.show_{booking.domain}"),
             )
         )
     )
