@@ -132,3 +132,17 @@ def test_private_keys_are_files_readable_by_owner_only(trust, tmp_path: Path) ->
     for pem in pems:
         assert pem.stat().st_mode & 0o777 == 0o600
     assert "PRIVATE" not in (tmp_path / "keys" / "keyring.json").read_text()
+
+
+def test_whatsapp_verdict_gives_the_revocation_reason_in_the_citizens_language(
+    database: Database, trust
+) -> None:
+    from manamitra.trust.message import verdict_message
+
+    issued = issue_income(database, trust)
+    with database.unit_of_work() as session:
+        trust.revoke(session, issued.number, reason="court_order", actor="officer:1")
+    with database.unit_of_work() as session:
+        result = trust.verify_online(session, issued.qr_text)
+    assert "కోర్టు ఉత్తర్వు ద్వారా రద్దు చేయబడింది" in verdict_message(result, "te")
+    assert "Cancelled by court order" in verdict_message(result, "en")

@@ -4,13 +4,16 @@ the log's checkpoint, entries and proofs, checked against the verifier's own alg
 from __future__ import annotations
 
 import base64
+import re
+import zlib
 from pathlib import Path
 
+import base45
 import pytest
 from fastapi import FastAPI
 
 from manamitra.store import Database
-from manamitra.trust import KeyRing, Verdict, merkle
+from manamitra.trust import PREFIX, KeyRing, Verdict, merkle
 from manamitra.trust import checkpoint as cp
 from manamitra.trust import status as status_list
 from manamitra.trust.payload import unseal
@@ -189,3 +192,43 @@ def test_verify_page_names_a_record_copy_and_its_facts(client, database, trust) 
     assert "guntur.tenali.tenali.230/1A" in english
     telugu = client.post("/verify?lang=te", data={"qr": sealing.qr_text}).text
     assert "రికార్డు ప్రతి" in telugu and "కురపాటి శ్రీనివాసరావు" in telugu
+
+
+def _reasons_line(page: str) -> str:
+    found = re.search(r'<p class="muted">([^<]*)</p>\s*</section>', page)
+    assert found is not None, page
+    return found.group(1)
+
+
+LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+TELUGU = re.compile("[\u0c00-\u0c7f]")
+
+
+def test_verify_page_gives_every_reason_in_the_readers_language(client, database, trust) -> None:
+    issued = issue_income(database, trust)
+    with database.unit_of_work() as session:
+        trust.revoke(session, issued.number, reason="court_order", actor="officer:1")
+    kid = unseal(issued.qr_text).message.kid
+    envelope = zlib.decompress(base45.b45decode(issued.qr_text[len(PREFIX) :]))
+    flipped = bytearray(envelope)
+    flipped[-5] ^= 0x01  # inside the signature
+    forged_signature = PREFIX + base45.b45encode(zlib.compress(bytes(flipped))).decode()
+    texts = {
+        "not zlib": PREFIX + base45.b45encode(b"not a zlib stream").decode(),
+        "not base45": "MM1:%%%%",
+        "not ours": "hello",
+        "not COSE": PREFIX + base45.b45encode(zlib.compress(b"\x01\x02")).decode(),
+        "bad signature": forged_signature,
+        "revoked": issued.qr_text,
+    }
+    for what, qr in texts.items():
+        telugu = client.post("/verify?lang=te", data={"qr": qr}).text
+        english = client.post("/verify?lang=en", data={"qr": qr}).text
+        te_line, en_line = _reasons_line(telugu), _reasons_line(english)
+        # the key id and owner are identifiers; "QR" and "EdDSA" are the words Telugu uses too
+        for identifier in (kid, "revenue", "EdDSA", "QR"):
+            te_line = te_line.replace(identifier, "")
+        assert te_line.startswith("కారణాలు:") and not LATIN_WORD.search(te_line), (what, te_line)
+        assert en_line.startswith("Reasons:") and not TELUGU.search(en_line), (what, en_line)
+    revoked = client.post("/verify?lang=te", data={"qr": issued.qr_text}).text
+    assert "కోర్టు ఉత్తర్వు ద్వారా రద్దు చేయబడింది" in _reasons_line(revoked)

@@ -22,6 +22,7 @@ from manamitra.catalog.search import search_services
 from manamitra.conversation import draft, navigation
 from manamitra.conversation.fields import AskContext, get_field_type
 from manamitra.conversation.fields.base import PageRequest
+from manamitra.conversation.fields.choice import chosen_title
 from manamitra.conversation.flow import (
     Pending,
     answered_top_level,
@@ -29,6 +30,7 @@ from manamitra.conversation.flow import (
     forget,
     next_pending,
     store_answer,
+    store_location_ahead,
     top_level_position,
     undo_last,
 )
@@ -425,6 +427,8 @@ class Engine:
         if inbound.kind == "text" and inbound.text:
             self._search(turn, inbound.text)
             return
+        if inbound.kind == "location" and self._location_at_menu(turn):
+            return
         if inbound.kind in (
             "image",
             "document",
@@ -440,6 +444,38 @@ class Engine:
         if inbound.kind in ("sticker", "unsupported", "contacts", "video", "audio"):
             turn.say(Text(turn.t("unsupported_message")))
         self._reprompt(turn)
+
+    def _location_at_menu(self, turn: _Turn) -> bool:
+        """A pin sent at the menu is kept for the next service, and the services that ask
+        for a place (complaints, the nearest canteen…) are offered."""
+        takers = [
+            spec
+            for spec in self.catalog.services.values()
+            if any(step.type == "location" for step in spec.steps)
+        ]
+        location_step = (
+            next((s for s in takers[0].steps if s.type == "location"), None) if takers else None
+        )
+        if location_step is None:
+            return False
+        try:
+            pin = get_field_type("location").parse(
+                location_step, turn.inbound, AskContext(lang=turn.lang, answers={})
+            )
+        except ValidationError:
+            return False
+        query = turn.t("location_query")
+        self._set_screen(turn, "search", query=query, ids=[spec.id for spec in takers])
+        turn.state["shared_pin"] = pin
+        turn.say(
+            choices_message(
+                turn.t("location_at_menu"),
+                [navigation.service_choice(spec, turn.lang) for spec in takers],
+                turn.lang,
+                prefer_buttons=False,
+            )
+        )
+        return True
 
     def _unsolicited(self, turn: _Turn) -> bool:
         context = EventContext(
@@ -534,6 +570,10 @@ class Engine:
         context = self._service_context(turn, spec)
         kind.intro(context)
         turn.say(*context.replies)
+        pin = turn.state.pop("shared_pin", None)
+        flow = turn.state["flow"]
+        if pin is not None and store_location_ahead(spec, flow["answers"], flow["history"], pin):
+            turn.say(Text(turn.t("flow.location_saved")))
         self._advance(turn)
 
     @staticmethod
@@ -645,6 +685,8 @@ class Engine:
         if pending is None:
             self._finish_steps(turn, spec)
             return
+        if self._location_ahead(turn, spec, pending):
+            return
         field_type = get_field_type(pending.step.type)
         ask = self._ask_context(turn)
         try:
@@ -675,6 +717,26 @@ class Engine:
             flow.setdefault("labels", {})[label_key(pending.path)] = label
         self._advance(turn)
 
+    def _location_ahead(self, turn: _Turn, spec: ServiceSpec, pending: Pending) -> bool:
+        """A pin shared before the location question (or instead of tapping "Share
+        location") answers it now; the citizen is not asked for it again."""
+        inbound = turn.inbound
+        if inbound.kind != "location" or pending.step.type == "location":
+            return False
+        location_step = next((s for s in spec.steps if s.type == "location"), None)
+        if location_step is None:
+            return False
+        try:
+            pin = get_field_type("location").parse(location_step, inbound, self._ask_context(turn))
+        except ValidationError:
+            return False
+        flow = turn.state["flow"]
+        if not store_location_ahead(spec, flow["answers"], flow["history"], pin):
+            return False
+        turn.say(Text(turn.t("flow.location_saved")))
+        self._advance(turn)
+        return True
+
     def _wrong_answer(self, turn: _Turn, error: ValidationError) -> None:
         wrong = int(turn.state.get("wrong", 0)) + 1
         turn.state["wrong"] = wrong
@@ -704,7 +766,17 @@ class Engine:
 
     def _confirm(self, turn: _Turn, spec: ServiceSpec) -> None:
         flow = turn.state["flow"]
-        turn.say(*review_replies(spec, flow["answers"], turn.lang, flow.get("labels")))
+        answers = flow["answers"]
+        labels = dict(flow.get("labels") or {})
+        ask = self._ask_context(turn)
+        for step in answered_top_level(spec, answers):
+            # an answer given before labels were recorded (or placed from a shared pin)
+            if step.id not in labels and step.type != "group":
+                provided = chosen_title(step, answers[step.id], ask)
+                if provided is not None:
+                    labels[step.id] = {turn.lang: provided}
+        extra = get_kind(spec.kind).summary_extra(spec, answers, turn.lang)
+        turn.say(*review_replies(spec, answers, turn.lang, labels, extra))
 
     def _edit_menu(self, turn: _Turn, spec: ServiceSpec) -> None:
         flow = turn.state["flow"]

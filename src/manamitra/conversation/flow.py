@@ -184,3 +184,38 @@ def answered_top_level(spec: ServiceSpec, answers: dict[str, Any]) -> list[StepS
         for step in spec.steps
         if step.id in answers and (step.when is None or step.when.holds(answers))
     ]
+
+
+def location_ahead(spec: ServiceSpec, answers: dict[str, Any]) -> list[tuple[StepSpec, Any]]:
+    """What storing a pin shared early takes: the first unanswered top-level location step,
+    preceded by the answer that opens it (`location_mode: pin` before `location`) when its
+    condition is an `equals` on a choice not yet answered. Empty when no location is to come
+    or its gate was answered otherwise."""
+    for step in spec.steps:
+        if step.type != "location" or step.id in answers:
+            continue
+        if step.when is None or step.when.holds(answers):
+            return [(step, None)]
+        gate = step.when
+        if gate.field in answers or gate.equals is None:
+            return []
+        opener = next((s for s in spec.steps if s.id == gate.field), None)
+        if opener is None or not any(o.id == gate.equals for o in opener.options):
+            return []
+        return [(opener, gate.equals), (step, None)]
+    return []
+
+
+def store_location_ahead(
+    spec: ServiceSpec, answers: dict[str, Any], history: list[list[Any]], pin: Any
+) -> bool:
+    """Store a pin shared before the location question (and the choice that leads to it), as
+    if both had been answered in turn; False when the flow asks no location ahead."""
+    steps = location_ahead(spec, answers)
+    if not steps:
+        return False
+    for step, value in steps:
+        store_answer(
+            answers, history, Pending(path=(step.id,), step=step), pin if value is None else value
+        )
+    return True

@@ -7,6 +7,7 @@ else the field type's own display. Amounts show as ₹1,20,000 and dates as 14-0
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from manamitra.catalog.schema import ServiceSpec, StepSpec
@@ -68,12 +69,18 @@ def submit_title(spec: ServiceSpec, lang: str) -> str:
 
 
 def review_replies(
-    spec: ServiceSpec, answers: dict[str, Any], lang: str, labels: Labels | None = None
+    spec: ServiceSpec,
+    answers: dict[str, Any],
+    lang: str,
+    labels: Labels | None = None,
+    extra: Sequence[str] = (),
 ) -> list[Reply]:
+    """The review; `extra` lines follow the answers (a booking's fare worked out)."""
     lines = [
         t(lang, "flow.summary_title"),
         "",
         *summary_lines(spec, answers, lang, labels),
+        *extra,
         "",
         t(lang, "flow.summary_confirm"),
     ]

@@ -97,6 +97,19 @@ class Service:
         return rounded + self.bus_class.reservation_paise
 
 
+def passenger_fares(service: Service, ages: list[int], concession: str) -> list[int]:
+    """Each passenger's fare in paise, in order (children half, the concession off)."""
+    return [service.fare(age, concession) for age in ages]
+
+
+def route_name(service: Service, lang: str) -> str:
+    """ "Vijayawada (PNBS) → Tirupati, Indra AC 21:00": what the citizen confirms and pays for."""
+    return (
+        f"{stop_name(service.origin, lang)} → {stop_name(service.destination, lang)}, "
+        f"{service.bus_class.name['te' if lang == 'te' else 'en']} {service.departs}"
+    )
+
+
 def stop_name(stop: str, lang: str) -> str:
     en, te, _, _ = STOPS[stop]
     return te if lang == "te" else en

@@ -133,6 +133,11 @@ ID_TYPES = {
 MAX_PERSONS_PER_MOBILE_PER_DAY = 6
 
 
+def tickets(offering: Offering, persons: int) -> int:
+    """Tickets paid for: one room whoever stays; else one per person, up to the limit."""
+    return 1 if offering.kind == "room" else min(persons, offering.max_per_booking)
+
+
 def slot_start(day: date, slot: str) -> datetime:
     hour, minute = (int(x) for x in slot.split(":"))
     return datetime.combine(day, time(hour, minute), tzinfo=clock.IST).astimezone(

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from manamitra import clock
 from manamitra.errors import ConflictError, ValidationError
+from manamitra.formatting import date_words
 from manamitra.grievances import notify, sla
 from manamitra.grievances.offices import office_name, route
 from manamitra.grievances.workflow import Actor, load_workflow
@@ -82,7 +83,7 @@ def timeline(db: Session, kind: str, ref: str) -> list[CaseEvent]:
 
 
 def _due_text(moment: datetime | None, lang: str) -> str:
-    return clock.format_ist(moment, "%d-%m-%Y") if moment else "-"
+    return date_words(moment, lang) if moment else "-"
 
 
 def _params(db: Session, case: Case, note: str | None = None) -> dict[str, Any]:
@@ -116,7 +117,9 @@ class NewGrievance:
 def register_grievance(db: Session, new: NewGrievance) -> Grievance:
     """A new grievance, routed to its office, with its overall and first-step deadlines."""
     now = clock.now()
-    office = route(db, new.department, new.district, new.mandal)
+    office = route(
+        db, new.department, new.district, new.mandal, village=new.village, category=new.category
+    )
     policy = sla.policy(new.category, new.sla_days)
     due = policy.overall_due(now)
     row = Grievance(
@@ -232,7 +235,16 @@ def rate(db: Session, grievance: Grievance, rating: int, comment: str | None) ->
         raise ValidationError("grievances.rating_range")
     grievance.rating = rating
     grievance.rating_comment = comment
-    transition(db, grievance, "close", actor="citizen", actor_kind="citizen", note=comment)
+    # the citizen is in the chat and is thanked there: a "closed" notice would thank twice
+    transition(
+        db,
+        grievance,
+        "close",
+        actor="citizen",
+        actor_kind="citizen",
+        note=comment,
+        notify_citizen=False,
+    )
 
 
 def escalate(db: Session, case: Case, *, actor: str = "system", reason: str = "sla") -> bool:

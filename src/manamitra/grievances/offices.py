@@ -1,4 +1,5 @@
-"""The office hierarchy (state → district → mandal per department) and routing to it."""
+"""The office hierarchy (state → district → mandal → village per department) and routing a
+case to the office that owns its place."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from manamitra.catalog.places import Place
+from manamitra.grievances.local_bodies import URBAN_DEPARTMENT, owning_department, urban_body
 from manamitra.grievances.places import districts
 from manamitra.store.models.grievances import Office
 from manamitra.yamlio import load_yaml
@@ -82,23 +85,53 @@ def build_offices(department: str) -> list[Office]:
         )
         rows.append(district_office)
         for mandal in district.mandals:
-            rows.append(
-                Office(
-                    id=office_id(department, mandal.id),
-                    department=department,
-                    level="mandal",
-                    district=district.id,
-                    mandal=mandal.id,
-                    parent_id=district_office.id,
-                    name_en=names["mandal"]["en"].format(
-                        mandal=mandal.en, department=title.get("en", "")
-                    ),
-                    name_te=names["mandal"]["te"].format(
-                        mandal=mandal.te, department=title.get("te", "")
-                    ),
-                )
+            mandal_office = Office(
+                id=office_id(department, mandal.id),
+                department=department,
+                level="mandal",
+                district=district.id,
+                mandal=mandal.id,
+                parent_id=district_office.id,
+                **_mandal_names(department, names, mandal, title),
             )
+            rows.append(mandal_office)
+            if "village" in names:
+                rows.extend(_village_offices(department, names["village"], mandal, mandal_office))
     return rows
+
+
+def _mandal_names(
+    department: str, names: dict[str, Any], mandal: Place, title: dict[str, str]
+) -> dict[str, str]:
+    body = urban_body(mandal.id) if department == URBAN_DEPARTMENT else None
+    if body is not None:
+        return {"name_en": body.name["en"], "name_te": body.name["te"]}
+    return {
+        f"name_{lang}": names["mandal"][lang].format(
+            mandal=mandal.name(lang), department=title.get(lang, "")
+        )
+        for lang in ("en", "te")
+    }
+
+
+def _village_offices(
+    department: str, pattern: dict[str, str], mandal: Place, parent: Office
+) -> list[Office]:
+    """One office per village outside the mandal's town (a town has no gram panchayat)."""
+    return [
+        Office(
+            id=office_id(department, village.id),
+            department=department,
+            level="village",
+            district=parent.district,
+            mandal=mandal.id,
+            parent_id=parent.id,
+            name_en=pattern["en"].format(village=village.en, mandal=mandal.en),
+            name_te=pattern["te"].format(village=village.te, mandal=mandal.te),
+        )
+        for village in mandal.children
+        if urban_body(mandal.id, village.id) is None
+    ]
 
 
 def seed_offices(db: Session) -> int:
@@ -123,15 +156,29 @@ def responsible_department(department: str, district: str | None) -> str:
     return department
 
 
-def route(db: Session, department: str, district: str | None, mandal: str | None) -> Office | None:
-    """The most local office of the department for the place; falls back up the hierarchy."""
+def route(
+    db: Session,
+    department: str,
+    district: str | None,
+    mandal: str | None,
+    *,
+    village: str | None = None,
+    category: str | None = None,
+) -> Office | None:
+    """The most local office that owns the place (and, for civic categories, the town's
+    municipality or the village's gram panchayat); falls back up the hierarchy only where
+    the place is known no better."""
     department = responsible_department(department, district)
+    mandal = ".".join((mandal or "").split(".")[:2]) or None
+    village = village if village and mandal and village.startswith(f"{mandal}.") else None
+    if category is not None:
+        department = owning_department(category, department, mandal, village)
     if db.get(Office, office_id(department)) is None and department not in DISCOMS:
         _add_department(db, department)
-    mandal = ".".join((mandal or "").split(".")[:2]) or None
     if district is None and mandal:
         district = mandal.split(".")[0]
     for candidate in (
+        office_id(department, village) if village else None,
         office_id(department, mandal) if mandal else None,
         office_id(department, district) if district else None,
         office_id(department),

@@ -51,7 +51,7 @@ from manamitra.conversation.fields.base import AskContext, Option, option_provid
 from manamitra.conversation.reply import Document, Text
 from manamitra.departments import apsrtc, temples
 from manamitra.errors import DepartmentUnavailableError, SpecError
-from manamitra.formatting import datetime_words, time_ist
+from manamitra.formatting import date_words, datetime_words, money, time_ist
 from manamitra.payments.confirm import refund
 from manamitra.payments.fulfil import Fulfilment, fulfiller
 from manamitra.payments.orders import bill_replies, create_order, find_order
@@ -61,6 +61,7 @@ from manamitra.services.kind import Done, KindResult, ServiceContext, ServiceKin
 from manamitra.services.status import StatusItem, number_lookup, status_source
 from manamitra.store.models import Booking, BookingPool, PaymentOrder
 
+WEEKDAYS_TE = ("సోమవారం", "మంగళవారం", "బుధవారం", "గురువారం", "శుక్రవారం", "శనివారం", "ఆదివారం")
 BUS_STEPS = {"from_stop", "to_stop", "travel_date", "bus_service", "passengers"}
 TEMPLE_STEPS = {"temple", "offering", "visit_date", "slot", "pilgrims"}
 
@@ -83,6 +84,14 @@ class BookingKind(ServiceKind):
         if not need <= ids:
             raise SpecError(f"booking: steps {sorted(need - ids)} are missing")
 
+    def summary_extra(self, spec: ServiceSpec, answers: dict[str, Any], lang: str) -> list[str]:
+        config = spec.booking or {}
+        if config.get("domain") == "bus":
+            return _bus_fare_lines(answers, lang)
+        if config.get("domain") == "temple":
+            return _temple_amount_lines(answers, lang)
+        return []
+
     def complete(self, ctx: ServiceContext) -> KindResult:
         config = ctx.spec.booking or {}
         if config.get("action") == "cancel":
@@ -90,6 +99,57 @@ class BookingKind(ServiceKind):
         if config["domain"] == "bus":
             return _book_bus(ctx)
         return _book_temple(ctx)
+
+
+def _ages(passengers: list[dict[str, Any]]) -> list[int]:
+    return [int(p.get("age", 30)) for p in passengers]
+
+
+def _sum_line(lang: str, label_key: str, amounts: list[int]) -> str:
+    """ "Fare: ₹1,250 + ₹625 = *₹1,875*", "Amount: ₹300 × 2 = *₹600*", or just "*₹300*"."""
+    total = money(sum(amounts))
+    if len(amounts) == 1:
+        worked = f"*{total}*"
+    elif len(set(amounts)) == 1:
+        worked = f"{money(amounts[0])} × {len(amounts)} = *{total}*"
+    else:
+        worked = " + ".join(money(a) for a in amounts) + f" = *{total}*"
+    return f"• {text(lang, label_key)}: {worked}"
+
+
+def _bus_fare_lines(answers: dict[str, Any], lang: str) -> list[str]:
+    day, chosen = answers.get("travel_date"), answers.get("bus_service")
+    passengers = list(answers.get("passengers") or [])
+    if not day or not chosen or not passengers:
+        return []
+    service = apsrtc.service_by_id(str(chosen), date.fromisoformat(str(day)))
+    if service is None:
+        return []
+    concession = str(answers.get("concession") or "none")
+    fares = apsrtc.passenger_fares(service, _ages(passengers), concession)
+    return [
+        f"• {text(lang, 'bookings.summary_journey')}: {apsrtc.route_name(service, lang)}, "
+        f"{date_words(service.day, lang)}",
+        _sum_line(lang, "bookings.summary_fare", fares),
+        text(lang, "bookings.summary_pay_next"),
+    ]
+
+
+def _temple_amount_lines(answers: dict[str, Any], lang: str) -> list[str]:
+    temple = temples.TEMPLES.get(str(answers.get("temple")))
+    offering = temple.offering(str(answers.get("offering"))) if temple else None
+    pilgrims = list(answers.get("pilgrims") or [])
+    if temple is None or offering is None or not pilgrims:
+        return []
+    count = temples.tickets(offering, len(pilgrims))
+    return [
+        _sum_line(lang, "bookings.summary_amount", [offering.price_paise] * count),
+        text(lang, "bookings.summary_pay_next"),
+    ]
+
+
+def _seats_line(lang: str, seats: list[str] | None) -> str:
+    return text(lang, "bookings.seats_line", seats=", ".join(seats)) if seats else ""
 
 
 def _key(ctx: ServiceContext) -> str:
@@ -124,10 +184,12 @@ def _hold_and_bill(
             text(
                 ctx.lang,
                 "bookings.held",
+                what=booking.details["venue"][ctx.lang],
+                when=datetime_words(booking.starts_at, ctx.lang),
                 reference=booking.id,
                 amount=rupees(order.amount_paise),
                 until=time_ist(booking.expires_at),
-                places=_places(booking, ctx.lang),
+                seats=_places(booking, ctx.lang, seats),
             )
         )
     )
@@ -145,7 +207,7 @@ def _book_bus(ctx: ServiceContext) -> KindResult:
     concession = str(a.get("concession") or "none")
     passengers = list(a["passengers"])
     genders = [str(p.get("gender", "male")) for p in passengers]
-    fares = [service.fare(int(p.get("age", 30)), concession) for p in passengers]
+    fares = apsrtc.passenger_fares(service, _ages(passengers), concession)
     pool = ensure_pool(
         ctx.db,
         key=service.pool_key,
@@ -154,12 +216,7 @@ def _book_bus(ctx: ServiceContext) -> KindResult:
         starts_at=service.departs_at,
         meta={"class": service.bus_class.id},
     )
-    venue = {
-        lang: f"{apsrtc.stop_name(service.origin, lang)} → "
-        f"{apsrtc.stop_name(service.destination, lang)}, "
-        f"{service.bus_class.name[lang]} {service.departs}"
-        for lang in ("en", "te")
-    }
+    venue = {lang: apsrtc.route_name(service, lang) for lang in ("en", "te")}
     payments = payments_from(ctx.services)
     preference = str(a.get("seat_preference") or "any")
     first_seat = str(a["seat_number"]) if a.get("seat_number") else None
@@ -210,7 +267,7 @@ def _book_bus(ctx: ServiceContext) -> KindResult:
     items = [
         {
             "id": str(i + 1),
-            "name": f"{p.get('name')} ({service.id})"[:60],
+            "name": f"{p.get('name')} · {venue[ctx.lang]}"[:60],
             "amount_paise": fare,
             "quantity": 1,
         }
@@ -221,8 +278,8 @@ def _book_bus(ctx: ServiceContext) -> KindResult:
         booking=booking,
         items=items,
         title={
-            "en": f"APSRTC {venue['en']} {day:%d-%m-%Y}",
-            "te": f"ఏపీఎస్‌ఆర్టీసీ {venue['te']} {day:%d-%m-%Y}",
+            "en": f"APSRTC {venue['en']}, {date_words(day, 'en')}",
+            "te": f"ఏపీఎస్‌ఆర్టీసీ {venue['te']}, {date_words(day, 'te')}",
         },
     )
 
@@ -258,7 +315,7 @@ def _book_temple(ctx: ServiceContext) -> KindResult:
     if ids & _ids_today(ctx.db, temple.id, day) or len(ids) < persons:
         ctx.say(Text(text(ctx.lang, "bookings.pilgrim_already_booked")))
         return Done()
-    quantity = 1 if offering.kind == "room" else persons
+    quantity = temples.tickets(offering, persons)
     pool = ensure_pool(
         ctx.db,
         key=temples.pool_key(temple.id, offering.id, day, slot),
@@ -301,7 +358,7 @@ def _book_temple(ctx: ServiceContext) -> KindResult:
     items = [
         {
             "id": "1",
-            "name": venue["en"][:60],
+            "name": venue[ctx.lang][:60],
             "amount_paise": offering.price_paise,
             "quantity": quantity,
         }
@@ -310,7 +367,7 @@ def _book_temple(ctx: ServiceContext) -> KindResult:
         ctx,
         booking=booking,
         items=items,
-        title={lang: f"{venue[lang]} {day:%d-%m-%Y} {slot}" for lang in ("en", "te")},
+        title={lang: f"{venue[lang]}, {date_words(day, lang)} {slot}" for lang in ("en", "te")},
     )
 
 
@@ -408,10 +465,12 @@ def _fulfil_booking(db: Session, order: PaymentOrder, services: dict[str, Any]) 
         Text(
             text(
                 order.lang,
-                f"bookings.confirmed_{'bus' if booking.domain == 'bus' else 'temple'}",
+                "bookings.confirmed",
                 reference=booking.id,
+                what=booking.details.get("venue", {}).get(order.lang, ""),
                 when=datetime_words(booking.starts_at, order.lang),
-                places=_places(booking, order.lang),
+                seats=_places(booking, order.lang, seats),
+                show=text(order.lang, f"bookings.show_{booking.domain}"),
             )
         )
     )
@@ -425,12 +484,12 @@ def _fulfil_booking(db: Session, order: PaymentOrder, services: dict[str, Any]) 
     return Fulfilment(outcome, replies)
 
 
-def _places(booking: Booking, lang: str) -> str:
-    """The line naming what was booked: a bus's seat numbers, a temple's number of persons."""
+def _places(booking: Booking, lang: str, seats: list[str] | None) -> str:
+    """The line naming what was booked: a bus's seat numbers, a temple's number of pilgrims."""
     if booking.domain == "bus":
-        return text(lang, "bookings.seats", seats=", ".join(booking.details.get("seats") or []))
+        return _seats_line(lang, seats or booking.details.get("seats"))
     persons = len(booking.details.get("people") or []) or booking.quantity
-    return text(lang, "bookings.persons", persons=persons)
+    return text(lang, "bookings.persons_line", persons=persons)
 
 
 # ---- option providers ----------------------------------------------------------------------
@@ -440,7 +499,7 @@ def _both(en: str, te: str) -> dict[str, str]:
 
 @option_provider("apsrtc_stops")
 def _stops(ctx: AskContext, step: Any) -> list[Option]:
-    origin = ctx.answers.get("from_stop")
+    origin = ctx.answers.get("from_stop") if step.id != "from_stop" else None
     return [Option(id=k, label=_both(v[0], v[1])) for k, v in apsrtc.STOPS.items() if k != origin]
 
 
@@ -449,9 +508,15 @@ def _dates(ctx: AskContext, step: Any) -> list[Option]:
     days = int(step.params.get("days", 7)) if hasattr(step, "params") else 7
     out = []
     for index, day in enumerate(apsrtc.upcoming_days(days)):
-        en = day.strftime("%a %d %b")
-        te = ("ఈరోజు " if index == 0 else "రేపు " if index == 1 else "") + day.strftime("%d-%m-%Y")
-        out.append(Option(id=day.isoformat(), label=_both(en, te)))
+        when = (
+            _both("Today", "ఈరోజు")
+            if index == 0
+            else _both("Tomorrow", "రేపు")
+            if index == 1
+            else _both(day.strftime("%A"), WEEKDAYS_TE[day.weekday()])
+        )
+        words = _both(date_words(day, "en"), date_words(day, "te"))
+        out.append(Option(id=day.isoformat(), label=words, description=when))
     return out
 
 
@@ -608,7 +673,7 @@ def _ticket_item(b: Booking) -> StatusItem:
         title={lang: b.details.get("venue", {}).get(lang, b.service_id) for lang in ("en", "te")},
         status={lang: text(lang, f"bookings.status_{b.status}") for lang in ("en", "te")},
         updated_at=b.updated_at,
-        detail={lang: clock.format_ist(b.starts_at) for lang in ("en", "te")},
+        detail={lang: datetime_words(b.starts_at, lang) for lang in ("en", "te")},
         document_media_key=b.ticket_media_key if b.status == "confirmed" else None,
         document_filename=f"ticket-{b.id}.pdf" if b.ticket_media_key else None,
     )

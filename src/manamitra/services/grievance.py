@@ -14,7 +14,6 @@ Recognised answer ids: `description`, `photos` (group of `photo`), `location`, `
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Any
 
@@ -22,7 +21,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from manamitra import clock
-from manamitra.catalog.places import gazetteer
 from manamitra.catalog.schema import ServiceSpec, StepSpec
 from manamitra.conversation.fields.base import (
     AskContext,
@@ -31,16 +29,27 @@ from manamitra.conversation.fields.base import (
     field_type,
     option_provider,
 )
+from manamitra.conversation.fields.choice import ChoiceField
 from manamitra.conversation.i18n import t
 from manamitra.conversation.inbound import Inbound
 from manamitra.conversation.reply import Text
 from manamitra.conversation.status_view import item_replies
 from manamitra.errors import SpecError, ValidationError
+from manamitra.formatting import date_words
 from manamitra.grievances import applications as _applications  # noqa: F401  (registers the document handler)
 from manamitra.grievances import cases
 from manamitra.grievances.offices import office_name
+from manamitra.grievances.places import place_of_pin
+from manamitra.grievances.rating import parse_rating
 from manamitra.grievances.workflow import load_workflow
-from manamitra.services.kind import Done, KindResult, ServiceContext, ServiceKind, service_kind
+from manamitra.services.kind import (
+    AskAgain,
+    Done,
+    KindResult,
+    ServiceContext,
+    ServiceKind,
+    service_kind,
+)
 from manamitra.services.status import StatusItem, number_lookup, status_source
 from manamitra.store.models.grievances import Grievance
 
@@ -81,15 +90,27 @@ class ComplaintField(FieldType):
         return str(value)
 
 
-def _nearest_district(latitude: float, longitude: float) -> str | None:
-    best: tuple[float, str] | None = None
-    for district in gazetteer().districts:
-        if district.latitude is None or district.longitude is None:
-            continue
-        distance = math.hypot(district.latitude - latitude, district.longitude - longitude)
-        if best is None or distance < best[0]:
-            best = (distance, district.id)
-    return best[1] if best else None
+@field_type
+class RatingField(ChoiceField):
+    """1 to 5, tapped from the list or typed as stars, a digit, "4/5" or the word::
+
+    - id: rating
+      type: rating
+      prompt: {en: "How would you rate the service?", te: "సేవకు మీ రేటింగ్ ఎంత?"}
+      options:
+        - {id: "5", label: {en: "5 – Excellent", te: "5 – చాలా బాగుంది"}}
+        - {id: "1", label: {en: "1 – Very poor", te: "1 – అస్సలు బాగాలేదు"}}
+    """
+
+    name = "rating"
+    error_key = "grievances.rating_invalid"
+
+    def parse(self, step: StepSpec, inbound: Inbound, ctx: AskContext) -> Any:
+        if inbound.kind == "text" and inbound.text:
+            rating = parse_rating(inbound.text)
+            if rating is not None:
+                return str(rating)
+        return super().parse(step, inbound, ctx)
 
 
 def _attachments(answers: dict[str, Any]) -> list[dict[str, Any]]:
@@ -121,7 +142,9 @@ def _place(answers: dict[str, Any]) -> dict[str, Any]:
         place["longitude"] = float(pin["longitude"])
         place["address"] = pin.get("address") or pin.get("name")
         if place["district"] is None:
-            place["district"] = _nearest_district(place["latitude"], place["longitude"])
+            words = " ".join(str(pin.get(k) or "") for k in ("name", "address"))
+            found = place_of_pin(place["latitude"], place["longitude"], words)
+            place.update(district=found.district, mandal=found.mandal, village=found.village)
     return place
 
 
@@ -136,7 +159,7 @@ def status_item(db: Session, grievance: Grievance) -> StatusItem:
             lang,
             "grievances.detail",
             office=office_name(db, grievance.office_id, lang),
-            due=clock.format_ist(grievance.due_at, "%d-%m-%Y"),
+            due=date_words(grievance.due_at, lang),
         )
         for lang in ("en", "te")
     }
@@ -198,6 +221,10 @@ def _awaiting_feedback(ctx: AskContext, step: StepSpec) -> list[Option]:
     ]
 
 
+def _step_ids(spec: ServiceSpec) -> set[str]:
+    return {step.id for step in spec.steps}
+
+
 def _issue_label(spec: ServiceSpec, chosen: Any) -> str | None:
     """The chosen sub-category in English, as the office files it."""
     if not isinstance(chosen, str) or not chosen:
@@ -243,6 +270,10 @@ class GrievanceKind(ServiceKind):
         if issue:
             text = f"{issue}: {text}" if text else issue
         place = _place(ctx.answers)
+        if place["mandal"] is None and place["district"] and "mandal" in _step_ids(ctx.spec):
+            # a pin we cannot place in a mandal would go to a district office: ask the mandal
+            ctx.answers.update(location_mode="pick", district=place["district"])
+            return AskAgain("mandal", "grievances.pin_needs_mandal")
         row = cases.register_grievance(
             ctx.db,
             cases.NewGrievance(
@@ -268,7 +299,7 @@ class GrievanceKind(ServiceKind):
                     "grievances.acknowledged",
                     number=row.number,
                     office=office_name(ctx.db, row.office_id, ctx.lang),
-                    due=clock.format_ist(row.due_at, "%d-%m-%Y"),
+                    due=date_words(row.due_at, ctx.lang),
                 )
             )
         )

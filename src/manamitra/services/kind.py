@@ -90,6 +90,10 @@ class ServiceKind:
     def intro(self, ctx: ServiceContext) -> None:
         """Say something before the first question (documents needed, fee…)."""
 
+    def summary_extra(self, spec: ServiceSpec, answers: dict[str, Any], lang: str) -> list[str]:
+        """Lines the summary adds after the answers (a booking's fare, say)."""
+        return []
+
     def complete(self, ctx: ServiceContext) -> KindResult:
         raise NotImplementedError
 

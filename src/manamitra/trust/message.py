@@ -26,7 +26,10 @@ def verdict_message(result: Result | None, language: str = "te") -> str:
         return _catalogue()["no_qr"][lang]
     claims: dict[str, Any] = result.claims
     name = claims.get("holder_name_te" if lang == "te" else "holder_name_en", "")
-    reason = next((r.split(": ", 1)[1] for r in result.reasons if r.startswith("revoked on")), "")
+    revoked = next((f for f in result.findings if f.code == "revoked"), None)
+    reason = revoked.params.get("reason", "") if revoked is not None else ""
+    if isinstance(reason, dict):
+        reason = reason.get(lang) or reason.get("en", "")
     values = {
         "number": claims.get("number", ""),
         "name": name,

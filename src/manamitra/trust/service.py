@@ -39,8 +39,12 @@ class _RegisterRevocations:
         doc = self.repo.document(number)
         if doc is None or doc.revoked_at is None:
             return None
+        code = doc.revocation_reason or ""
         return Revocation(
-            number, status_list.reason_label(doc.revocation_reason or ""), doc.revoked_at
+            number,
+            status_list.reason_label(code),
+            doc.revoked_at,
+            status_list.reason_label(code, "te"),
         )
 
 

@@ -49,7 +49,12 @@ class StatusList:
         found = self.revoked.get(number_hash(number))
         if found is None:
             return None
-        return Revocation(number=number, reason=reason_label(found[0]), revoked_at=found[1])
+        return Revocation(
+            number=number,
+            reason=reason_label(found[0]),
+            revoked_at=found[1],
+            reason_te=reason_label(found[0], "te"),
+        )
 
     def payload(self) -> bytes:
         body: dict[str, Any] = {

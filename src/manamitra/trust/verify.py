@@ -15,9 +15,11 @@ from typing import Any, Protocol
 
 from manamitra import clock
 from manamitra.errors import PayloadError
+from manamitra.formatting import date_numeric
 from manamitra.trust import cose
 from manamitra.trust.keys import KeyRing
 from manamitra.trust.payload import unseal
+from manamitra.trust.reasons import Finding
 
 
 class Verdict(StrEnum):
@@ -31,8 +33,9 @@ class Verdict(StrEnum):
 @dataclass(frozen=True)
 class Revocation:
     number: str
-    reason: str
+    reason: str  # in English; `reason_te` in Telugu when the register knows it
     revoked_at: datetime
+    reason_te: str | None = None
 
 
 class RevocationLookup(Protocol):
@@ -48,13 +51,24 @@ class NoRevocations:
 
 @dataclass
 class Result:
+    """`findings` say why in either language; `reasons` are their English lines (plus any
+    the command line adds)."""
+
     verdict: Verdict
     claims: dict[str, Any] = field(default_factory=dict)
     reasons: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, verdict: Verdict, claims: dict[str, Any], *findings: Finding) -> Result:
+        return cls(verdict, claims, [f.text("en") for f in findings], list(findings))
 
     @property
     def genuine(self) -> bool:
         return self.verdict is Verdict.GENUINE
+
+    def reasons_in(self, lang: str) -> list[str]:
+        return [f.text(lang) for f in self.findings]
 
     def to_json(self) -> dict[str, Any]:
         return {"verdict": self.verdict.value, "claims": self.claims, "reasons": self.reasons}
@@ -72,49 +86,35 @@ def verify(
     try:
         sealed = unseal(text)
     except PayloadError as exc:
-        return Result(Verdict.FORGED, reasons=[f"unreadable: {exc}"])
+        return Result.of(Verdict.FORGED, {}, Finding("unreadable", {"detail": str(exc)}))
     claims, message = sealed.claims, sealed.message
     kid = message.kid
     shown = claims.to_json()
     shown["kid"] = kid
     key = keyring.get(kid)
     if key is None:
-        return Result(
-            Verdict.UNKNOWN_ISSUER,
-            shown,
-            [f"key {kid!r} is not in the trusted key set"],
-        )
+        return Result.of(Verdict.UNKNOWN_ISSUER, shown, Finding("unknown_key", {"kid": str(kid)}))
     alg = message.alg
     if alg != cose.ALG_EDDSA:
-        return Result(Verdict.FORGED, shown, [f"algorithm {alg} is not EdDSA"])
+        return Result.of(Verdict.FORGED, shown, Finding("wrong_algorithm", {"alg": str(alg)}))
     if not key.verify(message.signature, message.to_be_signed()):
-        return Result(Verdict.FORGED, shown, ["signature does not match the contents"])
+        return Result.of(Verdict.FORGED, shown, Finding("signature_mismatch"))
     if key.role != "issuer":
-        return Result(Verdict.FORGED, shown, [f"key {key.kid} may not sign documents"])
+        return Result.of(Verdict.FORGED, shown, Finding("not_an_issuer_key", {"kid": key.kid}))
     if key.retired_at is not None and claims.issued_at > key.retired_at:
-        return Result(
-            Verdict.FORGED,
-            shown,
-            [
-                f"key {key.kid} was retired on {key.retired_at.date()}, "
-                "before this document's issue date"
-            ],
-        )
-    reasons = [f"signed by {key.owner} key {key.kid}"]
+        retired = Finding("key_retired", {"kid": key.kid, "retired": str(key.retired_at.date())})
+        return Result.of(Verdict.FORGED, shown, retired)
+    signed = Finding("signed_by", {"owner": key.owner, "kid": key.kid})
     revoked = (revocations or NoRevocations()).revocation(claims.number)
     if revoked is not None:
-        return Result(
-            Verdict.REVOKED,
-            shown,
-            [
-                *reasons,
-                f"revoked on {clock.format_ist(revoked.revoked_at, '%d-%m-%Y')}: {revoked.reason}",
-            ],
+        reason = {"en": revoked.reason, "te": revoked.reason_te or revoked.reason}
+        day = date_numeric(revoked.revoked_at)
+        return Result.of(
+            Verdict.REVOKED, shown, signed, Finding("revoked", {"day": day, "reason": reason})
         )
     if claims.expires_at is not None and moment > claims.expires_at:
-        return Result(
-            Verdict.EXPIRED,
-            shown,
-            [*reasons, f"valid until {clock.format_ist(claims.expires_at, '%d-%m-%Y')}"],
-        )
-    return Result(Verdict.GENUINE, shown, [*reasons, "not revoked", "within its validity"])
+        until = Finding("valid_until", {"day": date_numeric(claims.expires_at)})
+        return Result.of(Verdict.EXPIRED, shown, signed, until)
+    return Result.of(
+        Verdict.GENUINE, shown, signed, Finding("not_revoked"), Finding("within_validity")
+    )

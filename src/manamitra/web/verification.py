@@ -66,6 +66,7 @@ def _page(
             title = doc_type
         context.update(
             result=result.to_json(),
+            reasons=result.reasons_in(lang),
             doc_title=title,
             facts=_fact_rows(kind, claims.get("facts") or {}, lang, other),
             issued_on=_day(claims.get("issued_at")),

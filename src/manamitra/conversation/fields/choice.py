@@ -16,7 +16,7 @@ from manamitra.conversation.i18n import normalise, t
 from manamitra.conversation.inbound import Inbound
 from manamitra.conversation.paging import choices_message, page_of
 from manamitra.conversation.reply import Choice, Reply
-from manamitra.errors import SpecError, ValidationError
+from manamitra.errors import DepartmentUnavailableError, SpecError, ValidationError
 
 OPTION_PREFIX = "opt:"
 AGREE_WORDS = frozenset({"agree", "i agree", "yes", "అవును", "అంగీకరిస్తున్నాను", "సరే"})
@@ -48,6 +48,18 @@ def match_option(options: list[Option], inbound: Inbound, error_key: str) -> Opt
     if len(typed) >= 3 and len(partial) == 1:
         return partial[0]
     raise ValidationError(error_key)
+
+
+def chosen_title(step: StepSpec, value: Any, ctx: AskContext) -> str | None:
+    """The title of the provided option a stored answer names ("Tirupati" for TPTY), or None
+    when the step has no provider or the option is no longer offered."""
+    if not step.options_from:
+        return None
+    try:
+        options = ctx.options_from(step.options_from, step)
+    except DepartmentUnavailableError:
+        return None
+    return next((o.title(ctx.lang) for o in options if o.answer == value), None)
 
 
 class _OptionsField(FieldType):
