@@ -189,7 +189,7 @@ def _hold_and_bill(
                 reference=booking.id,
                 amount=rupees(order.amount_paise),
                 until=time_ist(booking.expires_at),
-                seats=_places(booking, ctx.lang, seats),
+                seats=_places(booking, ctx.lang),
             )
         )
     )
@@ -469,7 +469,7 @@ def _fulfil_booking(db: Session, order: PaymentOrder, services: dict[str, Any]) 
                 reference=booking.id,
                 what=booking.details.get("venue", {}).get(order.lang, ""),
                 when=datetime_words(booking.starts_at, order.lang),
-                seats=_places(booking, order.lang, seats),
+                seats=_places(booking, order.lang),
                 show=text(order.lang, f"bookings.show_{booking.domain}"),
             )
         )
@@ -484,10 +484,10 @@ def _fulfil_booking(db: Session, order: PaymentOrder, services: dict[str, Any]) 
     return Fulfilment(outcome, replies)
 
 
-def _places(booking: Booking, lang: str, seats: list[str] | None) -> str:
+def _places(booking: Booking, lang: str) -> str:
     """The line naming what was booked: a bus's seat numbers, a temple's number of pilgrims."""
     if booking.domain == "bus":
-        return _seats_line(lang, seats or booking.details.get("seats"))
+        return _seats_line(lang, booking.details.get("seats"))
     persons = len(booking.details.get("people") or []) or booking.quantity
     return text(lang, "bookings.persons_line", persons=persons)
 
