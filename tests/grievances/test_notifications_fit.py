@@ -3,7 +3,8 @@ languages (a longer title makes the Graph API refuse the whole message)."""
 
 from __future__ import annotations
 
-from manamitra.conversation.reply import MAX_BUTTON_TITLE, Buttons
+from manamitra.conversation.limits import MAX_BUTTON_TITLE
+from manamitra.conversation.reply import Buttons
 from manamitra.grievances.notify import render, templates
 
 

@@ -287,7 +287,11 @@ class _Seeding:
                 attachments=attachments,
                 district=district.id,
                 mandal=mandal.id,
-                village=rng.choice(mandal.children).id if mandal.children else None,
+                # municipal complaints are made in the town (its municipality owns them);
+                # the others in one of the mandal's villages
+                village=rng.choice(mandal.children).id
+                if mandal.children and department != "municipal"
+                else None,
             ),
         )
         officer = self.worker(row)
