@@ -63,6 +63,7 @@ def test_telugu_form_left_for_the_menu_resumes_reviews_in_words_and_pays_the_fee
         )
 
         phone.say("రామారావు")
+        phone.tap("opt:daughter")
         phone.say("1.2 లక్షలు")
         phone.tap("opt:no")
         phone.tap("opt:education")
