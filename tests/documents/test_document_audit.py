@@ -22,7 +22,12 @@ from PIL import Image, ImageChops
 from manamitra.documents.demo import demo_facts, demo_office
 from manamitra.documents.issue import printed
 from manamitra.documents.render import Page, render
-from manamitra.documents.template import DocumentType, document_type, document_types
+from manamitra.documents.template import (
+    DocumentType,
+    FieldSpec,
+    document_type,
+    document_types,
+)
 from manamitra.names import has_latin, has_telugu
 from tests.documents.glyphs import missing_glyphs
 
@@ -93,11 +98,30 @@ ISSUED = datetime(2026, 12, 1, 5, 0, tzinfo=UTC)
 KNOWN_DEFECTS: dict[tuple[str, str], str] = {}
 
 
+def _people(kind: DocumentType) -> list[FieldSpec]:
+    """A ticket's fields naming who travels or is admitted (passengers, pilgrims)."""
+    return [spec for spec in kind.spec.fields if kind.layout == "ticket" and spec.format == "name"]
+
+
+def _with_holder_first(listed: str, name: str) -> str:
+    """ "Ravi Kumar (34), Lakshmi (31)" with `name` for the first person, age kept; empty
+    when the holder's name was not given in this script (the document spells it out)."""
+    if not name:
+        return ""
+    first, _, others = listed.partition(", ")
+    age = re.search(r" \(\d+\)$", first)
+    return ", ".join(p for p in (name + (age[0] if age else ""), others) if p)
+
+
 def _facts(kind: DocumentType, holder: Holder) -> dict[str, Any]:
     facts = dict(demo_facts(kind.name, holder.relation))
+    people = _people(kind)
     for spec in kind.all_fields:
         if spec.format == "name" and spec.key in ("parent", "parents"):
             facts[f"{spec.key}_en"], facts[f"{spec.key}_te"] = holder.parent
+        elif spec in people:  # the booker travels first, as services/booking.py records it
+            for lang, name in zip(("en", "te"), holder.given, strict=True):
+                facts[f"{spec.key}_{lang}"] = _with_holder_first(facts[f"{spec.key}_{lang}"], name)
         elif holder.typed_in_telugu and spec.key == "caste":
             facts["caste_en"] = facts["caste_te"]  # as a chat answer typed in Telugu comes
     return facts
@@ -150,13 +174,15 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def _halves(layout: str, kind: DocumentType) -> tuple[str, str]:
+def _halves(layout: str, page: Page) -> tuple[str, str]:
     """The Telugu and the English statement, as pdftotext lays them out: the English one is
-    the block that opens with its statement's first words, the Telugu one the block before."""
+    the block that opens with its statement's first words (as printed, so a statement may
+    open with a fact), the Telugu one the block before."""
     blocks = [b for b in re.split(r"\n\s*\n", layout) if b.strip()]
-    opening = kind.spec.statement.en.split("{")[0].strip()
+    english = page.doc_type.statement("en", page.facts, page.holder_en, page.number)
+    opening = _squash(english)[:24]
     for index, block in enumerate(blocks):
-        if block.strip().startswith(opening):
+        if index > 0 and _squash(block).startswith(opening):
             return blocks[index - 1], block
     raise AssertionError(f"no English statement opening {opening!r} in:\n{layout}")
 
@@ -179,17 +205,35 @@ def test_every_fact_reads_right_in_both_halves(
     path, page, missing = _render(doc_type, holder_name, tmp_path)
     assert missing == [], f"glyphs no font has: {missing}"
     layout = _run(pdftotext, "-layout", str(path), "-")
-    telugu_half, english_half = _halves(layout, page.doc_type)
+    telugu_half, english_half = _halves(layout, page)
     holder = HOLDERS[holder_name]
+    kind = page.doc_type
 
     english_name, telugu_name = holder.printed
-    assert _squash(english_name) in _squash(english_half)
-    assert _squash(telugu_name) in _squash(telugu_half)
+    if "{holder}" in kind.spec.statement.en:
+        assert _squash(english_name) in _squash(english_half)
+        assert _squash(telugu_name) in _squash(telugu_half)
     if holder_name != "very_long":  # (a very long name line wraps)
         assert _squash(f"{telugu_name}/{english_name}") in _squash(layout), "each script once"
     assert not has_telugu(english_half), f"Telugu left in the English half: {english_half}"
 
-    kind = page.doc_type
+    # a ticket names everyone who travels or is admitted, each in both scripts, in its row
+    raw = _squash(_run(pdftotext, "-raw", str(path), "-"))
+    people = _people(kind)
+    assert people or "{holder}" in kind.spec.statement.en, "the ticket names nobody"
+    for spec in people:
+        shown_en, shown_te = spec.show(page.facts, "en"), spec.show(page.facts, "te")
+        assert _squash(english_name) in _squash(shown_en)
+        assert _squash(telugu_name) in _squash(shown_te)
+        assert has_latin(shown_en) and not has_telugu(shown_en), shown_en
+        assert has_telugu(shown_te) and not has_latin(shown_te), shown_te
+        # "label  te / en" on one line, or the Telugu lines then the English ones
+        label, te, en = (
+            _squash(x) for x in (f"{spec.label.te}/{spec.label.en}", shown_te, shown_en)
+        )
+        row = re.escape(label + te) + "/?" + re.escape(en)
+        assert re.search(row, raw), f"{spec.key} row not as printed: {shown_te} / {shown_en}"
+
     for spec in kind.all_fields:
         used = {f"{{{spec.key}}}" in kind.spec.statement.get(lang) for lang in ("te", "en")}
         present = all(page.facts.get(k) not in (None, "") for k in spec.fact_keys())
@@ -220,11 +264,11 @@ def test_nothing_leaves_the_page_or_runs_into_the_signature(
     doc_type: str, holder_name: str, tmp_path: Path
 ) -> None:
     pdftotext, pdftoppm = _tool("pdftotext"), _tool("pdftoppm")
-    path, _, _ = _render(doc_type, holder_name, tmp_path)
+    path, page, _ = _render(doc_type, holder_name, tmp_path)
     html = _run(pdftotext, "-bbox", str(path), "-")
-    page = re.search(r'<page width="([\d.]+)" height="([\d.]+)"', html)
-    assert page is not None
-    width, height = float(page[1]), float(page[2])
+    box = re.search(r'<page width="([\d.]+)" height="([\d.]+)"', html)
+    assert box is not None
+    width, height = float(box[1]), float(box[2])
     words = [
         (float(x0), float(y0), float(x1), float(y1), word)
         for x0, y0, x1, y1, word in re.findall(
@@ -239,10 +283,27 @@ def test_nothing_leaves_the_page_or_runs_into_the_signature(
         if w[0] < BORDER_PT or w[2] > width - BORDER_PT or w[3] > height - BORDER_PT
     ]
     assert outside == [], f"outside the border: {outside}"
-    office_row = [w for w in words if w[4] == "office" and w[1] < SIGNATURE_TOP_PT]
-    assert office_row and all(w[3] <= SIGNATURE_TOP_PT for w in office_row)
+    crossing = [w for w in words if w[1] < SIGNATURE_TOP_PT < w[3]]
+    assert crossing == [], f"across the signature's top: {crossing}"
+    last = _last_row_label(page).split()[-1]
+    last_row = [w for w in words if w[4] == last and w[1] < SIGNATURE_TOP_PT]
+    assert last_row, f"the facts table's last row ({last!r}) is not above the signature"
     _run(pdftoppm, "-r", "40", "-gray", "-png", "-singlefile", str(path), str(tmp_path / "p"))
     assert Image.open(tmp_path / "p.png").size == (331, 468)
+
+
+def _last_row_label(page: Page) -> str:
+    """The English label of the facts table's last row: the issuing office on a certificate
+    or receipt; a ticket's last fact given (its office heads it, and it has no validity)."""
+    kind = page.doc_type
+    if kind.layout != "ticket":
+        return "Issuing office"
+    given = [
+        spec
+        for spec in kind.spec.fields
+        if all(page.facts.get(k) not in (None, "") for k in spec.fact_keys())
+    ]
+    return given[-1].label.en
 
 
 REFERENCE_CASES = [

@@ -11,9 +11,9 @@ from fpdf import FPDF
 from sqlalchemy.orm import Session
 
 from manamitra import clock
-from manamitra.documents.holder import names_in_both_scripts
 from manamitra.documents.issue import new_number
 from manamitra.documents.render import Office, Officer
+from manamitra.names import in_script
 from manamitra.store.models import Booking, MediaBlob
 
 log = logging.getLogger(__name__)
@@ -45,16 +45,14 @@ def issue_ticket(db: Session, booking: Booking, services: dict[str, Any]) -> tup
 
 def _signed(db: Session, booking: Booking, documents: Any) -> str | None:
     doc_type, facts, office, officer = _ticket_of(booking)
-    holder_en, holder_te = names_in_both_scripts(
-        str(booking.details.get("holder") or booking.citizen)
-    )
+    holder = " ".join(str(booking.details.get("holder") or booking.citizen).split())
     try:
         issued = documents.issue(
             db,
             doc_type=doc_type,
             number=new_number(doc_type),
-            holder_name_en=holder_en,
-            holder_name_te=holder_te,
+            holder_name_en=in_script(holder, "en"),
+            holder_name_te=in_script(holder, "te"),
             facts=facts,
             office=office,
             officer=officer,
@@ -132,8 +130,7 @@ def _people(people: list[dict[str, Any]], lang: str) -> str:
     """ "Ravi Kumar (34), Sita (30)": each name in the half's script, with the age if known."""
     shown = []
     for person in people:
-        english, telugu = names_in_both_scripts(str(person.get("name", "")))
-        name = english if lang == "en" else telugu
+        name = in_script(" ".join(str(person.get("name", "")).split()), lang)
         shown.append(f"{name} ({person['age']})" if person.get("age") else name)
     return ", ".join(shown) or "-"
 

@@ -108,8 +108,8 @@ def _border(pdf: DocumentPdf) -> None:
 
 
 def _pair(pdf: DocumentPdf, label: Bilingual, lines: list[str], value_size: float) -> None:
-    """One row of the facts table: label and value (`_row_lines`); a long value wraps onto a
-    second line, then shrinks, and the row grows to hold it."""
+    """One row of the facts table: label and value (`_row_lines`); a long value wraps, each
+    script on lines of its own, then shrinks, and the row grows to hold it."""
     pdf.set_draw_color(170, 180, 200)
     pdf.set_line_width(0.2)
     pdf.set_x(16)
@@ -131,11 +131,20 @@ def _pair(pdf: DocumentPdf, label: Bilingual, lines: list[str], value_size: floa
 
 
 def _row_lines(pdf: DocumentPdf, value_te: str, value_en: str) -> tuple[list[str], float]:
-    """A facts row's value in both scripts (once if equal) in lines, two at most, and the
-    font size they take."""
-    value = value_en if value_te == value_en else f"{value_te} / {value_en}"
+    """A facts row's value in both scripts (once if equal) and the font size it takes: on
+    one line if it fits, else each script on lines of its own (two at most each), so a
+    reader finds a list of names whole in the script they read."""
+    width = _VALUE_WIDTH - 2 * pdf.c_margin
     pdf.te(9.5)
-    return pdf.fitted(value, _VALUE_WIDTH - 2 * pdf.c_margin, 2, 7), pdf.font_size_pt
+    if value_te == value_en:
+        return pdf.fitted(value_en, width, 2, 7), pdf.font_size_pt
+    joined = f"{value_te} / {value_en}"
+    if pdf.width_of(joined) <= width:
+        return [joined], pdf.font_size_pt
+    pdf.fitted(value_te, width, 2, 7)
+    english = pdf.fitted(value_en, width, 2, 7)  # from the Telugu's size, smaller if need be
+    size = pdf.font_size_pt
+    return pdf.fitted(value_te, width, 2, size) + english, size
 
 
 def _row_height(lines: int) -> float:

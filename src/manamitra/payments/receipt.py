@@ -11,9 +11,9 @@ from fpdf import FPDF
 from sqlalchemy.orm import Session
 
 from manamitra import clock
-from manamitra.documents.holder import latin_name, names_in_both_scripts
 from manamitra.documents.issue import new_number
 from manamitra.documents.render import Office, Officer
+from manamitra.names import both_scripts
 from manamitra.payments.text import rupees
 from manamitra.store.models import MediaBlob, PaymentOrder
 
@@ -46,9 +46,7 @@ def holder_names(order: PaymentOrder) -> tuple[str, str]:
     telugu = str(holder.get("te") or "").strip()
     if not english and not telugu:
         return order.citizen, order.citizen
-    if not english:
-        return names_in_both_scripts(telugu)
-    return (latin_name(english), telugu or english)
+    return both_scripts(english, telugu)
 
 
 def _signed_receipt(db: Session, order: PaymentOrder, documents: Any) -> str | None:
