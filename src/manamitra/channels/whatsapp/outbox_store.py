@@ -12,8 +12,9 @@ SQLite the write transaction (BEGIN IMMEDIATE) serialises claims.
 Around each request to Meta the sender writes twice, committed before it goes on: `wire_at`
 just before the request leaves, then the outcome just after Meta answers (`write` groups
 whatever several sends have ready at that moment into one transaction, never waiting for
-more). So a crash leaves a reply in doubt only if its request had left and its answer had
-not been committed; such a reply is sent again, and counted in `uncertain_sends`.
+more, and on SQLite goes ahead of the queue for the write lock). So a crash leaves a reply
+in doubt only if its request had left and its answer had not been committed; such a reply
+is sent again, and counted in `uncertain_sends`.
 """
 
 from __future__ import annotations
@@ -130,7 +131,9 @@ def write(
     o = OUTBOX
     now = clock.now()
     marked: set[int] = set()
-    with database.unit_of_work() as session:
+    # urgent on SQLite, like the inbox commit: until it commits, a reply Meta has accepted
+    # would be sent again after a crash, and a reply ready to leave is held back
+    with database.unit_of_work(urgent=True) as session:
         conn = session.connection()
         if on_wire:
             marked = set(
