@@ -13,8 +13,10 @@ when a process dies. Prints, per store:
   * repeated side effects (a reply written twice for one message);
   * replies delivered twice, per kill, beside the sender's HTTP requests in flight at the
     stand-in at that kill, and the replies the restarted sender found marked on the wire;
-  * recovery: from each restart (process spawned) until the last reply to a message
-    acknowledged before the kill arrived, and the longest delay of such a reply.
+  * recovery: how long after the restart was serving the replies in flight at the kill went
+    again; from the restart (process spawned) until the last reply to a message acknowledged
+    before the kill arrived (this includes the backlog built up while it was down), and the
+    longest delay of such a reply.
 
     .venv/bin/python bench/chaos.py [--stores sqlite,postgres] [--rate 250] [--between 6]
                                     [--settle 12] [--kills 5] [--graph-latency-ms 150]
@@ -366,7 +368,7 @@ def analyse(
     per_kill = []
     for k, kill in enumerate(kills):
         until = kills[k + 1].at if k + 1 < len(kills) else float("inf")
-        twice = sum(1 for at in twice_at if kill.at < at <= until)
+        again = [at for at in twice_at if kill.at < at <= until]
         # replies to messages acked before this kill but first answered after it
         delayed = [
             min(t for times in arrivals[c].values() for t in times)
@@ -384,7 +386,9 @@ def analyse(
                 "in_flight_at_kill": kill.in_flight,
                 "marked_on_wire": kill.marked_on_wire,
                 "claimed_not_sent": kill.claimed_not_sent,
-                "delivered_twice": twice,
+                "delivered_twice": len(again),
+                # when the replies in flight at the kill went again, after the restart served
+                "resent_after_ready_s": round(max(again, default=kill.ready_at) - kill.ready_at, 2),
                 "replies_delayed": len(delayed),
                 "recovery_after_restart_s": round(max(0.0, last - kill.restarted_at), 2),
                 "recovery_after_ready_s": round(max(0.0, last - kill.ready_at), 2),

@@ -3,6 +3,7 @@ confirmed, never what was, and counts the replies whose request may have reached
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -12,6 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import select
 
@@ -151,3 +153,32 @@ def test_a_process_that_ended_or_started_again_is_not_running() -> None:
     ticks = start_ticks(me)
     if ticks is not None:  # Linux: the same PID, a different process
         assert not running(me, ticks + 1)
+
+
+def test_a_clean_stop_unregisters_and_gives_back_what_it_could_not_finish(
+    database: Database,
+) -> None:
+    class Unanswered(FakeGraph):
+        async def handle(self, request: httpx.Request) -> httpx.Response:
+            self.requests.append(request)
+            await asyncio.Event().wait()  # Meta never answers
+            raise AssertionError("unreachable")
+
+    queue(database, SITA, Text("never answered"))
+    fake = Unanswered()
+    s = OutboxSender(database, fake.client(), SETTINGS, poll_interval=0.01, drain_timeout=0)
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        running_sender = asyncio.create_task(s.run(stop))
+        while not (s.in_flight and fake.requests):
+            await asyncio.sleep(0.01)
+        stop.set()
+        await running_sender
+        await s.graph.aclose()
+
+    asyncio.run(main())
+    [row] = rows_by_citizen(database)[SITA]
+    assert (row.status, row.claimed_by, row.uncertain_sends) == ("pending", None, 1)
+    with database.unit_of_work() as session:
+        assert list(session.scalars(select(PlatformProcess))) == []

@@ -61,6 +61,7 @@ class OutboxSender:
         heartbeat: float = 1.0,
         stale_after: timedelta = timedelta(seconds=10),
         poll_interval: float = 0.5,
+        drain_timeout: float = 30.0,
         max_attempts: int = 10,
         base_backoff: float = 1.0,
         max_backoff: float = 300.0,
@@ -89,6 +90,7 @@ class OutboxSender:
         self._registered = False
         self._looked_for_orphans = False
         self.poll_interval = poll_interval
+        self.drain_timeout = drain_timeout
         self.max_attempts = max_attempts
         self.base_backoff = base_backoff
         self.max_backoff = max_backoff
@@ -142,8 +144,10 @@ class OutboxSender:
                 if not more:
                     await self._idle(stop)
         finally:
-            await self.drain()
+            await self.drain(self.drain_timeout)
             keeping_alive.cancel()
+            for unfinished in self._inflight:
+                unfinished.cancel()  # what is still out is given back, counted if on the wire
             await asyncio.to_thread(self._stop_claiming)
 
     async def step(self) -> bool:
