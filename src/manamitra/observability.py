@@ -85,6 +85,12 @@ class Metrics:
             ["code"],
             registry=r,
         )
+        self.outbound_released = Counter(
+            "manamitra_outbound_claims_released",
+            "Replies a dead process had claimed, given back; maybe_sent: its request had left",
+            ["on_wire"],
+            registry=r,
+        )
         self.webhook_ack_seconds = Histogram(
             "manamitra_webhook_ack_seconds", "Webhook POST handling time", buckets=_FAST, registry=r
         )

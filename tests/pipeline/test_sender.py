@@ -258,14 +258,12 @@ def test_missing_media_fails_the_message(database: Database) -> None:
     assert row.status == "failed" and "not in the store" in (row.last_error or "")
 
 
-def test_expired_lease_is_claimed_again(database: Database) -> None:
+def test_a_claim_lasts_as_long_as_its_process_not_a_lease(database: Database) -> None:
     queue(database, RAVI, Text("one"))
-    first = outbox_store.claim(database, 10, timedelta(seconds=60))
+    first = outbox_store.claim(database, 10, "process-a")
     assert [c.attempts for c in first] == [1]
-    assert outbox_store.claim(database, 10, timedelta(seconds=60)) == []
-    clock.advance(timedelta(seconds=61))
-    again = outbox_store.claim(database, 10, timedelta(seconds=60))
-    assert [(c.id, c.attempts) for c in again] == [(first[0].id, 2)]
+    clock.advance(timedelta(minutes=10))
+    assert outbox_store.claim(database, 10, "process-b") == []
 
 
 def test_concurrent_claims_never_share_a_row(database: Database) -> None:
@@ -277,7 +275,7 @@ def test_concurrent_claims_never_share_a_row(database: Database) -> None:
     def claimer() -> None:
         mine: list[int] = []
         for _ in range(5):
-            mine.extend(c.id for c in outbox_store.claim(database, 7, timedelta(seconds=60)))
+            mine.extend(c.id for c in outbox_store.claim(database, 7, "process-a"))
         with lock:
             results.append(mine)
 

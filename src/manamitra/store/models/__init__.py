@@ -15,6 +15,7 @@ from manamitra.store.models.pipeline import (
     InboundMessage,
     MediaBlob,
     OutboundMessage,
+    PlatformProcess,
 )
 from manamitra.store.models.trust import (
     IssuedDocument,
@@ -50,5 +51,6 @@ __all__ = [
     "Officer",
     "OutboundMessage",
     "PaymentOrder",
+    "PlatformProcess",
     "SigninFailures",
 ]

@@ -74,6 +74,13 @@ class OutboundMessage(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime)
     lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
+    # the process (PlatformProcess.id) sending it while status is "sending"
+    claimed_by: Mapped[str | None] = mapped_column(String(32), default=None)
+    # set, and committed, just before the request to Meta leaves: if the claimant dies before
+    # recording the answer, the request may have reached Meta
+    wire_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
+    # how many times a claimant died with this reply's request possibly at Meta
+    uncertain_sends: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     wamid: Mapped[str | None] = mapped_column(String(255), unique=True, default=None)
     error_code: Mapped[int | None] = mapped_column(Integer, default=None)
     last_error: Mapped[str | None] = mapped_column(Text, default=None)
@@ -96,6 +103,21 @@ class OutboundMessage(Base):
             sqlite_where=text("status IN ('pending', 'sending')"),
         ),
     )
+
+
+class PlatformProcess(Base):
+    """A running process that claims outbox rows, with its heartbeat; deleted when it stops or
+    another process finds it dead, and its claims go back at once."""
+
+    __tablename__ = "platform_process"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    hostname: Mapped[str] = mapped_column(String(255))
+    host: Mapped[str] = mapped_column(String(64))
+    pid: Mapped[int] = mapped_column(Integer)
+    started: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    registered_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    heartbeat_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class MediaBlob(Base):
