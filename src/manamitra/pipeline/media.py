@@ -51,10 +51,14 @@ class MediaRejectedError(ManamitraError):
 
 
 class MediaLocation(Protocol):
-    url: str
-    mime_type: str
-    sha256: str | None
-    file_size: int | None
+    @property
+    def url(self) -> str: ...
+    @property
+    def mime_type(self) -> str: ...
+    @property
+    def sha256(self) -> str | None: ...
+    @property
+    def file_size(self) -> int | None: ...
 
 
 class MediaSource(Protocol):

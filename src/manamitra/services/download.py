@@ -136,10 +136,10 @@ def render_record(
         pdf.set_font("te", "", 11)
         pdf.cell(width, 7, f"{label.te} / {label.en}", new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("te", "", 10)
-        for number, row in enumerate(record.rows, start=1):
+        for position, row in enumerate(record.rows, start=1):
             values = [render_value(row.get(name), "te") for name in rows.get("fields", [])]
             pdf.multi_cell(
-                width, 6, f"{number}. {' — '.join(values)}", new_x="LMARGIN", new_y="NEXT"
+                width, 6, f"{position}. {' — '.join(values)}", new_x="LMARGIN", new_y="NEXT"
             )
     pdf.ln(6)
     printed = clock.format_ist(clock.now(), "%d-%m-%Y %I:%M %p")

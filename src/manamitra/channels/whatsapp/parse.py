@@ -246,7 +246,7 @@ def _check_ids(citizen: str, wamid: str) -> None:
 def _message(m: p.Message, contacts: dict[str, p.Contact], phone_number_id: str) -> Received:
     _check_ids(m.from_, m.id)
     convert = MESSAGE_TYPES.get(m.type)
-    fields = convert(m) if convert else {"kind": "unsupported", "extra": {"type": m.type}}
+    fields: Fields = convert(m) if convert else {"kind": "unsupported", "extra": {"type": m.type}}
     contact = contacts.get(m.from_)
     fields.setdefault("reply_to", m.context.id if m.context else None)
     inbound = Inbound(
