@@ -157,17 +157,17 @@ def _served_over_https(request: Request, public_url: str) -> bool:
     return request.url.scheme == "https" or public_url.startswith("https://")
 
 
-def _login_refused(
+def _login_page(
     request: Request,
     lang: str,
-    words: _Labels,
-    error: str,
-    status_code: int,
     *,
     lang_chosen: str | None,
+    error: str | None = None,
+    status_code: int = 200,
 ) -> HTMLResponse:
+    """The sign-in form with a fresh form token (also after a refusal, with its reason)."""
     token = secrets.token_urlsafe(24)
-    refused = templates.TemplateResponse(
+    page = templates.TemplateResponse(
         request,
         "login.html",
         {
@@ -176,12 +176,12 @@ def _login_refused(
             "lang": lang,
             "lang_chosen": lang_chosen,
             "switch_url": _switch_url(request, lang),
-            "L": words,
+            "L": _Labels(labels()[lang]),
             "error": error,
         },
         status_code=status_code,
     )
-    refused.set_cookie(
+    page.set_cookie(
         LOGIN_CSRF_COOKIE,
         token,
         httponly=True,
@@ -189,7 +189,7 @@ def _login_refused(
         path="/console",
         secure=request.url.scheme == "https",
     )
-    return refused
+    return page
 
 
 def console_router(runtime: Runtime) -> APIRouter:
@@ -214,28 +214,8 @@ def console_router(runtime: Runtime) -> APIRouter:
     # ---- sign-in -----------------------------------------------------------------------
     @router.get("/login")
     def login_page(request: Request) -> HTMLResponse:
-        token = secrets.token_urlsafe(24)
         lang = _lang(request)
-        response = templates.TemplateResponse(
-            request,
-            "login.html",
-            {
-                "officer": None,
-                "csrf": token,
-                "lang": lang,
-                "lang_chosen": request.query_params.get("lang"),
-                "switch_url": _switch_url(request, lang),
-                "L": _Labels(labels()[lang]),
-            },
-        )
-        response.set_cookie(
-            LOGIN_CSRF_COOKIE,
-            token,
-            httponly=True,
-            samesite="strict",
-            path="/console",
-            secure=request.url.scheme == "https",
-        )
+        response = _login_page(request, lang, lang_chosen=request.query_params.get("lang"))
         _remember_lang(request, response, lang)
         return response
 
@@ -262,13 +242,12 @@ def console_router(runtime: Runtime) -> APIRouter:
                 if refusal.retry_after < 120
                 else words.wait_minutes.format(n=-(-refusal.retry_after // 60))
             )
-            refused = _login_refused(
+            refused = _login_page(
                 request,
                 lang,
-                words,
-                words.throttled.format(wait=wait),
-                429,
                 lang_chosen=lang_chosen,
+                error=words.throttled.format(wait=wait),
+                status_code=429,
             )
             refused.headers["Retry-After"] = str(refusal.retry_after)
             return refused
@@ -276,8 +255,8 @@ def console_router(runtime: Runtime) -> APIRouter:
         if result.officer is None:
             signin_throttle.record_failure(db, username, address)
             audit.append(db, username[:64] or "-", f"login_{result.reason}", None, address=address)
-            return _login_refused(
-                request, lang, words, words[result.reason], 401, lang_chosen=lang_chosen
+            return _login_page(
+                request, lang, lang_chosen=lang_chosen, error=words[result.reason], status_code=401
             )
         signin_throttle.record_success(db, username, address)
         if result.officer.lang is None and lang_chosen in language.LANGUAGES:
