@@ -18,7 +18,7 @@ catalog_app = typer.Typer(no_args_is_help=True, help="The service catalogue: che
 
 
 def _load(services_dir: Path, departments_file: Path) -> Catalog:
-    from manamitra.catalog.checks import load_checked_catalog
+    from manamitra.services.catalog_check import load_checked_catalog
 
     return load_checked_catalog(services_dir, departments_file)
 

@@ -498,7 +498,7 @@ def console_router(runtime: Runtime) -> APIRouter:
             return looked
         blob, reference = looked
         if blob is None and reference.get("media_id") and runtime.services.get("graph"):
-            from manamitra.conversation.inbound import Media
+            from manamitra.messaging.inbound import Media
             from manamitra.pipeline.media import fetch_media
 
             try:

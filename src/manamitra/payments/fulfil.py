@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from manamitra.conversation.reply import Reply
+from manamitra.messaging.reply import Reply
 from manamitra.store.models import PaymentOrder
 
 

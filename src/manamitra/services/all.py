@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import manamitra.conversation.fields  # noqa: F401
-from manamitra.conversation.fields import aadhaar, identifier, location, place, upload  # noqa: F401
+import manamitra.fields  # noqa: F401
+from manamitra.fields import aadhaar, identifier, location, place, upload  # noqa: F401
 from manamitra.services import (
     application,  # noqa: F401
     booking,  # noqa: F401

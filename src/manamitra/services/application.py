@@ -30,18 +30,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from manamitra import clock
-from manamitra.catalog.checks import load_checked_catalog
 from manamitra.catalog.loader import load_departments
 from manamitra.catalog.schema import ServiceSpec
-from manamitra.conversation.i18n import t
-from manamitra.conversation.limits import clip
-from manamitra.conversation.reply import Text
+from manamitra.documents.certificate_facts import check_facts
 from manamitra.errors import SpecError
 from manamitra.formatting import date_numeric, money
+from manamitra.messaging.i18n import t
+from manamitra.messaging.limits import clip
+from manamitra.messaging.reply import Text
 from manamitra.payments.fulfil import Fulfilment, fulfiller
 from manamitra.payments.orders import bill_replies, create_order
 from manamitra.payments.service import payments_from
-from manamitra.services.certificate_facts import check_facts
+from manamitra.services.catalog_check import load_checked_catalog
 from manamitra.services.kind import Done, KindResult, ServiceContext, ServiceKind, service_kind
 from manamitra.services.status import StatusItem, number_lookup, status_source
 from manamitra.store.models import PaymentOrder

@@ -47,11 +47,11 @@ from manamitra.bookings.inventory import (
 )
 from manamitra.bookings.ticket import issue_ticket
 from manamitra.catalog.schema import ServiceSpec
-from manamitra.conversation.fields.base import AskContext, Option, option_provider
-from manamitra.conversation.reply import Document, Text
 from manamitra.departments import apsrtc, temples
 from manamitra.errors import DepartmentUnavailableError, SpecError
+from manamitra.fields.base import AskContext, Option, option_provider
 from manamitra.formatting import date_words, datetime_words, money, time_ist
+from manamitra.messaging.reply import Document, Text
 from manamitra.payments.confirm import refund
 from manamitra.payments.fulfil import Fulfilment, fulfiller
 from manamitra.payments.orders import bill_replies, create_order, find_order

@@ -7,9 +7,9 @@ pipeline/document_check.py) and says it is checking; the verdict follows as its 
 
 from __future__ import annotations
 
-from manamitra.conversation.i18n import t
-from manamitra.conversation.inbound import Inbound
-from manamitra.conversation.reply import Text
+from manamitra.messaging.i18n import t
+from manamitra.messaging.inbound import Inbound
+from manamitra.messaging.reply import Text
 from manamitra.services.kind import UNSOLICITED_HANDLERS, EventContext
 
 

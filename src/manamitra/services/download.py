@@ -37,10 +37,10 @@ from sqlalchemy.orm import Session
 from manamitra import clock
 from manamitra.catalog.loader import load_departments
 from manamitra.catalog.schema import DepartmentSpec, Localized, ServiceSpec
-from manamitra.conversation.reply import Document, Text
 from manamitra.departments.base import Record, render_value, systems_for
 from manamitra.documents.qr import qr_code, qr_image
 from manamitra.errors import SpecError
+from manamitra.messaging.reply import Document, Text
 from manamitra.services.kind import (
     Done,
     KindResult,

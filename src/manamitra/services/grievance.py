@@ -22,27 +22,27 @@ from sqlalchemy.orm import Session
 
 from manamitra import clock
 from manamitra.catalog.schema import ServiceSpec, StepSpec
-from manamitra.conversation.fields.base import (
+from manamitra.errors import SpecError, ValidationError
+from manamitra.fields.base import (
     AskContext,
     FieldType,
     Option,
     field_type,
     option_provider,
 )
-from manamitra.conversation.fields.choice import ChoiceField
-from manamitra.conversation.i18n import t
-from manamitra.conversation.inbound import Inbound
-from manamitra.conversation.reply import Text
-from manamitra.conversation.status_view import item_replies
-from manamitra.errors import SpecError, ValidationError
+from manamitra.fields.choice import ChoiceField
 from manamitra.formatting import date_words
-from manamitra.grievances import applications as _applications  # noqa: F401  (registers the document handler)
 from manamitra.grievances import cases
 from manamitra.grievances.offices import office_name
 from manamitra.grievances.places import place_of_pin
 from manamitra.grievances.rating import parse_rating
 from manamitra.grievances.workflow import load_workflow
+from manamitra.messaging.i18n import t
+from manamitra.messaging.inbound import Inbound
+from manamitra.messaging.reply import Text
+from manamitra.services.case_document import attach_document
 from manamitra.services.kind import (
+    UNSOLICITED_HANDLERS,
     AskAgain,
     Done,
     KindResult,
@@ -51,6 +51,7 @@ from manamitra.services.kind import (
     service_kind,
 )
 from manamitra.services.status import StatusItem, number_lookup, status_source
+from manamitra.services.status_view import item_replies
 from manamitra.store.models.grievances import Grievance
 
 ACTIONS = ("register", "status", "feedback")
@@ -69,7 +70,7 @@ class ComplaintField(FieldType):
 
     def parse(self, step: StepSpec, inbound: Inbound, ctx: AskContext) -> Any:
         if inbound.kind == "audio" and inbound.media is not None:
-            from manamitra.conversation.fields.upload import media_key
+            from manamitra.fields.upload import media_key
 
             return {
                 "voice": True,
@@ -333,3 +334,7 @@ class GrievanceKind(ServiceKind):
         cases.rate(ctx.db, row, rating, str(comment) if comment else None)
         ctx.say(Text(ctx.t("grievances.thanks_rating", number=row.number, rating=rating)))
         return Done()
+
+
+if attach_document not in UNSOLICITED_HANDLERS:
+    UNSOLICITED_HANDLERS.insert(0, attach_document)

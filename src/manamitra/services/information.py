@@ -26,7 +26,6 @@ from __future__ import annotations
 from typing import Any
 
 from manamitra.catalog.schema import Localized, ServiceSpec
-from manamitra.conversation.reply import Text
 from manamitra.departments.offices import (
     NEAREST_SOURCES,
     OFFICE_KINDS,
@@ -35,6 +34,7 @@ from manamitra.departments.offices import (
     offices,
 )
 from manamitra.errors import SpecError
+from manamitra.messaging.reply import Text
 from manamitra.services.kind import Done, KindResult, ServiceContext, ServiceKind, service_kind
 
 KEYS = frozenset(

@@ -15,10 +15,10 @@ from typing import Any, ClassVar
 from sqlalchemy.orm import Session
 
 from manamitra.catalog.schema import ServiceSpec
-from manamitra.conversation.i18n import t
-from manamitra.conversation.inbound import Inbound
-from manamitra.conversation.reply import Reply
 from manamitra.errors import SpecError
+from manamitra.messaging.i18n import t
+from manamitra.messaging.inbound import Inbound
+from manamitra.messaging.reply import Reply
 
 
 @dataclass

@@ -25,9 +25,9 @@ from typing import Any
 
 from manamitra import clock
 from manamitra.catalog.schema import Localized, ServiceSpec
-from manamitra.conversation.reply import Text
 from manamitra.departments.base import Record, render_value, systems_for
 from manamitra.errors import SpecError
+from manamitra.messaging.reply import Text
 from manamitra.services.application import find_application, status_label
 from manamitra.services.kind import (
     AskAgain,

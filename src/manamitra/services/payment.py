@@ -29,17 +29,17 @@ import manamitra.departments.discoms
 import manamitra.departments.echallan
 import manamitra.departments.municipal_tax  # noqa: F401
 from manamitra.catalog.schema import ServiceSpec
-from manamitra.conversation.inbound import Inbound
-from manamitra.conversation.reply import Document, Text
 from manamitra.departments.billing import BILL_SYSTEMS, Statement, record_paid
 from manamitra.errors import SpecError
+from manamitra.messaging.inbound import Inbound
+from manamitra.messaging.outbox import enqueue
+from manamitra.messaging.reply import Document, Text
 from manamitra.payments.confirm import confirm
 from manamitra.payments.fulfil import Fulfilment, fulfiller
 from manamitra.payments.orders import bill_replies, create_order, find_order
 from manamitra.payments.receipt import issue_receipt
 from manamitra.payments.service import Payments, payments_from
 from manamitra.payments.text import rupees, text
-from manamitra.pipeline.outbox import enqueue
 from manamitra.services.kind import (
     AskAgain,
     Done,

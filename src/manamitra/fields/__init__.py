@@ -1,9 +1,9 @@
 """Field types a spec step can ask for; each registers itself under its YAML `type:` name."""
 
 # Importing the modules registers their types.
-from manamitra.conversation.fields import basic as _basic  # noqa: F401
-from manamitra.conversation.fields import choice as _choice  # noqa: F401
-from manamitra.conversation.fields.base import (
+from manamitra.fields import basic as _basic  # noqa: F401
+from manamitra.fields import choice as _choice  # noqa: F401
+from manamitra.fields.base import (
     FIELD_TYPES,
     OPTION_PROVIDERS,
     AskContext,

@@ -5,18 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from manamitra.catalog.schema import StepSpec
-from manamitra.conversation.fields.base import (
+from manamitra.errors import DepartmentUnavailableError, SpecError, ValidationError
+from manamitra.fields.base import (
     AskContext,
     FieldType,
     Option,
     PageRequest,
     field_type,
 )
-from manamitra.conversation.i18n import normalise, t
-from manamitra.conversation.inbound import Inbound
-from manamitra.conversation.paging import choices_message, page_of
-from manamitra.conversation.reply import Choice, Reply
-from manamitra.errors import DepartmentUnavailableError, SpecError, ValidationError
+from manamitra.messaging.i18n import normalise, t
+from manamitra.messaging.inbound import Inbound
+from manamitra.messaging.paging import choices_message, page_of
+from manamitra.messaging.reply import Choice, Reply
 
 OPTION_PREFIX = "opt:"
 AGREE_WORDS = frozenset({"agree", "i agree", "yes", "అవును", "అంగీకరిస్తున్నాను", "సరే"})

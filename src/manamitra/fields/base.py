@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from manamitra.catalog.schema import StepSpec
-from manamitra.conversation.i18n import t
-from manamitra.conversation.inbound import Inbound
-from manamitra.conversation.reply import Reply, Text
 from manamitra.errors import SpecError, ValidationError
+from manamitra.messaging.i18n import t
+from manamitra.messaging.inbound import Inbound
+from manamitra.messaging.reply import Reply, Text
 from manamitra.privacy import cipher_for
 
 

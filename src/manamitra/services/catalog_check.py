@@ -6,13 +6,13 @@ from pathlib import Path
 
 from manamitra.catalog.loader import DEPARTMENTS_FILE, SERVICES_DIR, Catalog, load_catalog
 from manamitra.catalog.schema import ServiceSpec, StepSpec
-from manamitra.conversation.limits import MAX_ROW_TITLE
 from manamitra.errors import SpecError
+from manamitra.fields import OPTION_PROVIDERS, get_field_type
+from manamitra.messaging.limits import MAX_ROW_TITLE
+from manamitra.services.kind import get_kind
 
 
 def check_step(spec: ServiceSpec, step: StepSpec) -> None:
-    from manamitra.conversation.fields import OPTION_PROVIDERS, get_field_type
-
     if step.type == "group":
         if step.repeat is None:
             raise SpecError(f"steps.{step.id}.repeat: a group needs `repeat`")
@@ -40,8 +40,6 @@ def check_list_title(spec: ServiceSpec) -> None:
 
 
 def check_kind(spec: ServiceSpec) -> None:
-    from manamitra.services.kind import get_kind
-
     check_list_title(spec)
     get_kind(spec.kind).check(spec)
 

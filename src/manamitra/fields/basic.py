@@ -9,17 +9,17 @@ from typing import Any
 
 from manamitra import clock
 from manamitra.catalog.schema import StepSpec
-from manamitra.conversation.fields.base import (
+from manamitra.errors import ValidationError
+from manamitra.fields.base import (
     AskContext,
     FieldType,
     field_type,
     number_as_typed,
     require_text,
 )
-from manamitra.conversation.fields.rupees import AmountTextError, parse_rupees
-from manamitra.conversation.inbound import Inbound
-from manamitra.errors import ValidationError
+from manamitra.fields.rupees import AmountTextError, parse_rupees
 from manamitra.formatting import date_numeric, money
+from manamitra.messaging.inbound import Inbound
 
 MAX_TEXT = 1000
 

@@ -16,9 +16,9 @@ from typing import Any
 
 from manamitra.catalog.places import Place, gazetteer
 from manamitra.catalog.schema import StepSpec
-from manamitra.conversation.fields.base import AskContext, Option, field_type
-from manamitra.conversation.fields.choice import _OptionsField
 from manamitra.errors import ValidationError
+from manamitra.fields.base import AskContext, Option, field_type
+from manamitra.fields.choice import _OptionsField
 
 
 def _options(places: tuple[Place, ...]) -> list[Option]:
