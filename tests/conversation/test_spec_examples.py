@@ -7,7 +7,6 @@ import re
 import pytest
 import yaml
 
-import manamitra.services.all  # noqa: F401
 from manamitra.catalog.schema import ServiceSpec, StepSpec
 from manamitra.fields import FIELD_TYPES
 from manamitra.services.catalog_check import check_step

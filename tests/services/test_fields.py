@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 
-import manamitra.services.all  # noqa: F401  (registers the field types)
 from manamitra import clock
 from manamitra.catalog.schema import StepSpec
 from manamitra.errors import SpecError, ValidationError

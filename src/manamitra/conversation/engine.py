@@ -55,6 +55,7 @@ from manamitra.services.kind import (
     ServiceContext,
     get_kind,
 )
+from manamitra.services.status_view import item_replies, status_replies
 
 log = logging.getLogger(__name__)
 
@@ -393,8 +394,6 @@ class Engine:
         )
 
     def _status(self, turn: _Turn) -> None:
-        from manamitra.services.status_view import status_replies
-
         self._leave_flow(turn)
         turn.state["screen"] = "status"
         turn.say(*status_replies(turn.db, turn.convo.citizen, turn.lang, self._draft_spec(turn)))
@@ -490,8 +489,6 @@ class Engine:
     def _search(self, turn: _Turn, text: str) -> None:
         item = status_registry.find_by_number(turn.db, turn.convo.citizen, text.strip())
         if item is not None:
-            from manamitra.services.status_view import item_replies
-
             turn.say(*item_replies(item, turn.lang))
             return
         query = " ".join(text.split())[:200]

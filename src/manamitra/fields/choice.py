@@ -11,7 +11,6 @@ from manamitra.fields.base import (
     FieldType,
     Option,
     PageRequest,
-    field_type,
 )
 from manamitra.messaging.i18n import normalise, t
 from manamitra.messaging.inbound import Inbound
@@ -113,7 +112,6 @@ class _OptionsField(FieldType):
         return None
 
 
-@field_type
 class ChoiceField(_OptionsField):
     """Pick one of `options`, or of the options an `options_from` provider lists::
 
@@ -149,7 +147,6 @@ class ChoiceField(_OptionsField):
         ]
 
 
-@field_type
 class YesNoField(_OptionsField):
     """Two buttons, stored as true/false::
 
@@ -178,7 +175,6 @@ class YesNoField(_OptionsField):
         return super().parse(step, inbound, ctx)
 
 
-@field_type
 class ConsentField(_OptionsField):
     """An explicit "I agree" before personal data is used; anything else is asked again::
 

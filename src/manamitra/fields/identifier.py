@@ -15,12 +15,11 @@ from typing import Any
 
 from manamitra.catalog.schema import StepSpec
 from manamitra.errors import SpecError, ValidationError
-from manamitra.fields.base import AskContext, FieldType, field_type, number_as_typed
+from manamitra.fields.base import AskContext, FieldType, number_as_typed
 from manamitra.fields.basic import _digits
 from manamitra.messaging.inbound import Inbound
 
 
-@field_type
 class IdentifierField(FieldType):
     """A reference number matching `pattern`; `example` is shown when it does not::
 

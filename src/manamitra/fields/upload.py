@@ -17,7 +17,7 @@ from typing import Any
 
 from manamitra.catalog.schema import StepSpec
 from manamitra.errors import SpecError, ValidationError
-from manamitra.fields.base import AskContext, FieldType, field_type
+from manamitra.fields.base import AskContext, FieldType
 from manamitra.messaging.i18n import t
 from manamitra.messaging.inbound import Inbound, Media, blob_key
 from manamitra.messaging.reply import Reply, Text
@@ -35,7 +35,6 @@ def media_key(media_id: str) -> str:
     return blob_key(Media(id=media_id, mime_type=""))
 
 
-@field_type
 class UploadField(FieldType):
     """A photo or a PDF, type and size checked::
 

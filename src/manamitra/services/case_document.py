@@ -10,7 +10,7 @@ from manamitra.fields.upload import media_key
 from manamitra.grievances import applications, cases, notify
 from manamitra.messaging.inbound import Inbound
 from manamitra.messaging.reply import Text
-from manamitra.services.kind import EventContext
+from manamitra.services.kind import EventContext, register_unsolicited_handler
 from manamitra.store.models.applications import ApplicationStatus
 from manamitra.store.models.grievances import ApplicationCase
 
@@ -55,3 +55,8 @@ def attach_document(ctx: EventContext, inbound: Inbound) -> bool:
     )
     ctx.say(reply if isinstance(reply, Text) else Text(str(reply)))
     return True
+
+
+def register() -> None:
+    """Enter the handler in the registries (`services.registry` calls it)."""
+    register_unsolicited_handler(attach_document)

@@ -1,4 +1,5 @@
-"""Load-time checks that tie specs to the registered field types and kinds."""
+"""Load-time checks that tie specs to the registered field types and kinds (`services.registry`
+fills the registries first)."""
 
 from __future__ import annotations
 
@@ -48,8 +49,6 @@ def load_checked_catalog(
     services_dir: Path = SERVICES_DIR, departments_file: Path = DEPARTMENTS_FILE
 ) -> Catalog:
     """The catalogue with every step type, provider and kind block validated."""
-    import manamitra.services.all  # noqa: F401  (registers kinds and field types)
-
     return load_catalog(
         services_dir, departments_file, check_step=check_step, check_kind=check_kind
     )

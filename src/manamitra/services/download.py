@@ -46,7 +46,7 @@ from manamitra.services.kind import (
     KindResult,
     ServiceContext,
     ServiceKind,
-    service_kind,
+    register_kind,
 )
 from manamitra.services.lookup import (
     check_record_block,
@@ -211,7 +211,6 @@ def store_pdf(db: Session, key: str, filename: str, content: bytes) -> MediaBlob
     return blob
 
 
-@service_kind
 class Download(ServiceKind):
     name = "download"
 
@@ -303,3 +302,8 @@ def _issue_signed_copy(
     seal = SealedCopy(sealing.qr_text, trust.verify_url(number, token))
     blob = store_pdf(ctx.db, media_key, filename, render_record(ctx.spec, record, title, seal))
     trust.register(repo, claims, sealing, pdf_sha256=blob.sha256, media_key=media_key)
+
+
+def register() -> None:
+    """Enter what this module provides in the registries (`services.registry` calls it)."""
+    register_kind(Download)

@@ -27,12 +27,14 @@ from manamitra.fields.base import (
     AskContext,
     FieldType,
     Option,
-    field_type,
-    option_provider,
+    register_field_type,
+    register_option_provider,
 )
 from manamitra.fields.choice import ChoiceField
+from manamitra.fields.upload import media_key
 from manamitra.formatting import date_words
 from manamitra.grievances import cases
+from manamitra.grievances.categories import category_label
 from manamitra.grievances.offices import office_name
 from manamitra.grievances.places import place_of_pin
 from manamitra.grievances.rating import parse_rating
@@ -40,15 +42,13 @@ from manamitra.grievances.workflow import load_workflow
 from manamitra.messaging.i18n import t
 from manamitra.messaging.inbound import Inbound
 from manamitra.messaging.reply import Text
-from manamitra.services.case_document import attach_document
 from manamitra.services.kind import (
-    UNSOLICITED_HANDLERS,
     AskAgain,
     Done,
     KindResult,
     ServiceContext,
     ServiceKind,
-    service_kind,
+    register_kind,
 )
 from manamitra.services.status import StatusItem, number_lookup, status_source
 from manamitra.services.status_view import item_replies
@@ -59,7 +59,6 @@ NUMBER = re.compile(r"^GRV-\d{4}-\d{6}$")
 MIN_DESCRIPTION = 10
 
 
-@field_type
 class ComplaintField(FieldType):
     """The problem in the citizen's words, typed or as a voice note (kept as an attachment)::
 
@@ -70,8 +69,6 @@ class ComplaintField(FieldType):
 
     def parse(self, step: StepSpec, inbound: Inbound, ctx: AskContext) -> Any:
         if inbound.kind == "audio" and inbound.media is not None:
-            from manamitra.fields.upload import media_key
-
             return {
                 "voice": True,
                 "media_key": media_key(inbound.media.id),
@@ -91,7 +88,6 @@ class ComplaintField(FieldType):
         return str(value)
 
 
-@field_type
 class RatingField(ChoiceField):
     """1 to 5, tapped from the list or typed as stars, a digit, "4/5" or the word::
 
@@ -174,8 +170,6 @@ def status_item(db: Session, grievance: Grievance) -> StatusItem:
 
 
 def _category_label(grievance: Grievance, lang: str) -> str:
-    from manamitra.grievances.categories import category_label
-
     return category_label(grievance.category, lang)
 
 
@@ -201,7 +195,6 @@ def _grievance_by_number(db: Session, citizen: str, text: str) -> StatusItem | N
     return status_item(db, row)
 
 
-@option_provider("grievances_awaiting_feedback")
 def _awaiting_feedback(ctx: AskContext, step: StepSpec) -> list[Option]:
     if ctx.db is None:
         return []
@@ -238,7 +231,6 @@ def _issue_label(spec: ServiceSpec, chosen: Any) -> str | None:
     return chosen
 
 
-@service_kind
 class GrievanceKind(ServiceKind):
     name = "grievance"
     confirm = True
@@ -336,5 +328,9 @@ class GrievanceKind(ServiceKind):
         return Done()
 
 
-if attach_document not in UNSOLICITED_HANDLERS:
-    UNSOLICITED_HANDLERS.insert(0, attach_document)
+def register() -> None:
+    """Enter what this module provides in the registries (`services.registry` calls it)."""
+    register_field_type(ComplaintField)
+    register_field_type(RatingField)
+    register_option_provider("grievances_awaiting_feedback", _awaiting_feedback)
+    register_kind(GrievanceKind)
