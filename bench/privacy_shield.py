@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 import orjson
 
-from manamitra.conversation.inbound import Inbound
+from manamitra.messaging.inbound import Inbound
 from manamitra.pipeline.inbox import inbound_json
 from manamitra.pipeline.shield import shield
 from manamitra.privacy import Cipher

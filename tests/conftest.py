@@ -8,8 +8,15 @@ from pathlib import Path
 import pytest
 
 from manamitra import clock
+from manamitra.services.registry import register_all
 from manamitra.store import Database
 from tests.support import databases
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Kinds, field types and handlers are registered by the composition root; tests that build
+    # an engine or load the catalogue without the app need the same registries.
+    register_all()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -17,7 +17,6 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from starlette.types import Receive, Scope, Send
 
-from manamitra.catalog.checks import load_checked_catalog
 from manamitra.channels.whatsapp import outbox_store
 from manamitra.channels.whatsapp.graph_client import GraphClient
 from manamitra.channels.whatsapp.sender import OutboxSender
@@ -35,6 +34,8 @@ from manamitra.pipeline.wakeup import wake_on_inbox
 from manamitra.pipeline.worker import ConversationWorker
 from manamitra.privacy import Cipher
 from manamitra.runtime import Runtime
+from manamitra.services.catalog_check import load_checked_catalog
+from manamitra.services.registry import register_all
 from manamitra.settings import Settings, load_settings
 from manamitra.store.wal import checkpoint_wal
 from manamitra.trust import TrustService
@@ -88,6 +89,7 @@ def create_app(
             trust, runtime.database, sorted({t.spec.department for t in document_types().values()})
         ),
     )
+    register_all()
     catalog = load_checked_catalog()
     runtime.services["catalog"] = catalog
     # Personal data sealed at rest (Aadhaar); department registers behind lookups and downloads

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from manamitra.console.demo import seed_console_demo
 from manamitra.privacy import Cipher
 from manamitra.settings import Settings
-from manamitra.store import migrate
+from manamitra.store import Database, migrate
 
 DATABASE_FILE = "manamitra.db"
 
@@ -21,8 +22,6 @@ def prepare_demo(settings: Settings) -> list[str]:
     """Migrate and seed; returns any further lines worth printing at start-up."""
     migrate.upgrade(settings.database_url)
     notes: list[str] = []
-    from manamitra.console.demo import seed_console_demo
-    from manamitra.store import Database
 
     database = Database(settings.database_url)
     try:

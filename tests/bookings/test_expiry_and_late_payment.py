@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-import manamitra.services.all  # noqa: F401  (registers the fulfillers)
 from manamitra import clock
 from manamitra.bookings.inventory import (
     available,

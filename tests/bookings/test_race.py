@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-import manamitra.services.all  # noqa: F401  (registers the fulfillers)
 from manamitra import clock
 from manamitra.bookings.inventory import HoldRequest, booking_id_for, ensure_pool, hold
 from manamitra.departments import apsrtc

@@ -8,9 +8,9 @@ from collections import Counter
 
 import pytest
 
-from manamitra.catalog.checks import load_checked_catalog
 from manamitra.catalog.places import gazetteer
 from manamitra.catalog.schema import HEADLINE_CATEGORIES, Localized
+from manamitra.services.catalog_check import load_checked_catalog
 
 MY_KINDS = ("application", "lookup", "download", "information")
 TELUGU = re.compile(r"[\u0C00-\u0C7F]")

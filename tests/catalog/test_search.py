@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from manamitra.catalog.checks import load_checked_catalog
 from manamitra.catalog.search import ranked_services, search_services, skeleton_tokens
+from manamitra.services.catalog_check import load_checked_catalog
 
 QUERIES = yaml.safe_load((Path(__file__).parent / "search_queries.yaml").read_text("utf-8"))[
     "queries"

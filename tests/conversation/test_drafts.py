@@ -7,10 +7,10 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy.orm import Session
 
-from manamitra.catalog.checks import load_checked_catalog
 from manamitra.conversation.flow import count_questions, next_pending
-from manamitra.conversation.i18n import t
-from manamitra.conversation.reply import Buttons, ListMenu, Reply, Text
+from manamitra.messaging.i18n import t
+from manamitra.messaging.reply import Buttons, ListMenu, Reply, Text
+from manamitra.services.catalog_check import load_checked_catalog
 from manamitra.store import Database
 from tests.services.walk import send_valid
 from tests.support import databases

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from manamitra.catalog.checks import load_checked_catalog
 from manamitra.catalog.schema import CATEGORIES
-from manamitra.conversation.i18n import t
-from manamitra.conversation.reply import Buttons, ListMenu, Text
+from manamitra.messaging.i18n import t
+from manamitra.messaging.reply import Buttons, ListMenu, Text
+from manamitra.services.catalog_check import load_checked_catalog
 from tests.support.engine_driver import Chat, choice_ids, make_engine, texts
 
 

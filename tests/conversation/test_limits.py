@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import regex
 
-from manamitra.conversation.limits import MAX_ROW_TITLE, clip
-from manamitra.conversation.paging import choices_message
-from manamitra.conversation.reply import Choice, ListMenu
+from manamitra.messaging.limits import MAX_ROW_TITLE, clip
+from manamitra.messaging.paging import choices_message
+from manamitra.messaging.reply import Choice, ListMenu
 
 LONG_TELUGU = "బిల్లు చెల్లింపు ఏపీఈపీడీసీఎల్ విద్యుత్ సంస్థ"
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 import string
 
-from manamitra.conversation.i18n import LANGUAGES, catalogue
+from manamitra.messaging.i18n import LANGUAGES, catalogue
 
 TELUGU_BLOCK = re.compile(r"[\u0C00-\u0C7F]")
 

@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-import manamitra.conversation.fields.identifier  # noqa: F401  (registers the identifier type)
+import manamitra.fields.identifier  # noqa: F401  (registers the identifier type)
 from manamitra.catalog.schema import StepSpec
-from manamitra.conversation.fields import AskContext, get_field_type
-from manamitra.conversation.inbound import Inbound
 from manamitra.errors import ValidationError
+from manamitra.fields import AskContext, get_field_type
+from manamitra.messaging.inbound import Inbound
 from manamitra.pipeline.shield import shield
 from manamitra.privacy import Cipher, is_valid_aadhaar
 

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from manamitra.catalog.checks import load_checked_catalog
 from manamitra.conversation.flow import next_pending
-from manamitra.conversation.reply import Buttons, ListMenu, LocationRequest, Text
+from manamitra.messaging.reply import Buttons, ListMenu, LocationRequest, Text
+from manamitra.services.catalog_check import load_checked_catalog
 from manamitra.store import Database
 from tests.services.walk import send_valid
 from tests.support import databases

@@ -7,10 +7,9 @@ import re
 import pytest
 import yaml
 
-import manamitra.services.all  # noqa: F401
-from manamitra.catalog.checks import check_step
 from manamitra.catalog.schema import ServiceSpec, StepSpec
-from manamitra.conversation.fields import FIELD_TYPES
+from manamitra.fields import FIELD_TYPES
+from manamitra.services.catalog_check import check_step
 from manamitra.services.kind import SERVICE_KINDS
 
 EXAMPLE = re.compile(r"::\n\n((?:[ ]{4,}.*\n?|\n)+)")

@@ -16,10 +16,6 @@ from manamitra.catalog.loader import load_catalog
 from manamitra.catalog.schema import ServiceSpec, StepSpec
 from manamitra.console import auth
 from manamitra.console.demo import seed_console_demo
-from manamitra.conversation.fields.aadhaar import AadhaarField
-from manamitra.conversation.fields.base import AskContext
-from manamitra.conversation.fields.identifier import IdentifierField
-from manamitra.conversation.inbound import Inbound
 from manamitra.demo_identities import (
     HOW_TO_PAY,
     OPEN_CASE_STATES,
@@ -31,9 +27,13 @@ from manamitra.demo_identities import (
 from manamitra.departments import apsrtc, temples
 from manamitra.departments.billing import BILL_SYSTEMS
 from manamitra.departments.reference import embedded_systems
+from manamitra.fields.aadhaar import AadhaarField
+from manamitra.fields.base import AskContext
+from manamitra.fields.identifier import IdentifierField
 from manamitra.formatting import date_numeric
 from manamitra.grievances.applications import find_application
 from manamitra.grievances.cases import find_grievance
+from manamitra.messaging.inbound import Inbound
 from manamitra.privacy import Cipher, mask_aadhaar
 from manamitra.store import Database
 

@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import select
 
 from manamitra import clock
-from manamitra.catalog.checks import load_checked_catalog
-from manamitra.conversation.inbound import Media
 from manamitra.grievances import cases
 from manamitra.grievances.applications import case_for, decide, sync_cases
 from manamitra.grievances.deadlines import run_once
 from manamitra.grievances.offices import seed_offices
+from manamitra.messaging.inbound import Media
+from manamitra.services.catalog_check import load_checked_catalog
 from manamitra.store import Database
 from manamitra.store.models import Application, ApplicationCase, OutboundMessage
 from tests.support.engine_driver import Chat, make_engine, texts

@@ -3,9 +3,9 @@ languages (a longer title makes the Graph API refuse the whole message)."""
 
 from __future__ import annotations
 
-from manamitra.conversation.limits import MAX_BUTTON_TITLE
-from manamitra.conversation.reply import Buttons
 from manamitra.grievances.notify import render, templates
+from manamitra.messaging.limits import MAX_BUTTON_TITLE
+from manamitra.messaging.reply import Buttons
 
 
 def test_every_notification_button_title_fits_in_telugu_and_english() -> None:

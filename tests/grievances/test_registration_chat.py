@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from manamitra.catalog.checks import load_checked_catalog
 from manamitra.grievances.offices import seed_offices
+from manamitra.services.catalog_check import load_checked_catalog
 from manamitra.store import Database
 from manamitra.store.models import CaseEvent, Grievance
 from tests.support.engine_driver import Chat, make_engine, texts
@@ -60,7 +60,7 @@ def test_someone_elses_number_is_not_shown(database: Database) -> None:
 
 
 def test_voice_note_three_photos_and_a_location_pin(database: Database) -> None:
-    from manamitra.conversation.inbound import Media
+    from manamitra.messaging.inbound import Media
 
     catalog = load_checked_catalog()
     with database.unit_of_work() as db:

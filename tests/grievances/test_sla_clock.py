@@ -8,10 +8,10 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from manamitra import clock
-from manamitra.catalog.checks import load_checked_catalog
 from manamitra.grievances import cases
 from manamitra.grievances.deadlines import run_once
 from manamitra.grievances.offices import seed_offices
+from manamitra.services.catalog_check import load_checked_catalog
 from manamitra.store import Database
 from manamitra.store.models import CaseEvent, Conversation, Grievance, OutboundMessage
 from tests.support.engine_driver import Chat, make_engine, texts

@@ -8,7 +8,7 @@ import base64
 import re
 from pathlib import Path
 
-from manamitra.conversation.i18n import t
+from manamitra.messaging.i18n import t
 from manamitra.privacy import verhoeff_digit
 from tests.support.live import live_server
 from tests.support.phone import (

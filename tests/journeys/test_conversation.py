@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from manamitra.catalog.schema import CATEGORIES
-from manamitra.conversation.i18n import t
+from manamitra.messaging.i18n import t
 from tests.support.live import live_server
 from tests.support.phone import Phone, body_text, choice_ids
 

@@ -10,10 +10,10 @@ import os
 import re
 from pathlib import Path
 
-from manamitra.catalog.checks import load_checked_catalog
 from manamitra.conversation.flow import count_questions
-from manamitra.conversation.i18n import t
+from manamitra.messaging.i18n import t
 from manamitra.privacy import verhoeff_digit
+from manamitra.services.catalog_check import load_checked_catalog
 from tests.support.live import live_server
 from tests.support.phone import (
     Phone,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-import manamitra.services.all  # noqa: F401  (registers the fulfillers)
 from manamitra.departments.billing import BILL_SYSTEMS
 from manamitra.payments import ledger
 from manamitra.payments.orders import create_order, find_order

@@ -13,12 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from manamitra import clock
-from manamitra.catalog.checks import check_kind, check_step, load_checked_catalog
 from manamitra.catalog.schema import ServiceSpec
-from manamitra.conversation.reply import CtaUrl, OrderDetails
+from manamitra.messaging.reply import CtaUrl, OrderDetails
 from manamitra.payments.gateway import GatewayError
 from manamitra.services import booking as booking_kind
 from manamitra.services import payment as payment_kind
+from manamitra.services.catalog_check import check_kind, check_step, load_checked_catalog
 from manamitra.store import Database
 from manamitra.store.models import Booking, BookingPool
 from tests.payments.support import make_payments
@@ -135,7 +135,7 @@ def test_the_documented_example_loads(module, catalog) -> None:
 
 
 def test_my_tickets_and_payments_show_in_status_and_by_number(catalog, session: Session) -> None:
-    from manamitra.conversation.reply import Document
+    from manamitra.messaging.reply import Document
     from manamitra.payments.confirm import confirm
 
     payments = make_payments()
@@ -154,7 +154,7 @@ def test_my_tickets_and_payments_show_in_status_and_by_number(catalog, session: 
 
 
 def test_an_ehundi_donation_gets_a_receipt(catalog, session: Session) -> None:
-    from manamitra.conversation.reply import Document
+    from manamitra.messaging.reply import Document
     from manamitra.payments.confirm import confirm
 
     payments = make_payments()
@@ -170,7 +170,7 @@ def test_an_ehundi_donation_gets_a_receipt(catalog, session: Session) -> None:
 
 
 def test_choosing_a_seat_and_no_ladies_seats_offered_to_a_man(catalog, session: Session) -> None:
-    from manamitra.conversation.reply import ListMenu
+    from manamitra.messaging.reply import ListMenu
 
     chat = _chat(catalog, session, make_payments(), lang="en")
     day = (clock.to_ist(clock.now()).date() + timedelta(days=2)).isoformat()

@@ -13,7 +13,6 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-import manamitra.services.all  # noqa: F401
 from manamitra import clock
 from manamitra.payments import ledger, signature
 from manamitra.payments.orders import create_order

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from manamitra.channels.whatsapp.graph_client import GraphClient
 from manamitra.channels.whatsapp.sender import OutboxSender
-from manamitra.conversation.reply import Document, Text
-from manamitra.pipeline.outbox import enqueue
+from manamitra.messaging.outbox import enqueue
+from manamitra.messaging.reply import Document, Text
 from manamitra.pipeline.worker import ConversationWorker
 from manamitra.settings import Settings
 from manamitra.store import Database

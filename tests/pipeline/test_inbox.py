@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from manamitra import clock
-from manamitra.conversation.inbound import Inbound
+from manamitra.messaging.inbound import Inbound
 from manamitra.pipeline.inbox import (
     InboxBusyError,
     InboxWriter,

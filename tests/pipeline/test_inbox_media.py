@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import func, select
 
 from manamitra.channels.whatsapp.graph_client import GraphClient
-from manamitra.conversation.inbound import Media
 from manamitra.errors import GraphApiError
+from manamitra.messaging.inbound import Media
 from manamitra.pipeline.media import MediaRejectedError, fetch_media
 from manamitra.store import Database
 from manamitra.store.models import MediaBlob

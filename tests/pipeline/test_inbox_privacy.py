@@ -13,10 +13,10 @@ import pytest
 from sqlalchemy import text
 
 from manamitra.channels.whatsapp.parse import parse_payload
-from manamitra.conversation.inbound import Inbound
-from manamitra.conversation.reply import Text
+from manamitra.messaging.inbound import Inbound
+from manamitra.messaging.outbox import enqueue
+from manamitra.messaging.reply import Text
 from manamitra.pipeline.inbox import store_events
-from manamitra.pipeline.outbox import enqueue
 from manamitra.privacy import Cipher
 from manamitra.store import Database
 

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from manamitra import clock
 from manamitra.channels.whatsapp import outbox_store
 from manamitra.channels.whatsapp.sender import OutboxSender
-from manamitra.conversation.reply import Document, MarkRead, Reply, Text
+from manamitra.messaging.outbox import enqueue
+from manamitra.messaging.reply import Document, MarkRead, Reply, Text
 from manamitra.observability import Metrics
-from manamitra.pipeline.outbox import enqueue
 from manamitra.store import Database
 from manamitra.store.models import MediaBlob, OutboundMessage
 from tests.pipeline.graph_fake import SETTINGS, FakeGraph, graph_error

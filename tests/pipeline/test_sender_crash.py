@@ -20,7 +20,7 @@ from sqlalchemy import select
 from manamitra import clock
 from manamitra.channels.whatsapp import outbox_store
 from manamitra.channels.whatsapp.sender import OutboxSender
-from manamitra.conversation.reply import Document, Text
+from manamitra.messaging.reply import Document, Text
 from manamitra.processes import ProcessIdentity, running, start_ticks
 from manamitra.store import Database
 from manamitra.store.models import OutboundMessage, PlatformProcess

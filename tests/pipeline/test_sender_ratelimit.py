@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 from manamitra.channels.whatsapp.ratelimit import TokenBucket
 from manamitra.channels.whatsapp.sender import OutboxSender
-from manamitra.conversation.reply import Text
-from manamitra.pipeline.outbox import enqueue
+from manamitra.messaging.outbox import enqueue
+from manamitra.messaging.reply import Text
 from manamitra.store import Database
 from tests.pipeline.graph_fake import SETTINGS, FakeGraph
 

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from manamitra import clock
 from manamitra.conversation.engine import ConversationState
-from manamitra.conversation.inbound import Inbound
-from manamitra.conversation.reply import Reply, Text
+from manamitra.messaging.inbound import Inbound
+from manamitra.messaging.reply import Reply, Text
 from manamitra.pipeline.worker import ConversationWorker
 from manamitra.store import Database
 from manamitra.store.models import Conversation, InboundMessage, OutboundMessage

@@ -7,11 +7,11 @@ import yaml
 from sqlalchemy import select
 
 from manamitra import clock
-from manamitra.catalog.checks import load_checked_catalog
 from manamitra.catalog.loader import DEPARTMENTS_FILE
-from manamitra.conversation.reply import Buttons, Text
+from manamitra.messaging.reply import Buttons, Text
 from manamitra.privacy import mask_aadhaar, verhoeff_digit
 from manamitra.services.application import next_number
+from manamitra.services.catalog_check import load_checked_catalog
 from manamitra.services.status import find_by_number, items_for
 from manamitra.store.models import Application
 from tests.support.engine_driver import Chat, make_engine, texts

@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from manamitra.catalog.checks import load_checked_catalog
 from manamitra.conversation.flow import next_pending
-from manamitra.conversation.i18n import t
-from manamitra.conversation.reply import Buttons, OrderDetails, Text
+from manamitra.messaging.i18n import t
+from manamitra.messaging.reply import Buttons, OrderDetails, Text
 from manamitra.payments.confirm import confirm
+from manamitra.services.catalog_check import load_checked_catalog
 from manamitra.store import Database
 from manamitra.store.models import Application
 from tests.services.walk import send_valid

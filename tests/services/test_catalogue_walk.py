@@ -9,8 +9,8 @@ from collections.abc import Iterator
 import pytest
 
 from manamitra import clock
-from manamitra.catalog.checks import load_checked_catalog
-from manamitra.conversation.reply import Document, Text
+from manamitra.messaging.reply import Document, Text
+from manamitra.services.catalog_check import load_checked_catalog
 from manamitra.store import Database
 from manamitra.store.models import Application
 from tests.services.walk import walk

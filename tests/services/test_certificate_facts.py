@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from manamitra.catalog.checks import load_checked_catalog
 from manamitra.documents.issue import DocumentService, new_number
 from manamitra.documents.render import Office, Officer
 from manamitra.documents.template import document_types
+from manamitra.services.catalog_check import load_checked_catalog
 from manamitra.settings import load_settings
 from manamitra.store import Database
 from manamitra.store.models import Application
@@ -39,7 +39,7 @@ def test_the_certificates_of_the_issue_are_all_reachable_from_applications() -> 
 def test_an_approved_application_issues_a_genuine_certificate(
     sqlite_database_url: str, tmp_path: Path, spec_id: str
 ) -> None:
-    from manamitra.services.certificate_facts import certificate_request
+    from manamitra.documents.certificate_facts import certificate_request
 
     database = Database(sqlite_database_url)
     trust = TrustService.from_settings(
@@ -75,7 +75,7 @@ def test_an_approved_application_issues_a_genuine_certificate(
 
 
 def test_amounts_are_printed_in_rupees_and_groups_are_counted() -> None:
-    from manamitra.services.certificate_facts import certificate_request
+    from manamitra.documents.certificate_facts import certificate_request
 
     income = CATALOG.services["revenue.income_certificate"]
     request = certificate_request(
@@ -110,7 +110,7 @@ def test_a_caste_certificate_applied_for_in_telugu_reads_right_in_english(
 ) -> None:
     """The chat-made certificate of issue 13: name, father's name and caste typed in Telugu,
     the relation as the citizen chose it, the category's label (not its id) in each half."""
-    from manamitra.services.certificate_facts import certificate_request
+    from manamitra.documents.certificate_facts import certificate_request
 
     caste = CATALOG.services["revenue.caste_certificate"]
     answers = {

@@ -6,14 +6,13 @@ from typing import Any
 
 import pytest
 
-import manamitra.services.all  # noqa: F401  (registers the field types)
 from manamitra import clock
 from manamitra.catalog.schema import StepSpec
-from manamitra.conversation.fields import AskContext, get_field_type
-from manamitra.conversation.fields.base import PageRequest
-from manamitra.conversation.inbound import Inbound, Location, Media
-from manamitra.conversation.reply import ListMenu, LocationRequest, Text
 from manamitra.errors import SpecError, ValidationError
+from manamitra.fields import AskContext, get_field_type
+from manamitra.fields.base import PageRequest
+from manamitra.messaging.inbound import Inbound, Location, Media
+from manamitra.messaging.reply import ListMenu, LocationRequest, Text
 from manamitra.privacy import verhoeff_digit
 
 PROMPT = {"en": "Q?", "te": "ప్ర?"}

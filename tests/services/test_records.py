@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from manamitra.catalog.checks import load_checked_catalog
-from manamitra.conversation.i18n import t
-from manamitra.conversation.reply import Buttons, Document, Text
 from manamitra.errors import DepartmentUnavailableError
+from manamitra.messaging.i18n import t
+from manamitra.messaging.reply import Buttons, Document, Text
+from manamitra.services.catalog_check import load_checked_catalog
 from manamitra.store import Database
 from manamitra.store.models import MediaBlob
 from tests.support import databases

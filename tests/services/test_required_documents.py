@@ -7,11 +7,11 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import select
 
-from manamitra.catalog.checks import load_checked_catalog
 from manamitra.conversation.flow import next_pending
-from manamitra.conversation.i18n import t
-from manamitra.conversation.inbound import Media
-from manamitra.conversation.reply import Text
+from manamitra.messaging.i18n import t
+from manamitra.messaging.inbound import Media
+from manamitra.messaging.reply import Text
+from manamitra.services.catalog_check import load_checked_catalog
 from manamitra.store import Database
 from manamitra.store.models import Application
 from tests.services.walk import send_valid

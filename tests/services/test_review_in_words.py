@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from manamitra.catalog.checks import load_checked_catalog
 from manamitra.catalog.schema import ServiceSpec
-from manamitra.conversation.reply import Buttons, ListMenu, Reply, Text
 from manamitra.grievances.offices import seed_offices
+from manamitra.messaging.reply import Buttons, ListMenu, Reply, Text
+from manamitra.services.catalog_check import load_checked_catalog
 from manamitra.store import Database
 from tests.services.walk import walk
 from tests.support import databases

@@ -10,11 +10,11 @@ from typing import Any
 
 from manamitra import clock
 from manamitra.catalog.schema import ServiceSpec, StepSpec
-from manamitra.conversation.fields.base import get_field_type
 from manamitra.conversation.flow import next_pending
-from manamitra.conversation.i18n import t
-from manamitra.conversation.inbound import Media
-from manamitra.conversation.reply import Buttons, ListMenu, LocationRequest, Reply, Text
+from manamitra.fields.base import get_field_type
+from manamitra.messaging.i18n import t
+from manamitra.messaging.inbound import Media
+from manamitra.messaging.reply import Buttons, ListMenu, LocationRequest, Reply, Text
 from manamitra.privacy import verhoeff_digit
 from tests.support.engine_driver import Chat, order_reference
 

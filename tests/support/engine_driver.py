@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from manamitra import clock
 from manamitra.catalog.loader import Catalog
 from manamitra.conversation.engine import ConversationState, Engine
-from manamitra.conversation.inbound import Inbound, Location, Media
-from manamitra.conversation.reply import Buttons, CtaUrl, ListMenu, OrderDetails, Reply, Text
+from manamitra.messaging.inbound import Inbound, Location, Media
+from manamitra.messaging.reply import Buttons, CtaUrl, ListMenu, OrderDetails, Reply, Text
 from manamitra.payments.confirm import confirm
 from manamitra.payments.service import Payments
 from manamitra.sandbox.gateway import SandboxGateway

@@ -9,9 +9,9 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from manamitra.bookings.inventory import expire_due
-from manamitra.conversation.reply import Text
+from manamitra.messaging.outbox import enqueue
+from manamitra.messaging.reply import Text
 from manamitra.payments.text import text
-from manamitra.pipeline.outbox import enqueue
 from manamitra.store import Database
 from manamitra.store.models import Booking, PaymentOrder
 

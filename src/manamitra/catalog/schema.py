@@ -19,7 +19,7 @@ A spec is one YAML document::
       - {id: land_acres, type: number, when: {field: has_land, equals: true}, prompt: {...}}
     application: {certificate: income}
 
-Field types (`type:`) are registered in manamitra.conversation.fields; the kind's own block
+Field types (`type:`) are registered in manamitra.fields; the kind's own block
 (`application:`, `lookup:`, `download:`, `information:`, `payment:`, `booking:`, `grievance:`)
 is free-form here and validated by the kind itself when the catalogue loads.
 """

@@ -11,6 +11,8 @@ from rich.console import Console
 
 from manamitra.catalog.loader import DEPARTMENTS_FILE, SERVICES_DIR, Catalog
 from manamitra.errors import SpecError
+from manamitra.services.catalog_check import load_checked_catalog
+from manamitra.services.registry import register_all
 
 console = Console()
 err_console = Console(stderr=True)
@@ -18,8 +20,7 @@ catalog_app = typer.Typer(no_args_is_help=True, help="The service catalogue: che
 
 
 def _load(services_dir: Path, departments_file: Path) -> Catalog:
-    from manamitra.catalog.checks import load_checked_catalog
-
+    register_all()
     return load_checked_catalog(services_dir, departments_file)
 
 

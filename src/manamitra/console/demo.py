@@ -16,7 +16,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from manamitra import clock
-from manamitra.catalog.checks import load_checked_catalog
 from manamitra.catalog.loader import Catalog
 from manamitra.catalog.places import Place
 from manamitra.console import auth
@@ -28,6 +27,7 @@ from manamitra.grievances.offices import seed_offices
 from manamitra.grievances.places import District, districts
 from manamitra.privacy import Cipher, cipher_for
 from manamitra.services.application import department_prefix, next_number
+from manamitra.services.catalog_check import load_checked_catalog
 from manamitra.store import Database
 from manamitra.store.models.applications import Application
 from manamitra.store.models.console import Officer

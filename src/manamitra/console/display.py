@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from manamitra.catalog.schema import ServiceSpec, StepSpec
-from manamitra.conversation.fields import display_answer
+from manamitra.fields import display_answer
 from manamitra.store.models.console import Officer
 from manamitra.store.models.grievances import Office
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from manamitra import clock, formatting
 from manamitra.console.display import Names
 from manamitra.grievances import cases
-from manamitra.grievances.applications import sync_cases
+from manamitra.grievances.applications import case_for, find_application, sync_cases
 from manamitra.grievances.categories import category_label
 from manamitra.grievances.workflow import load_workflow
 from manamitra.store.models.console import Officer
@@ -191,8 +191,6 @@ def load_case(db: Session, kind: str, reference: str) -> cases.Case | None:
     if kind == "application":
         found = db.get(ApplicationCase, reference)
         if found is None:
-            from manamitra.grievances.applications import case_for, find_application
-
             application = find_application(db, reference)
             return case_for(db, application) if application is not None else None
         return found

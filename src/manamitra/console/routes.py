@@ -33,6 +33,8 @@ from manamitra.grievances.categories import categories, category_label
 from manamitra.grievances.notify import wake_sender
 from manamitra.grievances.places import place_name
 from manamitra.grievances.workflow import load_workflow
+from manamitra.messaging.inbound import Media
+from manamitra.pipeline.media import fetch_media
 from manamitra.runtime import Runtime
 from manamitra.store.models.console import AuditEntry, ConsoleSession, Officer
 from manamitra.store.models.grievances import ApplicationCase, Grievance
@@ -477,9 +479,6 @@ def console_router(runtime: Runtime) -> APIRouter:
             return looked
         blob, reference = looked
         if blob is None and reference.get("media_id") and runtime.services.get("graph"):
-            from manamitra.conversation.inbound import Media
-            from manamitra.pipeline.media import fetch_media
-
             try:
                 blob = await fetch_media(
                     runtime.services["graph"],

@@ -1,1 +1,1 @@
-"""Channel-neutral conversation: inbound events, replies, sessions and the engine that runs specs."""
+"""The conversation: sessions, steps, waits and the engine that runs service specs."""

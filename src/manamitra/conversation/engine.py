@@ -20,9 +20,6 @@ from manamitra.catalog.loader import Catalog
 from manamitra.catalog.schema import ServiceSpec
 from manamitra.catalog.search import search_services
 from manamitra.conversation import draft, navigation
-from manamitra.conversation.fields import AskContext, get_field_type
-from manamitra.conversation.fields.base import PageRequest
-from manamitra.conversation.fields.choice import chosen_title
 from manamitra.conversation.flow import (
     Pending,
     answered_top_level,
@@ -34,16 +31,19 @@ from manamitra.conversation.flow import (
     top_level_position,
     undo_last,
 )
-from manamitra.conversation.i18n import normalise, t, words
-from manamitra.conversation.inbound import Inbound
-from manamitra.conversation.limits import (
-    clip,
-)
-from manamitra.conversation.paging import choices_message, page_of
-from manamitra.conversation.reply import Buttons, Choice, ListMenu, Reply, Text
 from manamitra.conversation.review import label_key, review_replies
 from manamitra.errors import DepartmentUnavailableError, ValidationError
+from manamitra.fields import AskContext, get_field_type
+from manamitra.fields.base import PageRequest
+from manamitra.fields.choice import chosen_title
 from manamitra.formatting import money
+from manamitra.messaging.i18n import normalise, t, words
+from manamitra.messaging.inbound import Inbound
+from manamitra.messaging.limits import (
+    clip,
+)
+from manamitra.messaging.paging import choices_message, page_of
+from manamitra.messaging.reply import Buttons, Choice, ListMenu, Reply, Text
 from manamitra.services import status as status_registry
 from manamitra.services.kind import (
     EVENT_HANDLERS,
@@ -55,6 +55,7 @@ from manamitra.services.kind import (
     ServiceContext,
     get_kind,
 )
+from manamitra.services.status_view import item_replies, status_replies
 
 log = logging.getLogger(__name__)
 
@@ -393,8 +394,6 @@ class Engine:
         )
 
     def _status(self, turn: _Turn) -> None:
-        from manamitra.conversation.status_view import status_replies
-
         self._leave_flow(turn)
         turn.state["screen"] = "status"
         turn.say(*status_replies(turn.db, turn.convo.citizen, turn.lang, self._draft_spec(turn)))
@@ -490,8 +489,6 @@ class Engine:
     def _search(self, turn: _Turn, text: str) -> None:
         item = status_registry.find_by_number(turn.db, turn.convo.citizen, text.strip())
         if item is not None:
-            from manamitra.conversation.status_view import item_replies
-
             turn.say(*item_replies(item, turn.lang))
             return
         query = " ".join(text.split())[:200]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from manamitra.catalog.loader import Catalog
 from manamitra.catalog.schema import CATEGORIES, HEADLINE_CATEGORIES, ServiceSpec
-from manamitra.conversation.i18n import t
-from manamitra.conversation.limits import MAX_ROW_DESCRIPTION, MAX_ROW_TITLE, clip
-from manamitra.conversation.paging import choices_message
-from manamitra.conversation.reply import Buttons, Choice, ListMenu, Reply, Section
+from manamitra.messaging.i18n import t
+from manamitra.messaging.limits import MAX_ROW_DESCRIPTION, MAX_ROW_TITLE, clip
+from manamitra.messaging.paging import choices_message
+from manamitra.messaging.reply import Buttons, Choice, ListMenu, Reply, Section
 
 LANGUAGE_CHOICES = (Choice(id="lang:te", title="తెలుగు"), Choice(id="lang:en", title="English"))
 

@@ -11,17 +11,17 @@ from collections.abc import Sequence
 from typing import Any
 
 from manamitra.catalog.schema import ServiceSpec, StepSpec
-from manamitra.conversation.fields import get_field_type
 from manamitra.conversation.flow import answered_top_level
-from manamitra.conversation.i18n import t
-from manamitra.conversation.limits import (
+from manamitra.fields import get_field_type
+from manamitra.formatting import money
+from manamitra.messaging.i18n import t
+from manamitra.messaging.limits import (
     MAX_BUTTON_TITLE,
     MAX_INTERACTIVE_BODY,
     MAX_TEXT_BODY,
     clip,
 )
-from manamitra.conversation.reply import Buttons, Choice, Reply, Text
-from manamitra.formatting import money
+from manamitra.messaging.reply import Buttons, Choice, Reply, Text
 
 Labels = dict[str, dict[str, str]]
 

@@ -57,6 +57,7 @@ def systems_for(services: dict[str, Any] | None) -> DepartmentSystems:
     if services and services.get("departments") is not None:
         found: DepartmentSystems = services["departments"]
         return found
+    # reference.py builds on this module's Record: importing it at the top would be a cycle.
     from manamitra.departments.reference import embedded_systems
 
     return embedded_systems()

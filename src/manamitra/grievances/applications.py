@@ -1,5 +1,6 @@
 """Applications under review: the case row beside each `Application`, the officer's decisions
-mirrored onto it, the missing document the citizen sends back, and the certificate on approval.
+mirrored onto it, and the certificate on approval (`services/case_document.py` attaches the
+missing document the citizen sends back).
 """
 
 from __future__ import annotations
@@ -11,15 +12,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from manamitra import clock
-from manamitra.conversation.i18n import t
-from manamitra.conversation.inbound import Inbound
-from manamitra.conversation.reply import Document, Text
+from manamitra.documents.certificate_facts import certificate_request
+from manamitra.documents.issue import new_number
+from manamitra.documents.render import Office as PrintedOffice
+from manamitra.documents.render import Officer as PrintedOfficer
+from manamitra.errors import ManamitraError
 from manamitra.grievances import cases, notify, sla
 from manamitra.grievances.offices import route
-from manamitra.services.certificate_facts import certificate_request
-from manamitra.services.kind import UNSOLICITED_HANDLERS, EventContext
+from manamitra.messaging.i18n import t
+from manamitra.messaging.outbox import enqueue
+from manamitra.messaging.reply import Document
 from manamitra.store.models.applications import Application, ApplicationStatus
-from manamitra.store.models.grievances import ApplicationCase
+from manamitra.store.models.grievances import ApplicationCase, Office
 
 log = logging.getLogger(__name__)
 STATE_OF_STATUS = {
@@ -121,12 +125,6 @@ def _issue_certificate(
     documents = services.get("documents")
     if documents is None:
         return
-    from manamitra.documents.issue import new_number
-    from manamitra.documents.render import Office as PrintedOffice
-    from manamitra.documents.render import Officer as PrintedOfficer
-    from manamitra.errors import ManamitraError
-    from manamitra.store.models.grievances import Office
-
     office = db.get(Office, case.office_id) if case.office_id else None
     answers = dict(application.answers or {})
     catalog = services.get("catalog")
@@ -163,8 +161,6 @@ def _issue_certificate(
     case.certificate_media_key = issued.media_key
     cases.record(db, case, "system", "certificate_issued", number=issued.number)
     if notify.in_window(db, case.citizen):
-        from manamitra.pipeline.outbox import enqueue
-
         lang = "te" if application.language == "te" else "en"
         title = (application.title or {}).get(lang) or (application.title or {}).get("en", "")
         caption = t(lang, "status.document_caption", title=title, reference=issued.number)
@@ -173,51 +169,3 @@ def _issue_certificate(
             case.citizen,
             [Document(media_key=issued.media_key, filename=issued.filename, caption=caption)],
         )
-
-
-def attach_document(ctx: EventContext, inbound: Inbound) -> bool:
-    """A photo or PDF sent while an officer waits for a document attaches to that application."""
-    if inbound.kind not in ("image", "document") or inbound.media is None:
-        return False
-    case = ctx.db.scalar(
-        select(ApplicationCase)
-        .where(ApplicationCase.citizen == ctx.citizen, ApplicationCase.state == "needs_document")
-        .order_by(ApplicationCase.state_since.desc())
-        .limit(1)
-    )
-    if case is None:
-        return False
-    from manamitra.conversation.fields.upload import media_key
-
-    item = {
-        "media_key": media_key(inbound.media.id),
-        "media_id": inbound.media.id,
-        "mime_type": inbound.media.mime_type,
-        "filename": inbound.media.filename or f"{case.reference}-document",
-        "requested": case.requested_document or "",
-        "received_at": clock.now().isoformat(),
-    }
-    case.extra_documents = [*case.extra_documents, item]
-    application = find_application(ctx.db, case.reference)
-    if application is not None:
-        application.documents = [*(application.documents or []), item]
-    cases.transition(
-        ctx.db,
-        case,
-        "document_received",
-        actor="citizen",
-        actor_kind="citizen",
-        notify_citizen=False,
-    )
-    if application is not None:
-        application.status = ApplicationStatus.IN_REVIEW.value
-        application.updated_at = clock.now()
-    reply = notify.render(
-        "app_document_received", ctx.lang, window_open=True, number=case.reference
-    )
-    ctx.say(reply if isinstance(reply, Text) else Text(str(reply)))
-    return True
-
-
-if attach_document not in UNSOLICITED_HANDLERS:
-    UNSOLICITED_HANDLERS.insert(0, attach_document)

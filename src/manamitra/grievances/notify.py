@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from manamitra import clock
-from manamitra.conversation.reply import Buttons, Choice, Reply, Template, Text
-from manamitra.pipeline.outbox import enqueue
+from manamitra.messaging.outbox import enqueue
+from manamitra.messaging.reply import Buttons, Choice, Reply, Template, Text
 from manamitra.store.models import Conversation
 from manamitra.yamlio import load_yaml
 

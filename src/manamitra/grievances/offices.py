@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from manamitra.catalog.loader import load_departments
 from manamitra.catalog.places import Place
 from manamitra.grievances.local_bodies import URBAN_DEPARTMENT, owning_department, urban_body
 from manamitra.grievances.places import districts
@@ -39,7 +40,6 @@ def _names_for(department: str) -> tuple[dict[str, Any], dict[str, str]]:
     known = office_names().get(department)
     if known is not None:
         return known, {}
-    from manamitra.catalog.loader import load_departments
 
     spec = load_departments().get(department)
     title = (

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from manamitra import clock
-from manamitra.conversation.reply import OrderStatus, Reply, Text
+from manamitra.messaging.reply import OrderStatus, Reply, Text
 from manamitra.payments import ledger
 from manamitra.payments.fulfil import fulfil
 from manamitra.payments.gateway import GatewayPayment

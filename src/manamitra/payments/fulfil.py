@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from manamitra.conversation.reply import Reply
+from manamitra.messaging.reply import Reply
 from manamitra.store.models import PaymentOrder
 
 
@@ -31,12 +31,10 @@ Fulfiller = Callable[[Session, PaymentOrder, dict[str, Any]], Fulfilment]
 FULFILLERS: dict[str, Fulfiller] = {}
 
 
-def fulfiller(purpose: str) -> Callable[[Fulfiller], Fulfiller]:
-    def register(fn: Fulfiller) -> Fulfiller:
-        FULFILLERS[purpose] = fn
-        return fn
-
-    return register
+def register_fulfiller(purpose: str, fulfiller: Fulfiller) -> None:
+    if purpose in FULFILLERS:
+        raise ValueError(f"fulfiller for {purpose!r} registered twice")
+    FULFILLERS[purpose] = fulfiller
 
 
 def fulfil(db: Session, order: PaymentOrder, services: dict[str, Any]) -> Fulfilment:

@@ -14,8 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from manamitra import clock
-from manamitra.conversation.reply import CtaUrl, OrderDetails, Reply
 from manamitra.errors import DepartmentUnavailableError
+from manamitra.messaging.reply import CtaUrl, OrderDetails, Reply
 from manamitra.payments.gateway import GatewayError
 from manamitra.payments.service import Payments
 from manamitra.payments.text import rupees, text

@@ -13,10 +13,10 @@ from typing import Any
 from sqlalchemy import select
 
 from manamitra import clock
+from manamitra.messaging.outbox import enqueue
 from manamitra.payments.confirm import confirm
 from manamitra.payments.reconcile import reconcile
 from manamitra.payments.service import Payments
-from manamitra.pipeline.outbox import enqueue
 from manamitra.store import Database
 from manamitra.store.models import PaymentOrder
 

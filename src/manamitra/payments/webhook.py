@@ -15,11 +15,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from manamitra import clock
+from manamitra.messaging.outbox import enqueue
 from manamitra.payments.confirm import confirm
 from manamitra.payments.gateway import WebhookEvent
 from manamitra.payments.orders import find_order
 from manamitra.payments.service import Payments
-from manamitra.pipeline.outbox import enqueue
 from manamitra.store import Database
 from manamitra.store.models import GatewayEvent
 

@@ -14,11 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from manamitra.conversation.i18n import t
-from manamitra.conversation.inbound import Media
-from manamitra.conversation.reply import Text
+from manamitra.messaging.i18n import t
+from manamitra.messaging.inbound import Media
+from manamitra.messaging.outbox import enqueue
+from manamitra.messaging.reply import Text
 from manamitra.pipeline.media import MediaRejectedError, MediaSource, fetch_media
-from manamitra.pipeline.outbox import enqueue
 from manamitra.store import Database
 from manamitra.trust.message import verdict_message
 

@@ -25,8 +25,8 @@ from sqlalchemy import case, func, or_, select
 from sqlalchemy.engine import Connection
 
 from manamitra import clock
-from manamitra.conversation.inbound import Inbound, Location, Media
 from manamitra.errors import ManamitraError
+from manamitra.messaging.inbound import Inbound, Location, Media
 from manamitra.pipeline.shield import shield
 from manamitra.privacy import Cipher, cipher_for
 from manamitra.store import Database

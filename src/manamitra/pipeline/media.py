@@ -14,8 +14,8 @@ import hashlib
 from typing import Protocol
 
 from manamitra import clock
-from manamitra.conversation.inbound import Media
 from manamitra.errors import ManamitraError
+from manamitra.messaging.inbound import Media, blob_key
 from manamitra.store import Database
 from manamitra.store.models import MediaBlob
 
@@ -65,10 +65,6 @@ class MediaSource(Protocol):
     async def media_info(self, media_id: str) -> MediaLocation: ...
 
     async def download_media(self, url: str, *, max_bytes: int) -> bytes: ...
-
-
-def blob_key(media: Media) -> str:
-    return f"wa-media:{media.id}"
 
 
 def kind_of(mime_type: str) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 
 import orjson
 
-from manamitra.conversation.inbound import Inbound
+from manamitra.messaging.inbound import Inbound
 from manamitra.privacy import Cipher, mask_aadhaar_deep, mask_aadhaar_in, may_hold_aadhaar
 
 # Parts of `Inbound.extra` that Meta or the payment system wrote, not the citizen: a UPI

@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session
 
 from manamitra import clock
 from manamitra.conversation.engine import ConversationState, Engine
-from manamitra.conversation.inbound import Inbound
-from manamitra.pipeline.outbox import OUTBOX_BUFFER, OUTBOX_NUMBERS, insert_rows, outbox_rows
+from manamitra.messaging.inbound import Inbound
+from manamitra.messaging.outbox import OUTBOX_BUFFER, OUTBOX_NUMBERS, insert_rows, outbox_rows
 from manamitra.privacy import mask_aadhaar_in
 from manamitra.store import Database
 from manamitra.store.models import Conversation, InboundMessage

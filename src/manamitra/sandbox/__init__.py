@@ -21,11 +21,13 @@ from starlette.applications import Starlette
 from starlette.staticfiles import StaticFiles
 
 from manamitra.documents.shaping import FONTS
+from manamitra.sandbox.api import build_api_router
 from manamitra.sandbox.delivery import RetryPolicy, WebhookDelivery
 from manamitra.sandbox.emulator import GraphEmulator, StatusDelays
 from manamitra.sandbox.fault import Fault
 from manamitra.sandbox.graph import build_graph_app
 from manamitra.sandbox.graph_error import GraphError
+from manamitra.sandbox.page import STATIC_DIR, build_page_router
 from manamitra.sandbox.payload import Business
 from manamitra.sandbox.phone import InboundError, Phone
 from manamitra.settings import Settings
@@ -74,9 +76,6 @@ class Sandbox:
         return cls(emulator=emulator, phone=Phone(emulator), graph_app=build_graph_app(emulator))
 
     def mount(self, app: FastAPI, *, default_phones: list[tuple[str, str]] | None = None) -> None:
-        from manamitra.sandbox.api import build_api_router
-        from manamitra.sandbox.page import STATIC_DIR, build_page_router
-
         app.mount(GRAPH_PREFIX, self.graph_app, name="sandbox-graph")
         app.mount("/sandbox/static", StaticFiles(directory=str(STATIC_DIR)), name="sandbox-static")
         app.mount("/sandbox/fonts", StaticFiles(directory=str(FONTS)), name="sandbox-fonts")

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from manamitra.conversation import limits as wa
+from manamitra.messaging import limits as wa
 from manamitra.sandbox import graph_error
 from manamitra.sandbox.graph_error import GraphError
 

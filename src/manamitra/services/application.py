@@ -30,19 +30,20 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from manamitra import clock
-from manamitra.catalog.checks import load_checked_catalog
 from manamitra.catalog.loader import load_departments
 from manamitra.catalog.schema import ServiceSpec
-from manamitra.conversation.i18n import t
-from manamitra.conversation.limits import clip
-from manamitra.conversation.reply import Text
+from manamitra.documents.certificate_facts import check_facts
+from manamitra.documents.template import document_types
 from manamitra.errors import SpecError
 from manamitra.formatting import date_numeric, money
-from manamitra.payments.fulfil import Fulfilment, fulfiller
+from manamitra.messaging.i18n import t
+from manamitra.messaging.limits import clip
+from manamitra.messaging.reply import Text
+from manamitra.payments.fulfil import Fulfilment, register_fulfiller
 from manamitra.payments.orders import bill_replies, create_order
 from manamitra.payments.service import payments_from
-from manamitra.services.certificate_facts import check_facts
-from manamitra.services.kind import Done, KindResult, ServiceContext, ServiceKind, service_kind
+from manamitra.services.catalog_check import load_checked_catalog
+from manamitra.services.kind import Done, KindResult, ServiceContext, ServiceKind, register_kind
 from manamitra.services.status import StatusItem, number_lookup, status_source
 from manamitra.store.models import PaymentOrder
 from manamitra.store.models.applications import Application, ApplicationCounter
@@ -148,7 +149,6 @@ def submit_application(ctx: ServiceContext, *, idempotency_key: str | None = Non
     return application
 
 
-@service_kind
 class ApplicationKind(ServiceKind):
     """Collects the answers, confirms, submits; the acknowledgement carries the number::
 
@@ -174,8 +174,6 @@ class ApplicationKind(ServiceKind):
             raise SpecError("sla_days: an application needs a service-level time")
         certificate = config.get("certificate")
         if certificate is not None:
-            from manamitra.documents.template import document_types
-
             if certificate not in document_types():
                 raise SpecError(f"application.certificate: no document type {certificate!r}")
             check_facts(spec)
@@ -236,7 +234,6 @@ def bill_fee(ctx: ServiceContext) -> KindResult:
     return Done(to_menu=False)
 
 
-@fulfiller(FEE_PURPOSE)
 def _submit_paid_application(
     db: Session, order: PaymentOrder, services: dict[str, Any]
 ) -> Fulfilment:
@@ -328,3 +325,9 @@ def application_by_number(db: Session, citizen: str, text: str) -> StatusItem | 
     if found is None or found.citizen != citizen:
         return None
     return status_item(found)
+
+
+def register() -> None:
+    """Enter what this module provides in the registries (`services.registry` calls it)."""
+    register_kind(ApplicationKind)
+    register_fulfiller(FEE_PURPOSE, _submit_paid_application)

@@ -47,17 +47,17 @@ from manamitra.bookings.inventory import (
 )
 from manamitra.bookings.ticket import issue_ticket
 from manamitra.catalog.schema import ServiceSpec
-from manamitra.conversation.fields.base import AskContext, Option, option_provider
-from manamitra.conversation.reply import Document, Text
 from manamitra.departments import apsrtc, temples
 from manamitra.errors import DepartmentUnavailableError, SpecError
+from manamitra.fields.base import AskContext, Option, register_option_provider
 from manamitra.formatting import date_words, datetime_words, money, time_ist
+from manamitra.messaging.reply import Document, Text
 from manamitra.payments.confirm import refund
-from manamitra.payments.fulfil import Fulfilment, fulfiller
+from manamitra.payments.fulfil import Fulfilment, register_fulfiller
 from manamitra.payments.orders import bill_replies, create_order, find_order
 from manamitra.payments.service import payments_from
 from manamitra.payments.text import rupees, text
-from manamitra.services.kind import Done, KindResult, ServiceContext, ServiceKind, service_kind
+from manamitra.services.kind import Done, KindResult, ServiceContext, ServiceKind, register_kind
 from manamitra.services.status import StatusItem, number_lookup, status_source
 from manamitra.store.models import Booking, BookingPool, PaymentOrder
 
@@ -66,7 +66,6 @@ BUS_STEPS = {"from_stop", "to_stop", "travel_date", "bus_service", "passengers"}
 TEMPLE_STEPS = {"temple", "offering", "visit_date", "slot", "pilgrims"}
 
 
-@service_kind
 class BookingKind(ServiceKind):
     name = "booking"
     confirm = True
@@ -436,7 +435,6 @@ def _cancel(ctx: ServiceContext) -> KindResult:
     return Done()
 
 
-@fulfiller("booking")
 def _fulfil_booking(db: Session, order: PaymentOrder, services: dict[str, Any]) -> Fulfilment:
     booking = db.get(Booking, str((order.meta or {}).get("booking")))
     if booking is None:
@@ -497,13 +495,11 @@ def _both(en: str, te: str) -> dict[str, str]:
     return {"en": en, "te": te}
 
 
-@option_provider("apsrtc_stops")
 def _stops(ctx: AskContext, step: Any) -> list[Option]:
     origin = ctx.answers.get("from_stop") if step.id != "from_stop" else None
     return [Option(id=k, label=_both(v[0], v[1])) for k, v in apsrtc.STOPS.items() if k != origin]
 
 
-@option_provider("booking_dates")
 def _dates(ctx: AskContext, step: Any) -> list[Option]:
     days = int(step.params.get("days", 7)) if hasattr(step, "params") else 7
     out = []
@@ -520,7 +516,6 @@ def _dates(ctx: AskContext, step: Any) -> list[Option]:
     return out
 
 
-@option_provider("apsrtc_services")
 def _services(ctx: AskContext, step: Any) -> list[Option]:
     origin, destination = ctx.answers.get("from_stop"), ctx.answers.get("to_stop")
     day = ctx.answers.get("travel_date")
@@ -549,7 +544,6 @@ def _services(ctx: AskContext, step: Any) -> list[Option]:
     return out
 
 
-@option_provider("apsrtc_seats")
 def _seats(ctx: AskContext, step: Any) -> list[Option]:
     """Free seats of the chosen bus; ladies' seats only when the first passenger is a woman."""
     day = ctx.answers.get("travel_date")
@@ -580,7 +574,6 @@ def _seats(ctx: AskContext, step: Any) -> list[Option]:
     return out
 
 
-@option_provider("temples")
 def _temples(ctx: AskContext, step: Any) -> list[Option]:
     return [
         Option(id=t.id, label=dict(t.name), description=dict(t.town))
@@ -588,7 +581,6 @@ def _temples(ctx: AskContext, step: Any) -> list[Option]:
     ]
 
 
-@option_provider("temple_offerings")
 def _offerings(ctx: AskContext, step: Any) -> list[Option]:
     temple = temples.TEMPLES.get(str(ctx.answers.get("temple")))
     kind = step.params.get("offering_kind")
@@ -605,7 +597,6 @@ def _offerings(ctx: AskContext, step: Any) -> list[Option]:
     ]
 
 
-@option_provider("temple_slots")
 def _slots(ctx: AskContext, step: Any) -> list[Option]:
     temple = temples.TEMPLES.get(str(ctx.answers.get("temple")))
     offering = temple.offering(str(ctx.answers.get("offering"))) if temple else None
@@ -633,12 +624,10 @@ def _slots(ctx: AskContext, step: Any) -> list[Option]:
     return out
 
 
-@option_provider("photo_id_types")
 def _id_types(ctx: AskContext, step: Any) -> list[Option]:
     return [Option(id=k, label=dict(v)) for k, v in temples.ID_TYPES.items()]
 
 
-@option_provider("my_tickets")
 def _my_tickets(ctx: AskContext, step: Any) -> list[Option]:
     if ctx.db is None:
         return []
@@ -697,3 +686,18 @@ def ticket_by_number(db: Session, citizen: str, typed: str) -> StatusItem | None
         return None
     booking = db.get(Booking, typed)
     return _ticket_item(booking) if booking is not None and booking.citizen == citizen else None
+
+
+def register() -> None:
+    """Enter what this module provides in the registries (`services.registry` calls it)."""
+    register_kind(BookingKind)
+    register_fulfiller("booking", _fulfil_booking)
+    register_option_provider("apsrtc_stops", _stops)
+    register_option_provider("booking_dates", _dates)
+    register_option_provider("apsrtc_services", _services)
+    register_option_provider("apsrtc_seats", _seats)
+    register_option_provider("temples", _temples)
+    register_option_provider("temple_offerings", _offerings)
+    register_option_provider("temple_slots", _slots)
+    register_option_provider("photo_id_types", _id_types)
+    register_option_provider("my_tickets", _my_tickets)

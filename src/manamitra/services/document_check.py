@@ -7,10 +7,10 @@ pipeline/document_check.py) and says it is checking; the verdict follows as its 
 
 from __future__ import annotations
 
-from manamitra.conversation.i18n import t
-from manamitra.conversation.inbound import Inbound
-from manamitra.conversation.reply import Text
-from manamitra.services.kind import UNSOLICITED_HANDLERS, EventContext
+from manamitra.messaging.i18n import t
+from manamitra.messaging.inbound import Inbound
+from manamitra.messaging.reply import Text
+from manamitra.services.kind import EventContext, register_unsolicited_handler
 
 
 def check_sent_document(context: EventContext, inbound: Inbound) -> bool:
@@ -26,5 +26,6 @@ def check_sent_document(context: EventContext, inbound: Inbound) -> bool:
     return True
 
 
-if check_sent_document not in UNSOLICITED_HANDLERS:
-    UNSOLICITED_HANDLERS.append(check_sent_document)
+def register() -> None:
+    """Enter the handler in the registries (`services.registry` calls it)."""
+    register_unsolicited_handler(check_sent_document)

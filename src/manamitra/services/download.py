@@ -37,16 +37,16 @@ from sqlalchemy.orm import Session
 from manamitra import clock
 from manamitra.catalog.loader import load_departments
 from manamitra.catalog.schema import DepartmentSpec, Localized, ServiceSpec
-from manamitra.conversation.reply import Document, Text
 from manamitra.departments.base import Record, render_value, systems_for
 from manamitra.documents.qr import qr_code, qr_image
 from manamitra.errors import SpecError
+from manamitra.messaging.reply import Document, Text
 from manamitra.services.kind import (
     Done,
     KindResult,
     ServiceContext,
     ServiceKind,
-    service_kind,
+    register_kind,
 )
 from manamitra.services.lookup import (
     check_record_block,
@@ -211,7 +211,6 @@ def store_pdf(db: Session, key: str, filename: str, content: bytes) -> MediaBlob
     return blob
 
 
-@service_kind
 class Download(ServiceKind):
     name = "download"
 
@@ -303,3 +302,8 @@ def _issue_signed_copy(
     seal = SealedCopy(sealing.qr_text, trust.verify_url(number, token))
     blob = store_pdf(ctx.db, media_key, filename, render_record(ctx.spec, record, title, seal))
     trust.register(repo, claims, sealing, pdf_sha256=blob.sha256, media_key=media_key)
+
+
+def register() -> None:
+    """Enter what this module provides in the registries (`services.registry` calls it)."""
+    register_kind(Download)

@@ -22,35 +22,36 @@ from sqlalchemy.orm import Session
 
 from manamitra import clock
 from manamitra.catalog.schema import ServiceSpec, StepSpec
-from manamitra.conversation.fields.base import (
+from manamitra.errors import SpecError, ValidationError
+from manamitra.fields.base import (
     AskContext,
     FieldType,
     Option,
-    field_type,
-    option_provider,
+    register_field_type,
+    register_option_provider,
 )
-from manamitra.conversation.fields.choice import ChoiceField
-from manamitra.conversation.i18n import t
-from manamitra.conversation.inbound import Inbound
-from manamitra.conversation.reply import Text
-from manamitra.conversation.status_view import item_replies
-from manamitra.errors import SpecError, ValidationError
+from manamitra.fields.choice import ChoiceField
+from manamitra.fields.upload import media_key
 from manamitra.formatting import date_words
-from manamitra.grievances import applications as _applications  # noqa: F401  (registers the document handler)
 from manamitra.grievances import cases
+from manamitra.grievances.categories import category_label
 from manamitra.grievances.offices import office_name
 from manamitra.grievances.places import place_of_pin
 from manamitra.grievances.rating import parse_rating
 from manamitra.grievances.workflow import load_workflow
+from manamitra.messaging.i18n import t
+from manamitra.messaging.inbound import Inbound
+from manamitra.messaging.reply import Text
 from manamitra.services.kind import (
     AskAgain,
     Done,
     KindResult,
     ServiceContext,
     ServiceKind,
-    service_kind,
+    register_kind,
 )
 from manamitra.services.status import StatusItem, number_lookup, status_source
+from manamitra.services.status_view import item_replies
 from manamitra.store.models.grievances import Grievance
 
 ACTIONS = ("register", "status", "feedback")
@@ -58,7 +59,6 @@ NUMBER = re.compile(r"^GRV-\d{4}-\d{6}$")
 MIN_DESCRIPTION = 10
 
 
-@field_type
 class ComplaintField(FieldType):
     """The problem in the citizen's words, typed or as a voice note (kept as an attachment)::
 
@@ -69,8 +69,6 @@ class ComplaintField(FieldType):
 
     def parse(self, step: StepSpec, inbound: Inbound, ctx: AskContext) -> Any:
         if inbound.kind == "audio" and inbound.media is not None:
-            from manamitra.conversation.fields.upload import media_key
-
             return {
                 "voice": True,
                 "media_key": media_key(inbound.media.id),
@@ -90,7 +88,6 @@ class ComplaintField(FieldType):
         return str(value)
 
 
-@field_type
 class RatingField(ChoiceField):
     """1 to 5, tapped from the list or typed as stars, a digit, "4/5" or the word::
 
@@ -173,8 +170,6 @@ def status_item(db: Session, grievance: Grievance) -> StatusItem:
 
 
 def _category_label(grievance: Grievance, lang: str) -> str:
-    from manamitra.grievances.categories import category_label
-
     return category_label(grievance.category, lang)
 
 
@@ -200,7 +195,6 @@ def _grievance_by_number(db: Session, citizen: str, text: str) -> StatusItem | N
     return status_item(db, row)
 
 
-@option_provider("grievances_awaiting_feedback")
 def _awaiting_feedback(ctx: AskContext, step: StepSpec) -> list[Option]:
     if ctx.db is None:
         return []
@@ -237,7 +231,6 @@ def _issue_label(spec: ServiceSpec, chosen: Any) -> str | None:
     return chosen
 
 
-@service_kind
 class GrievanceKind(ServiceKind):
     name = "grievance"
     confirm = True
@@ -333,3 +326,11 @@ class GrievanceKind(ServiceKind):
         cases.rate(ctx.db, row, rating, str(comment) if comment else None)
         ctx.say(Text(ctx.t("grievances.thanks_rating", number=row.number, rating=rating)))
         return Done()
+
+
+def register() -> None:
+    """Enter what this module provides in the registries (`services.registry` calls it)."""
+    register_field_type(ComplaintField)
+    register_field_type(RatingField)
+    register_option_provider("grievances_awaiting_feedback", _awaiting_feedback)
+    register_kind(GrievanceKind)

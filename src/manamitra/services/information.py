@@ -25,8 +25,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from manamitra.catalog.places import gazetteer
 from manamitra.catalog.schema import Localized, ServiceSpec
-from manamitra.conversation.reply import Text
 from manamitra.departments.offices import (
     NEAREST_SOURCES,
     OFFICE_KINDS,
@@ -35,7 +35,8 @@ from manamitra.departments.offices import (
     offices,
 )
 from manamitra.errors import SpecError
-from manamitra.services.kind import Done, KindResult, ServiceContext, ServiceKind, service_kind
+from manamitra.messaging.reply import Text
+from manamitra.services.kind import Done, KindResult, ServiceContext, ServiceKind, register_kind
 
 KEYS = frozenset(
     {"body", "answers", "offices", "district_step", "mandal_step", "nearest", "location_step"}
@@ -43,7 +44,6 @@ KEYS = frozenset(
 NEAREST_COUNT = 3
 
 
-@service_kind
 class Information(ServiceKind):
     name = "information"
 
@@ -101,7 +101,6 @@ class Information(ServiceKind):
         district = str(ctx.answers.get(config.get("district_step", "district"), ""))
         mandal = ctx.answers.get(config.get("mandal_step", "mandal"))
         found = offices(kind, district, mandal if isinstance(mandal, str) else None)
-        from manamitra.catalog.places import gazetteer
 
         place = gazetteer().district(district)
         title_en, title_te = OFFICE_TITLES[kind]
@@ -136,3 +135,8 @@ class Information(ServiceKind):
                 )
             )
         return "\n".join(lines)
+
+
+def register() -> None:
+    """Enter what this module provides in the registries (`services.registry` calls it)."""
+    register_kind(Information)

@@ -15,10 +15,10 @@ from typing import Any, ClassVar
 from sqlalchemy.orm import Session
 
 from manamitra.catalog.schema import ServiceSpec
-from manamitra.conversation.i18n import t
-from manamitra.conversation.inbound import Inbound
-from manamitra.conversation.reply import Reply
 from manamitra.errors import SpecError
+from manamitra.messaging.i18n import t
+from manamitra.messaging.inbound import Inbound
+from manamitra.messaging.reply import Reply
 
 
 @dataclass
@@ -104,12 +104,11 @@ class ServiceKind:
 SERVICE_KINDS: dict[str, ServiceKind] = {}
 
 
-def service_kind(cls: type[ServiceKind]) -> type[ServiceKind]:
-    """Class decorator: register a kind under its `name` (one name, one kind)."""
+def register_kind(cls: type[ServiceKind]) -> None:
+    """Register a kind under its `name` (one name, one kind)."""
     if not cls.name or cls.name in SERVICE_KINDS:
         raise ValueError(f"service kind {cls.name!r} missing or taken")
     SERVICE_KINDS[cls.name] = cls()
-    return cls
 
 
 def get_kind(name: str) -> ServiceKind:
@@ -145,9 +144,14 @@ EVENT_HANDLERS: dict[str, EventHandler] = {}
 UNSOLICITED_HANDLERS: list[EventHandler] = []
 
 
-def event_handler(inbound_kind: str) -> Callable[[EventHandler], EventHandler]:
-    def register(fn: EventHandler) -> EventHandler:
-        EVENT_HANDLERS[inbound_kind] = fn
-        return fn
+def register_event_handler(inbound_kind: str, handler: EventHandler) -> None:
+    if inbound_kind in EVENT_HANDLERS:
+        raise ValueError(f"event handler for {inbound_kind!r} registered twice")
+    EVENT_HANDLERS[inbound_kind] = handler
 
-    return register
+
+def register_unsolicited_handler(handler: EventHandler) -> None:
+    """Handlers are tried in the order registered."""
+    if handler in UNSOLICITED_HANDLERS:
+        raise ValueError(f"unsolicited handler {handler.__name__} registered twice")
+    UNSOLICITED_HANDLERS.append(handler)

@@ -24,10 +24,11 @@ import string
 from typing import Any
 
 from manamitra import clock
+from manamitra.catalog.places import gazetteer
 from manamitra.catalog.schema import Localized, ServiceSpec
-from manamitra.conversation.reply import Text
 from manamitra.departments.base import Record, render_value, systems_for
 from manamitra.errors import SpecError
+from manamitra.messaging.reply import Text
 from manamitra.services.application import find_application, status_label
 from manamitra.services.kind import (
     AskAgain,
@@ -35,7 +36,7 @@ from manamitra.services.kind import (
     KindResult,
     ServiceContext,
     ServiceKind,
-    service_kind,
+    register_kind,
 )
 
 APPLICATION_SOURCE = "application"
@@ -110,7 +111,6 @@ def verified(config: dict[str, Any], record: Record, answers: dict[str, Any]) ->
 
 def shown_identifier(identifier: str, lang: str) -> str:
     """A record key as a citizen reads it: "Tenali, Tenali, Guntur — 112/2", not the raw key."""
-    from manamitra.catalog.places import gazetteer
 
     head, _, rest = identifier.partition("/")
     place = gazetteer().get(head.lower())
@@ -135,7 +135,6 @@ def record_lines(config: dict[str, Any], record: Record, lang: str) -> list[str]
     return lines
 
 
-@service_kind
 class Lookup(ServiceKind):
     name = "lookup"
 
@@ -179,3 +178,8 @@ class Lookup(ServiceKind):
             )
         )
         return Done()
+
+
+def register() -> None:
+    """Enter what this module provides in the registries (`services.registry` calls it)."""
+    register_kind(Lookup)

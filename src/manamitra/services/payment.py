@@ -29,17 +29,18 @@ import manamitra.departments.discoms
 import manamitra.departments.echallan
 import manamitra.departments.municipal_tax  # noqa: F401
 from manamitra.catalog.schema import ServiceSpec
-from manamitra.conversation.inbound import Inbound
-from manamitra.conversation.reply import Document, Text
 from manamitra.departments.billing import BILL_SYSTEMS, Statement, record_paid
+from manamitra.departments.temples import TEMPLES
 from manamitra.errors import SpecError
+from manamitra.messaging.inbound import Inbound
+from manamitra.messaging.outbox import enqueue
+from manamitra.messaging.reply import Document, Text
 from manamitra.payments.confirm import confirm
-from manamitra.payments.fulfil import Fulfilment, fulfiller
+from manamitra.payments.fulfil import Fulfilment, register_fulfiller
 from manamitra.payments.orders import bill_replies, create_order, find_order
 from manamitra.payments.receipt import issue_receipt
 from manamitra.payments.service import Payments, payments_from
 from manamitra.payments.text import rupees, text
-from manamitra.pipeline.outbox import enqueue
 from manamitra.services.kind import (
     AskAgain,
     Done,
@@ -47,8 +48,8 @@ from manamitra.services.kind import (
     KindResult,
     ServiceContext,
     ServiceKind,
-    event_handler,
-    service_kind,
+    register_event_handler,
+    register_kind,
 )
 from manamitra.services.status import StatusItem, number_lookup, status_source
 from manamitra.store.models import PaymentOrder
@@ -56,7 +57,6 @@ from manamitra.store.models import PaymentOrder
 MAX_DONATION_PAISE = 10_00_000_00
 
 
-@service_kind
 class Payment(ServiceKind):
     name = "payment"
 
@@ -132,7 +132,6 @@ class Payment(ServiceKind):
             return AskAgain(config["amount"], "errors.amount_invalid")
         target = str(ctx.answers.get(config["donation"], "general"))
         title = {"en": f"e-Hundi donation ({target})", "te": f"ఈ-హుండీ కానుక ({target})"}
-        from manamitra.departments.temples import TEMPLES
 
         temple = TEMPLES.get(target)
         if temple is not None:
@@ -183,7 +182,6 @@ def _statement_text(statement: Statement, name: dict[str, str], lang: str) -> st
     return "\n".join(lines)[:4000]
 
 
-@fulfiller("bill")
 def _fulfil_bill(db: Session, order: PaymentOrder, services: dict[str, Any]) -> Fulfilment:
     meta = order.meta or {}
     dues = [(str(ref), int(amount)) for ref, amount in meta.get("dues", [])]
@@ -213,7 +211,6 @@ def _fulfil_bill(db: Session, order: PaymentOrder, services: dict[str, Any]) -> 
     )
 
 
-@fulfiller("donation")
 def _fulfil_donation(db: Session, order: PaymentOrder, services: dict[str, Any]) -> Fulfilment:
     key, filename = issue_receipt(db, order, services)
     return Fulfilment(
@@ -229,7 +226,6 @@ def _fulfil_donation(db: Session, order: PaymentOrder, services: dict[str, Any])
     )
 
 
-@event_handler("order")
 def payment_status(ctx: EventContext, inbound: Inbound) -> bool:
     """A WhatsApp payment status: confirmed with the gateway's lookup before anything changes."""
     data = inbound.extra.get("payment") if inbound.extra else None
@@ -291,3 +287,11 @@ def payment_by_number(db: Session, citizen: str, typed: str) -> StatusItem | Non
         select(PaymentOrder).where(PaymentOrder.id == typed, PaymentOrder.citizen == citizen)
     ).first()
     return _item(order) if order is not None else None
+
+
+def register() -> None:
+    """Enter what this module provides in the registries (`services.registry` calls it)."""
+    register_kind(Payment)
+    register_fulfiller("bill", _fulfil_bill)
+    register_fulfiller("donation", _fulfil_donation)
+    register_event_handler("order", payment_status)

@@ -16,8 +16,8 @@ from manamitra.channels.whatsapp.parse import (
     parse_body,
     parse_payload,
 )
-from manamitra.conversation.inbound import Inbound, Location
 from manamitra.errors import PayloadError
+from manamitra.messaging.inbound import Inbound, Location
 from tests.channels.whatsapp import fixtures
 
 RAVI = "919876543210"

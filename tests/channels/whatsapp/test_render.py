@@ -9,7 +9,7 @@ import pytest
 
 from manamitra import clock
 from manamitra.channels.whatsapp.render import RENDERERS, RenderError, media_key, render
-from manamitra.conversation import reply as r
+from manamitra.messaging import reply as r
 
 TO = "919876543210"
 BASE = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": TO}

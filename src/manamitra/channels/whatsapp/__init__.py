@@ -2,5 +2,5 @@
 client, rendering replies into Graph message bodies, and the outbox sender.
 
 A raw Meta `dict` never leaves this package: inbound bodies become `Inbound`/`StatusUpdate`
-events, and replies are rendered from `conversation.reply` dataclasses on the way out.
+events, and replies are rendered from `messaging.reply` dataclasses on the way out.
 """

@@ -18,8 +18,8 @@ import orjson
 import pydantic
 
 from manamitra.channels.whatsapp import payload as p
-from manamitra.conversation.inbound import Inbound, Location, Media
 from manamitra.errors import PayloadError
+from manamitra.messaging.inbound import Inbound, Location, Media
 from manamitra.pipeline.inbox import Received, StatusUpdate
 
 log = logging.getLogger(__name__)

@@ -12,9 +12,10 @@ from datetime import timedelta
 from typing import Any
 
 from manamitra import clock
-from manamitra.conversation import limits
-from manamitra.conversation import reply as r
-from manamitra.conversation.limits import (
+from manamitra.errors import ManamitraError
+from manamitra.messaging import limits
+from manamitra.messaging import reply as r
+from manamitra.messaging.limits import (
     MAX_CAPTION,
     MAX_CTA_TEXT,
     MAX_FOOTER,
@@ -23,7 +24,6 @@ from manamitra.conversation.limits import (
     MAX_SECTION_TITLE,
     MAX_SECTIONS,
 )
-from manamitra.errors import ManamitraError
 
 MAX_ID = limits.MAX_BUTTON_ID
 MIN_ORDER_EXPIRY_SECONDS = 300

@@ -32,8 +32,8 @@ from manamitra.channels.whatsapp.graph_client import GraphClient
 from manamitra.channels.whatsapp.outbox_store import Claimed, Outcome
 from manamitra.channels.whatsapp.ratelimit import TokenBucket
 from manamitra.channels.whatsapp.render import RenderError, media_key, render
-from manamitra.conversation.reply import reply_from_json
 from manamitra.errors import GraphApiError, NotFoundError
+from manamitra.messaging.reply import reply_from_json
 from manamitra.observability import Metrics
 from manamitra.processes import ProcessIdentity
 from manamitra.settings import Settings

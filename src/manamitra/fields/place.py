@@ -16,9 +16,9 @@ from typing import Any
 
 from manamitra.catalog.places import Place, gazetteer
 from manamitra.catalog.schema import StepSpec
-from manamitra.conversation.fields.base import AskContext, Option, field_type
-from manamitra.conversation.fields.choice import _OptionsField
 from manamitra.errors import ValidationError
+from manamitra.fields.base import AskContext, Option
+from manamitra.fields.choice import _OptionsField
 
 
 def _options(places: tuple[Place, ...]) -> list[Option]:
@@ -31,7 +31,6 @@ class _PlaceField(_OptionsField):
         return found.name(lang) if found else str(value)
 
 
-@field_type
 class DistrictField(_PlaceField):
     """One of the 26 districts (a paged list, or the name typed)::
 
@@ -44,7 +43,6 @@ class DistrictField(_PlaceField):
         return _options(gazetteer().districts)
 
 
-@field_type
 class MandalField(_PlaceField):
     """A mandal of the district chosen in `district_step` (default `district`)::
 
@@ -60,7 +58,6 @@ class MandalField(_PlaceField):
         return _options(gazetteer().mandals(district))
 
 
-@field_type
 class VillageField(_PlaceField):
     """A village of the mandal chosen in `mandal_step` (default `mandal`)::
 

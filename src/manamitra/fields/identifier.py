@@ -14,13 +14,12 @@ import re
 from typing import Any
 
 from manamitra.catalog.schema import StepSpec
-from manamitra.conversation.fields.base import AskContext, FieldType, field_type, number_as_typed
-from manamitra.conversation.fields.basic import _digits
-from manamitra.conversation.inbound import Inbound
 from manamitra.errors import SpecError, ValidationError
+from manamitra.fields.base import AskContext, FieldType, number_as_typed
+from manamitra.fields.basic import _digits
+from manamitra.messaging.inbound import Inbound
 
 
-@field_type
 class IdentifierField(FieldType):
     """A reference number matching `pattern`; `example` is shown when it does not::
 

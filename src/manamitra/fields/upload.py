@@ -16,11 +16,11 @@ from __future__ import annotations
 from typing import Any
 
 from manamitra.catalog.schema import StepSpec
-from manamitra.conversation.fields.base import AskContext, FieldType, field_type
-from manamitra.conversation.i18n import t
-from manamitra.conversation.inbound import Inbound
-from manamitra.conversation.reply import Reply, Text
 from manamitra.errors import SpecError, ValidationError
+from manamitra.fields.base import AskContext, FieldType
+from manamitra.messaging.i18n import t
+from manamitra.messaging.inbound import Inbound, Media, blob_key
+from manamitra.messaging.reply import Reply, Text
 
 MB = 1024 * 1024
 ACCEPTED = {
@@ -32,13 +32,9 @@ DEFAULT_MAX_MB = 5
 
 def media_key(media_id: str) -> str:
     """The media store key the pipeline's fetch uses for a channel media id."""
-    from manamitra.conversation.inbound import Media
-    from manamitra.pipeline.media import blob_key
-
     return blob_key(Media(id=media_id, mime_type=""))
 
 
-@field_type
 class UploadField(FieldType):
     """A photo or a PDF, type and size checked::
 

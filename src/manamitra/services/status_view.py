@@ -6,9 +6,9 @@ from sqlalchemy.orm import Session
 
 from manamitra import clock
 from manamitra.catalog.schema import ServiceSpec
-from manamitra.conversation.i18n import t
-from manamitra.conversation.limits import MAX_TEXT_BODY, clip
-from manamitra.conversation.reply import Buttons, Choice, Document, Reply, Text
+from manamitra.messaging.i18n import t
+from manamitra.messaging.limits import MAX_TEXT_BODY, clip
+from manamitra.messaging.reply import Buttons, Choice, Document, Reply, Text
 from manamitra.services.status import StatusItem, items_for
 
 MAX_SHOWN = 10

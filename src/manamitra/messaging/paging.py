@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from manamitra.conversation.i18n import t
-from manamitra.conversation.limits import (
+from manamitra.messaging.i18n import t
+from manamitra.messaging.limits import (
     MAX_BUTTON_TITLE,
     MAX_BUTTONS,
     MAX_LIST_ROWS,
@@ -14,7 +14,7 @@ from manamitra.conversation.limits import (
     MAX_SECTION_TITLE,
     clip,
 )
-from manamitra.conversation.reply import (
+from manamitra.messaging.reply import (
     Buttons,
     Choice,
     ListMenu,

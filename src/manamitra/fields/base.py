@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from manamitra.catalog.schema import StepSpec
-from manamitra.conversation.i18n import t
-from manamitra.conversation.inbound import Inbound
-from manamitra.conversation.reply import Reply, Text
 from manamitra.errors import SpecError, ValidationError
+from manamitra.messaging.i18n import t
+from manamitra.messaging.inbound import Inbound
+from manamitra.messaging.reply import Reply, Text
 from manamitra.privacy import cipher_for
 
 
@@ -97,30 +97,20 @@ FIELD_TYPES: dict[str, FieldType] = {}
 OPTION_PROVIDERS: dict[str, Callable[[AskContext, StepSpec], list[Option]]] = {}
 
 
-def field_type(cls: type[FieldType]) -> type[FieldType]:
-    """Class decorator: register a field type under its `name`."""
+def register_field_type(cls: type[FieldType]) -> None:
+    """Register a field type under its `name`."""
     if not cls.name or cls.name in FIELD_TYPES:
         raise ValueError(f"field type name {cls.name!r} missing or taken")
     FIELD_TYPES[cls.name] = cls()
-    return cls
 
 
-def option_provider(
-    name: str,
-) -> Callable[
-    [Callable[[AskContext, StepSpec], list[Option]]], Callable[[AskContext, StepSpec], list[Option]]
-]:
-    """Decorator: register a function that lists options for `options_from: NAME`."""
-
-    def register(
-        fn: Callable[[AskContext, StepSpec], list[Option]],
-    ) -> Callable[[AskContext, StepSpec], list[Option]]:
-        if name in OPTION_PROVIDERS:
-            raise ValueError(f"option provider {name!r} registered twice")
-        OPTION_PROVIDERS[name] = fn
-        return fn
-
-    return register
+def register_option_provider(
+    name: str, provider: Callable[[AskContext, StepSpec], list[Option]]
+) -> None:
+    """Register a function that lists options for `options_from: NAME`."""
+    if name in OPTION_PROVIDERS:
+        raise ValueError(f"option provider {name!r} registered twice")
+    OPTION_PROVIDERS[name] = provider
 
 
 def get_field_type(name: str) -> FieldType:

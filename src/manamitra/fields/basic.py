@@ -9,17 +9,16 @@ from typing import Any
 
 from manamitra import clock
 from manamitra.catalog.schema import StepSpec
-from manamitra.conversation.fields.base import (
+from manamitra.errors import ValidationError
+from manamitra.fields.base import (
     AskContext,
     FieldType,
-    field_type,
     number_as_typed,
     require_text,
 )
-from manamitra.conversation.fields.rupees import AmountTextError, parse_rupees
-from manamitra.conversation.inbound import Inbound
-from manamitra.errors import ValidationError
+from manamitra.fields.rupees import AmountTextError, parse_rupees
 from manamitra.formatting import date_numeric, money
+from manamitra.messaging.inbound import Inbound
 
 MAX_TEXT = 1000
 
@@ -34,7 +33,6 @@ def _compact(text: str) -> str:
     return re.sub(r"[\s-]", "", _digits(text))
 
 
-@field_type
 class TextField(FieldType):
     """Free text, trimmed, with length limits::
 
@@ -57,7 +55,6 @@ class TextField(FieldType):
 _NAME_PATTERN = re.compile(r"^[A-Za-z\u0C00-\u0C7F][A-Za-z\u0C00-\u0C7F .'\u200c\u200d-]*$")
 
 
-@field_type
 class NameField(FieldType):
     """A person's name in Telugu or English letters::
 
@@ -75,7 +72,6 @@ class NameField(FieldType):
         return text
 
 
-@field_type
 class NumberField(FieldType):
     """A whole number, optionally within `min`/`max`::
 
@@ -99,7 +95,6 @@ class NumberField(FieldType):
         return value
 
 
-@field_type
 class AmountField(FieldType):
     """Rupees as people type them ("1,20,000", "1.2 lakh", "12 వేలు"), stored as paise::
 
@@ -183,7 +178,6 @@ def parse_date(text: str, today: date) -> date:
     return date(year, month, day)
 
 
-@field_type
 class DateField(FieldType):
     """A date in any common Indian form; `past: true` or `future: true` to restrict::
 
@@ -215,7 +209,6 @@ class DateField(FieldType):
         return date_numeric(str(value))
 
 
-@field_type
 class MobileField(FieldType):
     """An Indian mobile number (10 digits from 6-9; +91 or 0 prefix accepted)::
 
@@ -235,7 +228,6 @@ class MobileField(FieldType):
         return text
 
 
-@field_type
 class PincodeField(FieldType):
     """A 6-digit Indian PIN code; Andhra Pradesh codes start with 5::
 
@@ -254,7 +246,6 @@ class PincodeField(FieldType):
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,24}$")
 
 
-@field_type
 class EmailField(FieldType):
     """An email address::
 

@@ -79,3 +79,8 @@ class Inbound:
         if data.get("location"):
             data["location"] = Location(**data["location"])
         return cls(**data)
+
+
+def blob_key(media: Media) -> str:
+    """The media store key under which the pipeline keeps a channel media file."""
+    return f"wa-media:{media.id}"

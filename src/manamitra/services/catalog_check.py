@@ -1,4 +1,5 @@
-"""Load-time checks that tie specs to the registered field types and kinds."""
+"""Load-time checks that tie specs to the registered field types and kinds (`services.registry`
+fills the registries first)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,13 @@ from pathlib import Path
 
 from manamitra.catalog.loader import DEPARTMENTS_FILE, SERVICES_DIR, Catalog, load_catalog
 from manamitra.catalog.schema import ServiceSpec, StepSpec
-from manamitra.conversation.limits import MAX_ROW_TITLE
 from manamitra.errors import SpecError
+from manamitra.fields import OPTION_PROVIDERS, get_field_type
+from manamitra.messaging.limits import MAX_ROW_TITLE
+from manamitra.services.kind import get_kind
 
 
 def check_step(spec: ServiceSpec, step: StepSpec) -> None:
-    from manamitra.conversation.fields import OPTION_PROVIDERS, get_field_type
-
     if step.type == "group":
         if step.repeat is None:
             raise SpecError(f"steps.{step.id}.repeat: a group needs `repeat`")
@@ -40,8 +41,6 @@ def check_list_title(spec: ServiceSpec) -> None:
 
 
 def check_kind(spec: ServiceSpec) -> None:
-    from manamitra.services.kind import get_kind
-
     check_list_title(spec)
     get_kind(spec.kind).check(spec)
 
@@ -50,8 +49,6 @@ def load_checked_catalog(
     services_dir: Path = SERVICES_DIR, departments_file: Path = DEPARTMENTS_FILE
 ) -> Catalog:
     """The catalogue with every step type, provider and kind block validated."""
-    import manamitra.services.all  # noqa: F401  (registers kinds and field types)
-
     return load_catalog(
         services_dir, departments_file, check_step=check_step, check_kind=check_kind
     )

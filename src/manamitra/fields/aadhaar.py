@@ -12,14 +12,13 @@ import re
 from typing import Any
 
 from manamitra.catalog.schema import StepSpec
-from manamitra.conversation.fields.base import AskContext, FieldType, field_type, require_text
-from manamitra.conversation.fields.basic import _digits
-from manamitra.conversation.inbound import Inbound
 from manamitra.errors import ValidationError
+from manamitra.fields.base import AskContext, FieldType, require_text
+from manamitra.fields.basic import _digits
+from manamitra.messaging.inbound import Inbound
 from manamitra.privacy import cipher_for, is_valid_aadhaar, mask_aadhaar
 
 
-@field_type
 class AadhaarField(FieldType):
     """12 digits with a valid Verhoeff check digit; kept only sealed::
 

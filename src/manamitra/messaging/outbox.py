@@ -1,5 +1,5 @@
-"""Writing replies to the outbox inside the caller's transaction, so state and replies commit
-together."""
+"""The outbox's write side: replies queued inside the caller's transaction, so state and
+replies commit together. Any layer may queue; the pipeline batches these rows and sends them."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from manamitra import clock
-from manamitra.conversation.reply import Reply, reply_to_json, reply_type
+from manamitra.messaging.reply import Reply, reply_to_json, reply_type
 from manamitra.privacy import mask_aadhaar_deep, may_hold_aadhaar
 from manamitra.store.models import Conversation, OutboundMessage
 

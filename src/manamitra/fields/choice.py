@@ -5,18 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from manamitra.catalog.schema import StepSpec
-from manamitra.conversation.fields.base import (
+from manamitra.errors import DepartmentUnavailableError, SpecError, ValidationError
+from manamitra.fields.base import (
     AskContext,
     FieldType,
     Option,
     PageRequest,
-    field_type,
 )
-from manamitra.conversation.i18n import normalise, t
-from manamitra.conversation.inbound import Inbound
-from manamitra.conversation.paging import choices_message, page_of
-from manamitra.conversation.reply import Choice, Reply
-from manamitra.errors import DepartmentUnavailableError, SpecError, ValidationError
+from manamitra.messaging.i18n import normalise, t
+from manamitra.messaging.inbound import Inbound
+from manamitra.messaging.paging import choices_message, page_of
+from manamitra.messaging.reply import Choice, Reply
 
 OPTION_PREFIX = "opt:"
 AGREE_WORDS = frozenset({"agree", "i agree", "yes", "అవును", "అంగీకరిస్తున్నాను", "సరే"})
@@ -113,7 +112,6 @@ class _OptionsField(FieldType):
         return None
 
 
-@field_type
 class ChoiceField(_OptionsField):
     """Pick one of `options`, or of the options an `options_from` provider lists::
 
@@ -149,7 +147,6 @@ class ChoiceField(_OptionsField):
         ]
 
 
-@field_type
 class YesNoField(_OptionsField):
     """Two buttons, stored as true/false::
 
@@ -178,7 +175,6 @@ class YesNoField(_OptionsField):
         return super().parse(step, inbound, ctx)
 
 
-@field_type
 class ConsentField(_OptionsField):
     """An explicit "I agree" before personal data is used; anything else is asked again::
 

@@ -12,11 +12,11 @@ from typing import Any
 
 from manamitra.catalog.places import gazetteer
 from manamitra.catalog.schema import StepSpec
-from manamitra.conversation.fields.base import AskContext, FieldType, field_type
-from manamitra.conversation.i18n import normalise, t
-from manamitra.conversation.inbound import Inbound
-from manamitra.conversation.reply import LocationRequest, Reply
 from manamitra.errors import ValidationError
+from manamitra.fields.base import AskContext, FieldType
+from manamitra.messaging.i18n import normalise, t
+from manamitra.messaging.inbound import Inbound
+from manamitra.messaging.reply import LocationRequest, Reply
 
 
 def _typed_place(text: str) -> dict[str, Any] | None:
@@ -33,7 +33,6 @@ def _typed_place(text: str) -> dict[str, Any] | None:
     return None
 
 
-@field_type
 class LocationField(FieldType):
     """A shared location pin, or a district name typed::
 

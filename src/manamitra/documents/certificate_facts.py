@@ -28,8 +28,8 @@ from typing import Any
 
 from manamitra import clock
 from manamitra.catalog.schema import ServiceSpec, StepSpec
-from manamitra.conversation.fields import display_answer
 from manamitra.errors import SpecError
+from manamitra.fields import display_answer
 
 _CALL = re.compile(r"^(count|financial_year|rupees|id)\((\w*)\)$")
 

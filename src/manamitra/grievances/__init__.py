@@ -1,0 +1,1 @@
+"""Grievances and application cases: categories, routing to offices, workflows, SLA clocks."""
