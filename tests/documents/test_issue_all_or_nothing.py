@@ -31,6 +31,7 @@ from manamitra.store.models.trust import IssuedDocument, LogEntry, TrustReposito
 from manamitra.trust import TrustService
 from manamitra.trust import payload as trust_payload
 from manamitra.trust.audit import audit
+from tests.support.engine_driver import Chat, make_engine
 from tests.trust.builders import HOLDER_EN, HOLDER_TE, INCOME_FACTS, OFFICE, OFFICER
 from tests.trust.builders import trust_service as make_trust_service
 
@@ -334,3 +335,23 @@ def test_approval_without_a_documents_service_fails_instead_of_skipping_the_cert
             session.scalar(select(Application).where(Application.number == "REV-2026-900009"))
             is None
         )  # nothing was committed
+
+
+def test_a_record_copy_that_fails_to_issue_fails_the_turn_and_leaves_nothing(
+    database: Database, trust: TrustService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = snapshot(database)
+    engine = make_engine(load_checked_catalog(), {"documents": DocumentService(trust)})
+    with database.unit_of_work() as session, monkeypatch.context() as patch:
+        chat = Chat(engine, db=session)
+        chat.say("Hi")
+        chat.tap("lang:en")
+        chat.tap("svc:revenue.adangal_copy")
+        for answer in ("Guntur", "Tenali", "Tenali"):
+            chat.say(answer)
+        fail_at(patch, "media row")
+        with pytest.raises(NotIssuedError, match="RC-ADANGAL-"):
+            chat.say("230/1a")
+        _caller_note(session, "caller/after")
+    assert snapshot(database) == before
+    assert_log_sound(database, trust)
