@@ -9,7 +9,7 @@ fails, none of them remains and the caller's transaction carries on (on PostgreS
                             facts={"annual_income": 96000, ...}, office=office, officer=officer)
     Document(media_key=issued.media_key, filename=issued.filename)   # the WhatsApp reply
 
-A document that is not drawn from a template (a record copy) is a `Draft` given to `issue`.
+A document not drawn from a template (a record copy) is a `Draft` given to `issue_draft`.
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ def printed(
     return english, telugu, kind.in_both_scripts(facts)
 
 
-def issue(session: Any, trust: TrustService, draft: Draft) -> Issued:
+def issue_draft(session: Any, trust: TrustService, draft: Draft) -> Issued:
     """Issue `draft` in a savepoint of the caller's transaction: its log entry, document row
     and media row stay only all together. A number already issued raises ConflictError; any
     other failure raises a ManamitraError (NotIssuedError for one that is not ours) with the
@@ -149,7 +149,7 @@ def issue_document(
     issued_at: datetime | None = None,
     valid_until: datetime | None = None,
 ) -> Issued:
-    """Issue one document of a template (`issue`'s guarantees). A number already issued
+    """Issue one document of a template (with `issue_draft`'s guarantees). A number already issued
     raises ConflictError.
 
     `facts` holds the template's fact keys (a bilingual fact `x` as `x_en` and `x_te`);
@@ -196,7 +196,7 @@ def issue_document(
         filename=f"{doc_type}-{number}.pdf",
         render=page,
     )
-    return issue(session, trust, draft)
+    return issue_draft(session, trust, draft)
 
 
 class DocumentService:
@@ -210,7 +210,7 @@ class DocumentService:
         return issue_document(session, self.trust, **kwargs)
 
     def issue_draft(self, session: Any, draft: Draft) -> Issued:
-        return issue(session, self.trust, draft)
+        return issue_draft(session, self.trust, draft)
 
     def verify_upload(self, session: Any, data: bytes) -> Result | None:
         """The verdict for a photo or PDF a citizen sent (WhatsApp); None if it holds no QR.
