@@ -20,7 +20,7 @@ from manamitra.bookings.ticket import issue_ticket
 from manamitra.catalog.checks import load_checked_catalog
 from manamitra.documents import DocumentService, issue_document, new_number
 from manamitra.documents import issue as issuing
-from manamitra.errors import ManamitraError, NotIssuedError
+from manamitra.errors import ConflictError, ManamitraError, NotIssuedError
 from manamitra.grievances.applications import case_for, decide
 from manamitra.grievances.offices import seed_offices
 from manamitra.payments.receipt import issue_receipt
@@ -354,4 +354,35 @@ def test_a_record_copy_that_fails_to_issue_fails_the_turn_and_leaves_nothing(
             chat.say("230/1a")
         _caller_note(session, "caller/after")
     assert snapshot(database) == before
+    assert_log_sound(database, trust)
+
+
+def test_a_number_already_issued_is_refused_and_the_caller_carries_on(
+    database: Database, trust: TrustService
+) -> None:
+    documents = DocumentService(trust)
+
+    def income(session: Session) -> None:
+        documents.issue(
+            session,
+            doc_type="income",
+            number="AP-INC-2026-TWICE1",
+            holder_name_en=HOLDER_EN,
+            holder_name_te=HOLDER_TE,
+            facts=INCOME_FACTS,
+            office=OFFICE,
+            officer=OFFICER,
+        )
+
+    with database.unit_of_work() as session:
+        income(session)
+    before = snapshot(database)
+    with database.unit_of_work() as session:
+        _caller_note(session, "caller/before")
+        with pytest.raises(ConflictError, match="AP-INC-2026-TWICE1"):
+            income(session)
+        _caller_note(session, "caller/after")
+    assert snapshot(database) == before
+    with database.unit_of_work() as session:
+        assert session.get(MediaBlob, "caller/after") is not None
     assert_log_sound(database, trust)

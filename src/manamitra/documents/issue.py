@@ -95,11 +95,11 @@ def issue_draft(session: Any, trust: TrustService, draft: Draft) -> Issued:
     savepoint rolled back, so the caller decides what to do and can go on writing."""
     claims = draft.claims
     repo = TrustRepository(session)
-    # A first key is created and logged before the savepoint: its file exists from then on,
-    # so its logged creation must not be undone with a failed issue.
-    trust.ensure_keys(repo, [draft.signer])
     token = trust.new_url_token()
     try:
+        # A first key is created and logged before the savepoint: its file exists from then
+        # on, so its logged creation must not be undone with a failed issue.
+        trust.ensure_keys(repo, [draft.signer])
         with session.begin_nested():
             sealing = trust.seal(repo, claims, draft.signer, url_token=token)
             url = trust.verify_url(claims.number, token)
