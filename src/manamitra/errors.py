@@ -29,6 +29,7 @@ class ErrorCode(StrEnum):
     GRAPH_API = "graph_api"
     CONFLICT = "conflict"
     FORBIDDEN = "forbidden"
+    NOT_ISSUED = "not_issued"
 
 
 class ManamitraError(Exception):
@@ -87,3 +88,9 @@ class ConflictError(ManamitraError):
 
 class ForbiddenError(ManamitraError):
     code = ErrorCode.FORBIDDEN
+
+
+class NotIssuedError(ManamitraError):
+    """A document could not be issued; none of the issue's writes remain."""
+
+    code = ErrorCode.NOT_ISSUED

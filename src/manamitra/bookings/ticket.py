@@ -11,8 +11,9 @@ from fpdf import FPDF
 from sqlalchemy.orm import Session
 
 from manamitra import clock
-from manamitra.documents.issue import new_number
+from manamitra.documents.issue import DocumentService, new_number
 from manamitra.documents.render import Office, Officer
+from manamitra.errors import ManamitraError
 from manamitra.names import in_script
 from manamitra.store.models import Booking, MediaBlob
 
@@ -43,7 +44,7 @@ def issue_ticket(db: Session, booking: Booking, services: dict[str, Any]) -> tup
     return key, filename
 
 
-def _signed(db: Session, booking: Booking, documents: Any) -> str | None:
+def _signed(db: Session, booking: Booking, documents: DocumentService) -> str | None:
     doc_type, facts, office, officer = _ticket_of(booking)
     holder = " ".join(str(booking.details.get("holder") or booking.citizen).split())
     try:
@@ -57,7 +58,7 @@ def _signed(db: Session, booking: Booking, documents: Any) -> str | None:
             office=office,
             officer=officer,
         )
-    except Exception:  # a plain ticket still lets the citizen travel or enter
+    except ManamitraError:  # undone in full; a plain ticket still lets them travel or enter
         log.exception("signed ticket failed; issuing a plain one", extra={"booking": booking.id})
         return None
     return str(issued.media_key)

@@ -16,7 +16,7 @@ from manamitra.documents.certificate_facts import certificate_request
 from manamitra.documents.issue import new_number
 from manamitra.documents.render import Office as PrintedOffice
 from manamitra.documents.render import Officer as PrintedOfficer
-from manamitra.errors import ManamitraError
+from manamitra.errors import ManamitraError, NotIssuedError
 from manamitra.grievances import cases, notify, sla
 from manamitra.grievances.offices import route
 from manamitra.messaging.i18n import t
@@ -122,9 +122,6 @@ def decide(
 def _issue_certificate(
     db: Session, case: ApplicationCase, application: Application, services: dict[str, Any]
 ) -> None:
-    documents = services.get("documents")
-    if documents is None:
-        return
     office = db.get(Office, case.office_id) if case.office_id else None
     answers = dict(application.answers or {})
     catalog = services.get("catalog")
@@ -132,22 +129,27 @@ def _issue_certificate(
     request = certificate_request(spec, answers, application.applicant_name) if spec else None
     if request is None:
         return
+    documents = services.get("documents")
+    if documents is None:
+        raise NotIssuedError(
+            f"{case.reference}: approving it issues a {request.doc_type} certificate, "
+            "but no documents service is wired"
+        )
     try:
-        with db.begin_nested():
-            issued = documents.issue(
-                db,
-                doc_type=request.doc_type,
-                number=new_number(request.doc_type),
-                holder_name_en=request.holder_en,
-                holder_name_te=request.holder_te,
-                facts=request.facts,
-                office=PrintedOffice(
-                    code=case.office_id or application.department,
-                    name_en=office.name_en if office else application.department,
-                    name_te=office.name_te if office else application.department,
-                ),
-                officer=PrintedOfficer(designation_en="Tahsildar", designation_te="తహసీల్దార్"),
-            )
+        issued = documents.issue(
+            db,
+            doc_type=request.doc_type,
+            number=new_number(request.doc_type),
+            holder_name_en=request.holder_en,
+            holder_name_te=request.holder_te,
+            facts=request.facts,
+            office=PrintedOffice(
+                code=case.office_id or application.department,
+                name_en=office.name_en if office else application.department,
+                name_te=office.name_te if office else application.department,
+            ),
+            officer=PrintedOfficer(designation_en="Tahsildar", designation_te="తహసీల్దార్"),
+        )
     except (ManamitraError, ValueError, KeyError) as exc:
         log.warning(
             "certificate not issued", extra={"application": case.reference, "error": str(exc)}

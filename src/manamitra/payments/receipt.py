@@ -11,8 +11,9 @@ from fpdf import FPDF
 from sqlalchemy.orm import Session
 
 from manamitra import clock
-from manamitra.documents.issue import new_number
+from manamitra.documents.issue import DocumentService, new_number
 from manamitra.documents.render import Office, Officer
+from manamitra.errors import ManamitraError
 from manamitra.names import both_scripts
 from manamitra.payments.text import rupees
 from manamitra.store.models import MediaBlob, PaymentOrder
@@ -49,7 +50,7 @@ def holder_names(order: PaymentOrder) -> tuple[str, str]:
     return both_scripts(english, telugu)
 
 
-def _signed_receipt(db: Session, order: PaymentOrder, documents: Any) -> str | None:
+def _signed_receipt(db: Session, order: PaymentOrder, documents: DocumentService) -> str | None:
     holder_en, holder_te = holder_names(order)
     try:
         issued = documents.issue(
@@ -70,7 +71,7 @@ def _signed_receipt(db: Session, order: PaymentOrder, documents: Any) -> str | N
             office=Office(code="AP-PAY", name_en="Mana Mitra Payments", name_te="మన మిత్ర చెల్లింపులు"),
             officer=Officer(designation_en="Accounts Officer", designation_te="అకౌంట్స్ అధికారి"),
         )
-    except Exception:  # the plain receipt still gives the citizen proof of payment
+    except ManamitraError:  # undone in full; a plain receipt still proves the payment
         log.exception("signed receipt failed; issuing a plain one", extra={"order": order.id})
         return None
     return str(issued.media_key)

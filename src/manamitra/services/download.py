@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -38,6 +37,7 @@ from manamitra import clock
 from manamitra.catalog.loader import load_departments
 from manamitra.catalog.schema import DepartmentSpec, Localized, ServiceSpec
 from manamitra.departments.base import Record, render_value, systems_for
+from manamitra.documents.issue import DocumentService, Draft, Seal
 from manamitra.documents.qr import qr_code, qr_image
 from manamitra.errors import SpecError
 from manamitra.messaging.reply import Document, Text
@@ -57,8 +57,6 @@ from manamitra.services.lookup import (
     verified,
 )
 from manamitra.store.models import MediaBlob
-from manamitra.store.models.trust import TrustRepository
-from manamitra.trust import TrustService
 from manamitra.trust.payload import Claims
 
 FONTS = Path(__file__).resolve().parents[1] / "documents" / "fonts"
@@ -88,7 +86,7 @@ def _pdf() -> FPDF:
 
 
 def render_record(
-    spec: ServiceSpec, record: Record, title: Localized, seal: SealedCopy | None = None
+    spec: ServiceSpec, record: Record, title: Localized, seal: Seal | None = None
 ) -> bytes:
     """A bilingual copy: title, department, each shown fact as Telugu / English label + value,
     and, when `seal` is given, its signed QR and where to check it."""
@@ -166,7 +164,7 @@ def render_record(
     return bytes(pdf.output())
 
 
-def _draw_seal(pdf: FPDF, seal: SealedCopy) -> None:
+def _draw_seal(pdf: FPDF, seal: Seal) -> None:
     size = 40.0
     if pdf.get_y() + size + 4 > pdf.h - pdf.b_margin:
         pdf.add_page()
@@ -247,7 +245,7 @@ class Download(ServiceKind):
             if documents is None:
                 store_pdf(ctx.db, media_key, filename, render_record(ctx.spec, record, title))
             else:
-                _issue_signed_copy(ctx, documents.trust, record, title, number, media_key, filename)
+                _issue_signed_copy(ctx, documents, record, title, number, media_key, filename)
         ctx.say(Text(ctx.t("records.document_ready", title=title.get(ctx.lang))))
         ctx.say(
             Document(
@@ -266,23 +264,17 @@ class Download(ServiceKind):
 RECORD_COPY = "record_copy"
 
 
-@dataclass(frozen=True)
-class SealedCopy:
-    qr_text: str
-    verify_url: str
-
-
 def _issue_signed_copy(
     ctx: ServiceContext,
-    trust: TrustService,
+    documents: DocumentService,
     record: Record,
     title: Localized,
     number: str,
     media_key: str,
     filename: str,
 ) -> None:
-    """Sign the copy's claims, print the QR on it, store it and enter it in the log; all in
-    the turn's transaction."""
+    """Sign the copy's claims, print the QR on it, store it and enter it in the log: issued
+    like any document, in the turn's transaction."""
     config = ctx.spec.download or {}
     fact = config.get("holder") or (config.get("show") or [{}])[0].get("fact")
     held = record.facts.get(fact) if fact else None
@@ -296,12 +288,20 @@ def _issue_signed_copy(
         issued_at=clock.now().replace(microsecond=0),
         facts={"src": str(config["source"]), "id": record.identifier},
     )
-    repo = TrustRepository(ctx.db)
-    token = trust.new_url_token()
-    sealing = trust.seal(repo, claims, ctx.spec.department, url_token=token)
-    seal = SealedCopy(sealing.qr_text, trust.verify_url(number, token))
-    blob = store_pdf(ctx.db, media_key, filename, render_record(ctx.spec, record, title, seal))
-    trust.register(repo, claims, sealing, pdf_sha256=blob.sha256, media_key=media_key)
+
+    def copy(seal: Seal) -> bytes:
+        return render_record(ctx.spec, record, title, seal)
+
+    documents.issue_draft(
+        ctx.db,
+        Draft(
+            claims=claims,
+            signer=ctx.spec.department,
+            media_key=media_key,
+            filename=filename,
+            render=copy,
+        ),
+    )
 
 
 def register() -> None:

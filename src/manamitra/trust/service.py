@@ -170,7 +170,8 @@ class TrustService:
     ) -> int:
         """Record the issued document and append its issuance to the log; returns the index.
         A number already issued raises ConflictError (from the table's key, not a query
-        first); the caller's transaction must then be rolled back."""
+        first). Only `manamitra.documents.issue` calls it, inside the savepoint that undoes
+        the entry with the document when anything in the issue fails."""
         index = self.log.append(
             repo,
             "issue",
