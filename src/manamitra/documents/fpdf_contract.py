@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import inspect
 from dataclasses import dataclass
+from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 
@@ -200,3 +201,9 @@ def check() -> None:
             f"fpdf2 {installed_version()} (the fast renderer was checked against "
             f"{CHECKED_VERSION}): " + "; ".join(problems)
         )
+
+
+@cache
+def check_once() -> None:
+    """`check`, once a process when it passes (a failure is raised again on every call)."""
+    check()

@@ -16,7 +16,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from manamitra import clock
-from manamitra.documents.render import Office, Officer, Page, render
+from manamitra.documents import fpdf_contract
+from manamitra.documents.render import Office, Officer, Page, Renderer, render
 from manamitra.documents.scan import find_qr_text
 from manamitra.documents.template import DocumentType, document_type
 from manamitra.names import both_scripts
@@ -73,6 +74,7 @@ def issue_document(
     officer: Officer,
     issued_at: datetime | None = None,
     valid_until: datetime | None = None,
+    renderer: Renderer = "fast",
 ) -> Issued:
     """Sign, render, store and log one document; the caller commits (or rolls back) it all.
     A number already issued raises ConflictError.
@@ -113,7 +115,8 @@ def issue_document(
             qr_text=sealing.qr_text,
             verify_url=url,
             verify_page=f"{trust.public_url}/verify",
-        )
+        ),
+        renderer,
     )
     digest = hashlib.sha256(pdf).hexdigest()
     media_key = f"document/{number}.pdf"
@@ -140,11 +143,14 @@ def issue_document(
 class DocumentService:
     """`issue_document` bound to the platform's trust service (runtime.services["documents"])."""
 
-    def __init__(self, trust: TrustService) -> None:
+    def __init__(self, trust: TrustService, renderer: Renderer = "fast") -> None:
+        if renderer == "fast":
+            fpdf_contract.check_once()  # refuse to start rather than fail while issuing
         self.trust = trust
+        self.renderer = renderer
 
     def issue(self, session: Any, **kwargs: Any) -> Issued:
-        return issue_document(session, self.trust, **kwargs)
+        return issue_document(session, self.trust, renderer=self.renderer, **kwargs)
 
     def verify_upload(self, session: Any, data: bytes) -> Result | None:
         """The verdict for a photo or PDF a citizen sent (WhatsApp); None if it holds no QR.
