@@ -1,6 +1,6 @@
-"""The FPDF subclass our documents are drawn on: our fonts added once a process, lines
-written from remembered runs and plans, greedy word wrap with remembered widths, and the
-QR placed as our own 1-bit image."""
+"""The fast renderer's page (`PlainPdf` made fast through fpdf2's internals, which
+`fpdf_contract` lists): our fonts added once a process, lines written from remembered runs
+and plans, word widths remembered, and the QR placed as our own 1-bit image."""
 
 from __future__ import annotations
 
@@ -79,9 +79,9 @@ def _coerced(kind: type[_E], value: _E | str) -> _E:
 
 
 def _subset_of(font: Any) -> DocumentSubsetMap:
-    subset = font.subset
-    assert isinstance(subset, DocumentSubsetMap)
-    return subset
+    subset_map = font.subset
+    assert isinstance(subset_map, DocumentSubsetMap)
+    return subset_map
 
 
 class DocumentPdf(PlainPdf):
