@@ -5,12 +5,14 @@ names the installed version and the name."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from fpdf import FPDF, output
 from fpdf.fonts import SubsetMap
 
-from manamitra.documents import fpdf_contract
+from manamitra.documents import DocumentService, fpdf_contract
+from tests.trust.builders import trust_service
 
 
 def test_installed_fpdf2_has_every_private_name_the_fast_renderer_uses() -> None:
@@ -63,3 +65,17 @@ def test_fonts_no_longer_subset_through_ftsubset_is_named(monkeypatch: pytest.Mo
     monkeypatch.delattr(output, "ftsubset")
     with pytest.raises(fpdf_contract.FpdfInternalsChangedError, match="ftsubset"):
         fpdf_contract.check()
+
+
+def test_the_document_service_refuses_to_start_fast_on_a_moved_fpdf2(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    trust = trust_service(tmp_path)
+    monkeypatch.delattr(output, "_cid_font_widths")
+    fpdf_contract.check_once.cache_clear()
+    try:
+        with pytest.raises(fpdf_contract.FpdfInternalsChangedError, match="_cid_font_widths"):
+            DocumentService(trust)
+        assert DocumentService(trust, renderer="plain").renderer == "plain"
+    finally:
+        fpdf_contract.check_once.cache_clear()
