@@ -82,7 +82,9 @@ def create_app(
         configure_logging(settings.log_level)
     runtime = Runtime.build(settings)
     trust = TrustService.from_settings(settings)
-    runtime.services.update(trust=trust, documents=DocumentService(trust))
+    runtime.services.update(
+        trust=trust, documents=DocumentService(trust, settings.documents_renderer)
+    )
     runtime.add_job(
         "log-checkpoint",
         checkpoint_publisher(

@@ -1,7 +1,8 @@
 """A test helper that catches a render drawing a glyph its font does not have: every line a
 document writes is split into runs of one font as the renderer splits it, and each run shaped
 by HarfBuzz; a glyph id 0 (.notdef) is a character no font of the chain can draw (the
-renderer would silently leave it out)."""
+renderer would silently leave it out). On the plain renderer, which has no runs of its own to
+split by, a character that neither the line's font nor any font of the fallback chain maps."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ from contextlib import contextmanager
 from typing import Any
 from unittest.mock import patch
 
+from fpdf.fonts import TTFFont
+
 from manamitra.documents.pdf import DocumentPdf
+from manamitra.documents.plain import PlainPdf
 from manamitra.documents.shaping import SharedFont
 
 
@@ -33,5 +37,16 @@ def missing_glyphs() -> Iterator[list[str]]:
                     found.append(f"{piece!r} in {run_font.fontkey}")
         return original(self, w, h, text, *a, **k)
 
-    with patch.object(DocumentPdf, "cell", cell):
+    plain_original = PlainPdf.cell
+
+    def plain_cell(self: PlainPdf, w: Any = None, h: Any = None, text: str = "", *a: Any, **k: Any):
+        font = self.current_font
+        if text and isinstance(font, TTFFont) and not isinstance(self, DocumentPdf):
+            for char in dict.fromkeys(text):
+                unmapped = ord(char) not in font.cmap and char not in "\n"
+                if unmapped and self.get_fallback_font(char, self.font_style) is None:
+                    found.append(f"{char!r} in {font.fontkey}")
+        return plain_original(self, w, h, text, *a, **k)
+
+    with patch.object(DocumentPdf, "cell", cell), patch.object(PlainPdf, "cell", plain_cell):
         yield found

@@ -14,6 +14,7 @@ import pytest
 from manamitra.documents import document_types, issue_document, new_number
 from manamitra.documents.demo import DEMO_FACTS, demo_office
 from manamitra.documents.pdf import DocumentPdf
+from manamitra.documents.plain import PlainPdf
 from manamitra.documents.qr import qr_code
 from manamitra.documents.render import Office
 from manamitra.documents.scan import find_qr_text
@@ -266,8 +267,9 @@ def test_a_relation_the_application_did_not_gather_is_not_a_dash(
     assert "Ravi, C/o Venkata Rao" in text and "—" not in text
 
 
-def test_telugu_in_an_english_line_is_drawn_in_a_font_that_has_it() -> None:
-    pdf = DocumentPdf()
+@pytest.mark.parametrize("page", [DocumentPdf, PlainPdf])
+def test_telugu_in_an_english_line_is_drawn_in_a_font_that_has_it(page: type[PlainPdf]) -> None:
+    pdf = page()
     pdf.add_page()
     with missing_glyphs() as missing:
         pdf.la(10)
@@ -275,6 +277,16 @@ def test_telugu_in_an_english_line_is_drawn_in_a_font_that_has_it() -> None:
         pdf.te(10)
         pdf.cell(100, 6, "శ్రీ Venkata Rao గారి కుమార్తె")
     assert missing == []
+
+
+@pytest.mark.parametrize("page", [DocumentPdf, PlainPdf])
+def test_a_character_no_font_has_is_caught(page: type[PlainPdf]) -> None:
+    pdf = page()
+    pdf.add_page()
+    with missing_glyphs() as missing:
+        pdf.la(10)
+        pdf.cell(100, 6, "Ravi 中")
+    assert len(missing) == 1 and "中" in missing[0]
 
 
 def test_a_long_office_name_and_value_stay_inside_the_border(

@@ -17,6 +17,8 @@ from manamitra.documents.demo import DEMO_FACTS
 from manamitra.documents.render import render
 from tests.documents.test_shaping import _page
 
+pytestmark = pytest.mark.fast_renderer  # our PDF writer's objects
+
 
 def _as_fpdf2(obj: PDFObject, security_handler: Any = None) -> list[tuple[str, object]]:
     return list(PDFObject._build_obj_dict(obj, security_handler).items())

@@ -53,6 +53,7 @@ def test_a_payload_past_the_limit_is_refused() -> None:
         qr_code("MM1:" + "6BFOXN%TS3DH" * 40, limit=12)
 
 
+@pytest.mark.fast_renderer
 def test_both_qr_images_are_1bit_flate_pictures_without_decode_parameters() -> None:
     page = _page("income", 7)
     pdf = PdfReader(io.BytesIO(render(page)))

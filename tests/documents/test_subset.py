@@ -15,7 +15,7 @@ from fpdf import FPDF
 from pypdf import PdfReader
 
 from manamitra.documents.shaping import FONTS
-from manamitra.documents.subset import FontProgram, _sfnt, checksum
+from manamitra.documents.subset import FontProgram, _sfnt, checksum, install
 from manamitra.store import Database
 from tests.trust.builders import issue_income, setup_keys, trust_service
 
@@ -90,7 +90,7 @@ def test_a_composite_glyph_brings_its_components(name: str, glyph: str) -> None:
 def test_other_fpdf_documents_are_still_subset_by_fonttools(tmp_path: Path) -> None:
     """Our stand-in for fpdf2's subsetter passes fonts that are not ours to fontTools, which
     renumbers the glyphs it keeps."""
-    import manamitra.documents.pdf_output  # noqa: F401 (installs the stand-in)
+    install()
 
     pdf = FPDF()
     pdf.add_font("plain", "", str(FONTS / "NotoSans-Regular.ttf"))
@@ -116,6 +116,7 @@ def _embedded_fonts(pdf: bytes) -> dict[str, tuple[TTFont, bytes]]:
     return found
 
 
+@pytest.mark.fast_renderer
 def test_every_glyph_a_certificate_shows_is_in_its_embedded_font(
     sqlite_database_url: str, tmp_path: Path
 ) -> None:

@@ -45,6 +45,7 @@ def _used() -> set[tuple[str, float]]:
     return used
 
 
+@pytest.mark.fast_renderer
 def test_word_assembled_shaping_is_whole_line_shaping_in_every_font_and_size() -> None:
     used = _used()
     assert {key for key, _ in used} == {"te", "teB", "la", "laB"}

@@ -157,7 +157,7 @@ def issue_demo(
     kind = document_type(doc_type)
     default_te = "రవి కుమార్ రెడ్డి" if name == "Ravi Kumar Reddy" else ""
     holder_te = default_te if name_te is None else name_te
-    _, database, trust = _platform()
+    settings, database, trust = _platform()
     office, officer = demo_office(doc_type, kind.spec.department)
     with database.unit_of_work() as session:
         trust.ensure_keys(TrustRepository(session), _owners())
@@ -172,6 +172,7 @@ def issue_demo(
             facts=demo_facts(doc_type, relation or demo_relation(name, holder_te)),
             office=office,
             officer=officer,
+            renderer=settings.documents_renderer,
         )
     trust.publish_checkpoint(database)
     out.write_bytes(issued.pdf)

@@ -22,7 +22,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from manamitra import clock
-from manamitra.documents.render import Office, Officer, Page, render
+from manamitra.documents import fpdf_contract
+from manamitra.documents.render import Office, Officer, Page, Renderer, render
 from manamitra.documents.scan import find_qr_text
 from manamitra.documents.template import DocumentType, document_type
 from manamitra.errors import ManamitraError, NotIssuedError
@@ -148,6 +149,7 @@ def issue_document(
     officer: Officer,
     issued_at: datetime | None = None,
     valid_until: datetime | None = None,
+    renderer: Renderer = "fast",
 ) -> Issued:
     """Issue one document of a template (with `issue_draft`'s guarantees). A number already issued
     raises ConflictError.
@@ -186,7 +188,8 @@ def issue_document(
                 qr_text=seal.qr_text,
                 verify_url=seal.verify_url,
                 verify_page=seal.verify_page,
-            )
+            ),
+            renderer,
         )
 
     draft = Draft(
@@ -203,11 +206,14 @@ class DocumentService:
     """Issuing bound to the platform's trust service (runtime.services["documents"]):
     `issue` for a template's document, `issue_draft` for any other."""
 
-    def __init__(self, trust: TrustService) -> None:
+    def __init__(self, trust: TrustService, renderer: Renderer = "fast") -> None:
+        if renderer == "fast":
+            fpdf_contract.check_once()  # refuse to start rather than fail while issuing
         self.trust = trust
+        self.renderer = renderer
 
     def issue(self, session: Any, **kwargs: Any) -> Issued:
-        return issue_document(session, self.trust, **kwargs)
+        return issue_document(session, self.trust, renderer=self.renderer, **kwargs)
 
     def issue_draft(self, session: Any, draft: Draft) -> Issued:
         return issue_draft(session, self.trust, draft)

@@ -24,13 +24,12 @@ from fpdf.output import (
 )
 from fpdf.syntax import Name, PDFArray, PDFContentStream, PDFObject, camel_case
 
-from manamitra.documents import deflate, subset
+from manamitra.documents import deflate
 from manamitra.documents.lines import OWN_CODES, DocumentSubsetMap
 from manamitra.documents.shaping import GLYPHS, SERIAL_LIMIT, SharedFont
 from manamitra.documents.subset import DocumentFont
 
 _LOG = logging.getLogger(__name__)
-subset.install()
 
 
 _TO_UNICODE = (
