@@ -124,3 +124,14 @@ def test_amounts_show_in_rupees_never_in_stored_paise(demo: Demo) -> None:
             text = visible_text(_page(demo, f"/console/cases/application/{number}", lang))
             assert str(paise) not in " ".join(text)
             assert text[text.index(label) + 1] == money(paise)  # ₹1,20,000, as certified
+
+
+LEVEL_CELL = re.compile(r'<td class="level"[^>]*>([^<]*)</td>')
+
+
+def test_the_inbox_says_whether_a_case_was_escalated_in_words(demo: Demo) -> None:
+    demo.console.login("supervisor.guntur", DEMO_PASSWORD)
+    for lang, words in (("en", ("No", "level(s) up")), ("te", ("లేదు", "స్థాయి(లు) పైకి"))):
+        cells = LEVEL_CELL.findall(_page(demo, "/console/inbox", lang))
+        assert cells, "the inbox shows no cases"
+        assert all(cell == words[0] or cell.endswith(words[1]) for cell in cells), set(cells)
