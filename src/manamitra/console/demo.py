@@ -28,6 +28,7 @@ from manamitra.grievances.places import District, districts
 from manamitra.privacy import Cipher, cipher_for
 from manamitra.services.application import department_prefix, next_number
 from manamitra.services.catalog_check import load_checked_catalog
+from manamitra.services.registry import register_all
 from manamitra.store import Database
 from manamitra.store.models.applications import Application
 from manamitra.store.models.console import Officer
@@ -183,6 +184,7 @@ def seed_console_demo(
 ) -> None:
     """Idempotent: offices always; officers and cases only on an empty console. The officers
     and their password are listed by manamitra.demo_identities."""
+    register_all()  # the seeded answers are checked against the field types and kinds
     with database.unit_of_work() as db:
         seed_offices(db)
         fresh = db.scalar(select(func.count()).select_from(Officer)) == 0
