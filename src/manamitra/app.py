@@ -26,7 +26,7 @@ from manamitra.conversation.engine import Engine
 from manamitra.departments.reference import embedded_systems
 from manamitra.documents import DocumentService, document_types
 from manamitra.observability import Metrics, metrics_router
-from manamitra.pipeline import inbox as inbox_queue
+from manamitra.pipeline import inbox_store
 from manamitra.pipeline.document_check import DocumentCheckQueue
 from manamitra.pipeline.inbox import InboxWriter
 from manamitra.pipeline.retention import retention_job
@@ -136,7 +136,7 @@ def create_app(
         "inbox-retention", retention_job(runtime.database, settings.inbox_retention_hours)
     )
     metrics.add_queue_depth("inbox_writer", lambda: inbox.queue_depth)
-    metrics.add_queue_depth("inbound_pending", lambda: inbox_queue.pending_count(runtime.database))
+    metrics.add_queue_depth("inbound_pending", lambda: inbox_store.pending_count(runtime.database))
     metrics.add_queue_depth(
         "outbound_pending", lambda: outbox_store.pending_count(runtime.database)
     )

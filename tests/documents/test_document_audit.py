@@ -119,7 +119,7 @@ def _facts(kind: DocumentType, holder: Holder) -> dict[str, Any]:
     for spec in kind.all_fields:
         if spec.format == "name" and spec.key in ("parent", "parents"):
             facts[f"{spec.key}_en"], facts[f"{spec.key}_te"] = holder.parent
-        elif spec in people:  # the booker travels first, as services/booking.py records it
+        elif spec in people:  # the booker travels first, as services/booking/ records it
             for lang, name in zip(("en", "te"), holder.given, strict=True):
                 facts[f"{spec.key}_{lang}"] = _with_holder_first(facts[f"{spec.key}_{lang}"], name)
         elif holder.typed_in_telugu and spec.key == "caste":

@@ -12,13 +12,8 @@ from sqlalchemy import select
 
 from manamitra import clock
 from manamitra.messaging.inbound import Inbound
-from manamitra.pipeline.inbox import (
-    InboxBusyError,
-    InboxWriter,
-    Received,
-    StatusUpdate,
-    store_events,
-)
+from manamitra.pipeline.inbox import InboxBusyError, InboxWriter
+from manamitra.pipeline.inbox_store import Received, StatusUpdate, store_events
 from manamitra.store import Database
 from manamitra.store.models import Conversation, InboundMessage, OutboundMessage
 
@@ -247,7 +242,7 @@ def test_received_at_comes_from_the_platform_clock(database: Database) -> None:
 
 def test_fast_inbound_json_matches_to_json_for_every_fixture() -> None:
     from manamitra.channels.whatsapp.parse import parse_body
-    from manamitra.pipeline.inbox import inbound_json
+    from manamitra.pipeline.inbox_store import inbound_json
     from tests.channels.whatsapp import fixtures
 
     for name in fixtures.names():

@@ -16,7 +16,7 @@ from manamitra.channels.whatsapp.parse import parse_payload
 from manamitra.messaging.inbound import Inbound
 from manamitra.messaging.outbox import enqueue
 from manamitra.messaging.reply import Text
-from manamitra.pipeline.inbox import store_events
+from manamitra.pipeline.inbox_store import store_events
 from manamitra.privacy import Cipher
 from manamitra.store import Database
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from manamitra.messaging.inbound import Inbound, Media
-from manamitra.pipeline.inbox import Received, store_events
+from manamitra.pipeline.inbox_store import Received, store_events
 from manamitra.pipeline.retention import purge_processed
 from manamitra.settings import Settings
 from manamitra.store import Database

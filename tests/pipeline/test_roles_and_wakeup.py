@@ -10,7 +10,7 @@ import pytest
 
 from manamitra.app import create_app
 from manamitra.channels.whatsapp.parse import parse_body
-from manamitra.pipeline.inbox import store_events
+from manamitra.pipeline.inbox_store import store_events
 from manamitra.pipeline.wakeup import wake_on_inbox
 from manamitra.store import Database
 from tests.channels.whatsapp import fixtures

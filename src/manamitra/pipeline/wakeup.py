@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import psycopg
 
-from manamitra.pipeline.inbox import inbox_channel
+from manamitra.pipeline.inbox_store import inbox_channel
 from manamitra.store import Database
 
 

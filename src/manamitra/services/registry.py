@@ -8,7 +8,6 @@ from __future__ import annotations
 from manamitra.fields import register_field_types
 from manamitra.services import (
     application,
-    booking,
     case_document,
     document_check,
     download,
@@ -17,6 +16,11 @@ from manamitra.services import (
     lookup,
     payment,
 )
+from manamitra.services.booking import bus as bus_booking
+from manamitra.services.booking import fulfilment as booking_fulfilment
+from manamitra.services.booking import kind as booking_kind
+from manamitra.services.booking import temple as temple_booking
+from manamitra.services.booking import tickets as booking_tickets
 
 _registered = False
 
@@ -27,7 +31,19 @@ def register_all() -> None:
     if _registered:
         return
     register_field_types()
-    for module in (application, booking, download, grievance, information, lookup, payment):
+    for module in (
+        application,
+        booking_kind,
+        bus_booking,
+        temple_booking,
+        booking_fulfilment,
+        booking_tickets,
+        download,
+        grievance,
+        information,
+        lookup,
+        payment,
+    ):
         module.register()
     # Order matters: a document an officer is waiting for is attached before anyone
     # treats the same photo as a certificate to verify.

@@ -20,7 +20,7 @@ import pydantic
 from manamitra.channels.whatsapp import payload as p
 from manamitra.errors import PayloadError
 from manamitra.messaging.inbound import Inbound, Location, Media
-from manamitra.pipeline.inbox import Received, StatusUpdate
+from manamitra.pipeline.inbox_store import Received, StatusUpdate
 
 log = logging.getLogger(__name__)
 
