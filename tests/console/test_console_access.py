@@ -243,7 +243,7 @@ def test_session_expires_after_eight_hours(console: Console) -> None:
 
 
 def test_console_words_exist_in_both_languages() -> None:
-    from manamitra.console.routes import labels
+    from manamitra.console.page import labels
 
     def keys(node: object, prefix: str = "") -> set[str]:
         if isinstance(node, dict):
@@ -264,8 +264,8 @@ def test_sla_filter_finds_cases_beyond_the_first_pages(console: Console) -> None
 
     from manamitra import clock
     from manamitra.console.display import Names
+    from manamitra.console.page import labels
     from manamitra.console.queries import Filters, inbox
-    from manamitra.console.routes import labels
     from manamitra.store.models.console import Officer
     from manamitra.store.models.grievances import Grievance
 
