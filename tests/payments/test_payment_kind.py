@@ -16,8 +16,8 @@ from manamitra import clock
 from manamitra.catalog.schema import ServiceSpec
 from manamitra.messaging.reply import CtaUrl, OrderDetails
 from manamitra.payments.gateway import GatewayError
-from manamitra.services import booking as booking_kind
 from manamitra.services import payment as payment_kind
+from manamitra.services.booking import kind as booking_kind
 from manamitra.services.catalog_check import check_kind, check_step, load_checked_catalog
 from manamitra.store import Database
 from manamitra.store.models import Booking, BookingPool
