@@ -63,6 +63,15 @@ def switch_url(request: Request, lang: str) -> str:
     return f"{request.url.path}?{urlencode([*query.items(), ('lang', other)])}"
 
 
+def served_over_https(request: Request) -> bool:
+    """Whether the console's cookies must be `Secure`: the browser reached us over HTTPS,
+    directly or behind a proxy that says so (uvicorn applies a trusted proxy's
+    `X-Forwarded-Proto` to the scheme), or the platform's public address is HTTPS."""
+    runtime = getattr(request.app.state, "runtime", None)
+    public_url = runtime.settings.public_url if runtime is not None else ""
+    return request.url.scheme == "https" or public_url.startswith("https://")
+
+
 def remember_lang(request: Request, response: Response, lang: str) -> None:
     if request.query_params.get("lang") in language.LANGUAGES:
         response.set_cookie(
@@ -71,7 +80,7 @@ def remember_lang(request: Request, response: Response, lang: str) -> None:
             samesite="lax",
             httponly=True,
             max_age=LANG_COOKIE_AGE,
-            secure=request.url.scheme == "https",
+            secure=served_over_https(request),
         )
 
 

@@ -20,17 +20,11 @@ from manamitra.console.page import (
     labels,
     page_lang,
     remember_lang,
+    served_over_https,
     switch_url,
     templates,
 )
 from manamitra.console.wiring import Wiring
-
-
-def _served_over_https(request: Request, public_url: str) -> bool:
-    """Cookies are `Secure` whenever the browser reached us over HTTPS: directly, behind a
-    proxy that says so (uvicorn applies `X-Forwarded-Proto` from trusted proxies to the
-    scheme), or when the platform's public address is HTTPS."""
-    return request.url.scheme == "https" or public_url.startswith("https://")
 
 
 def _login_page(
@@ -63,7 +57,7 @@ def _login_page(
         httponly=True,
         samesite="strict",
         path="/console",
-        secure=request.url.scheme == "https",
+        secure=served_over_https(request),
     )
     return page
 
@@ -130,7 +124,7 @@ def signin_router(wiring: Wiring) -> APIRouter:
             samesite="strict",
             path="/console",
             max_age=int(auth.SESSION_LIFETIME.total_seconds()),
-            secure=_served_over_https(request, wiring.runtime.settings.public_url),
+            secure=served_over_https(request),
         )
         response.delete_cookie(LOGIN_CSRF_COOKIE, path="/console")
         return response
