@@ -126,7 +126,7 @@ def pay_to_ticket(url: str, tmp: Path, pays: int, concurrency: int = 8) -> list[
     while not server.started:
         time.sleep(0.05)
     runtime = app.state.runtime
-    payments = runtime.services["payments"]
+    payments = runtime.parts.payments
     orders: list[tuple[str, str]] = []
     with runtime.database.unit_of_work() as db:
         pool = ensure_pool(

@@ -35,12 +35,13 @@ def ingest_app() -> FastAPI:
     from manamitra.channels.whatsapp.webhook import build_webhook_router
     from manamitra.observability import Metrics
     from manamitra.pipeline.inbox import InboxWriter
+    from manamitra.privacy import Cipher
     from manamitra.settings import load_settings
     from manamitra.store import Database
 
     settings = load_settings()
     database = Database(settings.database_url)
-    inbox = InboxWriter(database)
+    inbox = InboxWriter(database, cipher=Cipher(os.urandom(32)))  # a fresh data key per run
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

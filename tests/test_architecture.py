@@ -75,12 +75,6 @@ def test_imports_inside_functions_say_why_they_are_not_at_the_top() -> None:
             for node in ast.walk(function):
                 if not isinstance(node, ast.Import | ast.ImportFrom):
                     continue
-                names = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
-                names += (
-                    [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
-                )
-                if not any(name.startswith("manamitra") for name in names):
-                    continue
                 above = lines[node.lineno - 2].strip()
                 if not above.startswith("#"):
                     unexplained.append(f"{relative}:{node.lineno}")

@@ -5,11 +5,10 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from functools import partial
-from typing import Any
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
@@ -26,6 +25,10 @@ from manamitra.conversation.engine import Engine
 from manamitra.departments.reference import embedded_systems
 from manamitra.documents import DocumentService, document_types
 from manamitra.observability import Metrics, metrics_router
+from manamitra.parts import Parts
+from manamitra.payments import Payments, PaymentsConfig
+from manamitra.payments.gateway import PaymentGateway
+from manamitra.payments.http_gateway import HttpGateway
 from manamitra.pipeline import inbox_store
 from manamitra.pipeline.document_check import DocumentCheckQueue
 from manamitra.pipeline.inbox import InboxWriter
@@ -34,6 +37,7 @@ from manamitra.pipeline.wakeup import wake_on_inbox
 from manamitra.pipeline.worker import ConversationWorker
 from manamitra.privacy import Cipher
 from manamitra.runtime import Runtime
+from manamitra.sandbox.gateway import SandboxGateway
 from manamitra.services.catalog_check import load_checked_catalog
 from manamitra.services.registry import register_all
 from manamitra.settings import Settings, load_settings
@@ -81,56 +85,57 @@ def create_app(
 
         configure_logging(settings.log_level)
     runtime = Runtime.build(settings)
+    register_all()
+    # The WhatsApp edge: webhook → inbox (group commit) → workers → outbox → sender → Graph.
+    metrics = Metrics()
+    graph = GraphClient(settings)
+    sender = OutboxSender(runtime.database, graph, settings, metrics=metrics)
     trust = TrustService.from_settings(settings)
-    runtime.services.update(
-        trust=trust, documents=DocumentService(trust, settings.documents_renderer)
+    documents = DocumentService(trust, settings.documents_renderer)
+    document_check = DocumentCheckQueue(runtime.database, graph, documents, notify=sender.notify)
+    parts = Parts(
+        catalog=load_checked_catalog(),
+        # Personal data sealed at rest (Aadhaar, typed text the inbox masked).
+        privacy=Cipher.from_settings(settings),
+        # The department registers behind lookups and downloads: the embedded reference
+        # systems; a deployment puts an HttpDepartmentSystems (or a RoutedSystems) here.
+        departments=embedded_systems(),
+        documents=documents,
+        payments=_payments(settings, notify=sender.notify),
+        trust=trust,
+        document_check=document_check,
+        sender=sender,
+        graph=graph,
+        metrics=metrics,
     )
+    runtime.put_parts(parts)
     runtime.add_job(
         "log-checkpoint",
         checkpoint_publisher(
-            trust, runtime.database, sorted({t.spec.department for t in document_types().values()})
+            parts.trust,
+            runtime.database,
+            sorted({t.spec.department for t in document_types().values()}),
         ),
     )
-    register_all()
-    catalog = load_checked_catalog()
-    runtime.services["catalog"] = catalog
-    # Personal data sealed at rest (Aadhaar); department registers behind lookups and downloads
-    # (embedded reference systems; a deployment puts an HttpDepartmentSystems here).
-    runtime.services["privacy"] = Cipher.from_settings(settings)
-    runtime.services["departments"] = embedded_systems()
     engine = Engine(
-        catalog,
-        services=runtime.services,
+        parts,
         idle=timedelta(hours=settings.session_idle_hours),
         draft_keep=timedelta(days=settings.draft_keep_days),
     )
-    runtime.services["engine"] = engine
     worker = ConversationWorker(runtime.database, engine)
-    runtime.services["worker"] = worker
     for index in range(max(1, settings.inbox_workers if not runtime.database.is_sqlite else 1)):
         runtime.add_job(f"conversation-worker-{index}", worker.run)
 
-    # The WhatsApp edge: webhook → inbox (group commit) → workers → outbox → sender → Graph.
-    metrics = Metrics()
     inbox = InboxWriter(
-        runtime.database,
-        on_stored=lambda _citizens: worker.wake(),
-        cipher=runtime.services["privacy"],
+        runtime.database, cipher=parts.privacy, on_stored=lambda _citizens: worker.wake()
     )
-    graph = GraphClient(settings)
-    sender = OutboxSender(runtime.database, graph, settings, metrics=metrics)
     worker.on_replies = sender.notify
-    runtime.services.update(metrics=metrics, inbox=inbox, graph=graph, sender=sender)
     runtime.add_job("inbox-writer", inbox.run)
     runtime.add_job("outbox-sender", sender.run)
     if runtime.database.is_sqlite:
         runtime.add_job("wal-checkpoint", partial(checkpoint_wal, runtime.database))
     else:
         runtime.add_job("inbox-wakeup", partial(wake_on_inbox, runtime.database, worker.wake))
-    document_check = DocumentCheckQueue(
-        runtime.database, graph, runtime.services["documents"], notify=sender.notify
-    )
-    runtime.services["document_check"] = document_check
     runtime.add_job("document-check", document_check.run)
     runtime.add_job(
         "inbox-retention", retention_job(runtime.database, settings.inbox_retention_hours)
@@ -168,12 +173,12 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="web-static")
     app.include_router(build_verification_router(trust, runtime.database))
     app.include_router(build_transparency_router(trust, runtime.database))
-    _wire_payments(app, runtime, settings, sender.notify, demo=demo)
+    _payment_routes(app, runtime, settings, demo=demo)
     from manamitra.console import install as install_console
     from manamitra.grievances.deadlines import sla_job
 
     install_console(app, runtime)
-    runtime.add_job("sla-clock", sla_job(runtime.database, runtime.services))
+    runtime.add_job("sla-clock", sla_job(runtime.database, parts.sender))
 
     def database_reachable() -> bool:
         try:
@@ -205,21 +210,11 @@ def create_app(
     return app
 
 
-def _wire_payments(
-    app: FastAPI, runtime: Runtime, settings: Settings, notify: Any, *, demo: bool
-) -> None:
-    """Payments and bookings: the gateway (MM_PAYMENTS_GATEWAY=rest for a real one, else the
-    sandbox), the webhook and checkout routes, and the job that returns expired holds."""
-    from manamitra.bookings.expiry import expiry_job
-    from manamitra.payments import Payments, PaymentsConfig
-    from manamitra.payments.http_gateway import HttpGateway
-    from manamitra.payments.sweep import reconciliation_job
-    from manamitra.sandbox.gateway import SandboxGateway
-    from manamitra.sandbox.gateway_api import GatewayWebhooks, build_gateway_router
-    from manamitra.web.payments import build_payments_router
-
+def _payments(settings: Settings, *, notify: Callable[[], None]) -> Payments:
+    """The gateway (MM_PAYMENTS_GATEWAY=rest for a real one, else the sandbox) and how bills
+    are presented."""
     config = PaymentsConfig()
-    gateway: Any
+    gateway: PaymentGateway
     if config.gateway == "rest":
         if not config.gateway_url:
             raise ValueError("MM_PAYMENTS_GATEWAY=rest needs MM_PAYMENTS_GATEWAY_URL")
@@ -236,7 +231,7 @@ def _wire_payments(
             checkout_base=settings.public_url,
             state_file=settings.data_dir / "sandbox-gateway.json",
         )
-    payments = Payments(
+    return Payments(
         gateway=gateway,
         public_url=settings.public_url,
         checkout=config.checkout,
@@ -244,17 +239,28 @@ def _wire_payments(
         hold_minutes=config.hold_minutes,
         notify=notify,
     )
-    runtime.services["payments"] = payments
-    runtime.add_job("booking-hold-expiry", expiry_job(runtime.database, notify=notify))
+
+
+def _payment_routes(app: FastAPI, runtime: Runtime, settings: Settings, *, demo: bool) -> None:
+    """The payment webhook and checkout routes, the jobs that return expired holds and
+    reconcile unconfirmed payments, and (demo) the sandbox gateway's own pages."""
+    from manamitra.bookings.expiry import expiry_job
+    from manamitra.payments.sweep import reconciliation_job
+    from manamitra.sandbox.gateway_api import GatewayWebhooks, build_gateway_router
+    from manamitra.web.payments import build_payments_router
+
+    parts = runtime.parts
+    payments = parts.payments
+    runtime.add_job("booking-hold-expiry", expiry_job(runtime.database, notify=payments.notify))
     runtime.add_job(
-        "payments-reconciliation", reconciliation_job(runtime.database, payments, runtime.services)
+        "payments-reconciliation", reconciliation_job(runtime.database, payments, parts)
     )
-    app.include_router(build_payments_router(payments, runtime.database, runtime.services))
+    app.include_router(build_payments_router(payments, runtime.database, parts))
+    gateway = payments.gateway
     if demo and isinstance(gateway, SandboxGateway):
         webhooks = GatewayWebhooks(
             gateway,
             f"{settings.public_url}/webhooks/payments/{gateway.name}",
             emulator=lambda: getattr(getattr(app.state, "sandbox", None), "emulator", None),
         )
-        runtime.services["gateway_webhooks"] = webhooks
         app.include_router(build_gateway_router(gateway, webhooks))

@@ -19,7 +19,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from manamitra.settings import Settings, load_settings
+from manamitra.settings import Settings
 
 KEY_FILE = "personal-data.key"
 NONCE_BYTES = 12
@@ -200,16 +200,3 @@ def _key_file(data_dir: Path) -> bytes:
             with os.fdopen(descriptor, "wb") as handle:
                 handle.write(base64.b64encode(AESGCM.generate_key(bit_length=256)))
         return base64.b64decode(path.read_bytes())
-
-
-_default: Cipher | None = None
-
-
-def cipher_for(services: dict[str, Any] | None) -> Cipher:
-    """The runtime's cipher (`services["privacy"]`), else one built from the environment."""
-    global _default
-    if services and isinstance(services.get("privacy"), Cipher):
-        return services["privacy"]
-    if _default is None:
-        _default = Cipher.from_settings(load_settings())
-    return _default

@@ -6,8 +6,8 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
 
+from manamitra.parts import Parts
 from manamitra.settings import Settings
 from manamitra.store import Database
 
@@ -18,18 +18,31 @@ BackgroundJob = Callable[[asyncio.Event], Awaitable[None]]
 
 @dataclass
 class Runtime:
-    """Settings, the database, and the background jobs (workers, sender, SLA clock) to run."""
+    """Settings, the database, the platform's parts and the background jobs (workers, sender,
+    SLA clock) to run."""
 
     settings: Settings
     database: Database
     jobs: dict[str, BackgroundJob] = field(default_factory=dict)
-    services: dict[str, Any] = field(default_factory=dict)
+    _parts: Parts | None = None
     _stop: asyncio.Event | None = None
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
         return cls(settings=settings, database=Database(settings.database_url))
+
+    @property
+    def parts(self) -> Parts:
+        """The platform's parts; the composition root puts them in once, before anything runs."""
+        if self._parts is None:
+            raise RuntimeError("the platform's parts are not built yet (app.create_app does it)")
+        return self._parts
+
+    def put_parts(self, parts: Parts) -> None:
+        if self._parts is not None:
+            raise RuntimeError("the platform's parts are built once")
+        self._parts = parts
 
     def add_job(self, name: str, job: BackgroundJob) -> None:
         if name in self.jobs:

@@ -19,6 +19,7 @@ from manamitra.store import Database
 from tests.browser.conftest import ARTIFACTS
 from tests.console.live_helpers import register_street_light
 from tests.support.live import LiveServer
+from tests.support.parts import TEST_CIPHER
 from tests.support.phone import Phone, body_text
 
 pytestmark = pytest.mark.browser
@@ -78,7 +79,7 @@ def test_officer_resolves_in_the_browser_and_the_citizen_is_told(
 ) -> None:
     # The demo's own seed (offices, officers, a working day's worth of cases) around it.
     database = Database(live.settings.database_url)
-    seed_console_demo(database, grievances=45, applications=12)
+    seed_console_demo(database, grievances=45, applications=12, cipher=TEST_CIPHER)
     database.dispose()
     with live.client(timeout=30) as client:
         phone = Phone(client, CITIZEN, "Lakshmi")

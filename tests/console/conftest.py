@@ -189,13 +189,13 @@ def demo(database_url: str, tmp_path: Path) -> Iterator[Demo]:
     settings = load_settings(database_url=database_url, data_dir=tmp_path)
     app = create_app(settings, background=False)
     runtime = app.state.runtime
-    catalog = runtime.services["catalog"]
+    catalog = runtime.parts.catalog
     seed_console_demo(
         runtime.database,
         grievances=60,
         applications=30,
         catalog=catalog,
-        cipher=runtime.services["privacy"],
+        cipher=runtime.parts.privacy,
     )
     client = SyncClient(app)
     try:

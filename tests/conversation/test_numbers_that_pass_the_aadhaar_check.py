@@ -15,6 +15,7 @@ from manamitra.fields import AskContext, get_field_type
 from manamitra.messaging.inbound import Inbound
 from manamitra.pipeline.shield import shield
 from manamitra.privacy import Cipher, is_valid_aadhaar
+from tests.support.parts import build_parts
 
 CIPHER = Cipher(os.urandom(32))
 MOBILE_WITH_PREFIX = "919848000006"  # a real-looking mobile number that passes Verhoeff
@@ -30,7 +31,7 @@ def _as_the_inbox_keeps(text: str) -> Inbound:
 
 
 def _context() -> AskContext:
-    return AskContext(lang="en", answers={}, services={"privacy": CIPHER})
+    return AskContext(lang="en", answers={}, parts=build_parts(privacy=CIPHER))
 
 
 def test_the_examples_really_pass_the_aadhaar_check() -> None:

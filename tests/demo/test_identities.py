@@ -36,6 +36,7 @@ from manamitra.grievances.cases import find_grievance
 from manamitra.messaging.inbound import Inbound
 from manamitra.privacy import Cipher, mask_aadhaar
 from manamitra.store import Database
+from tests.support.parts import TEST_CIPHER, build_parts
 
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
@@ -104,7 +105,7 @@ def test_readme_aadhaar_numbers_pass_the_aadhaar_field(what: str, value: str) ->
     identity = _identity(what, value)
     step = _service("revenue.income_certificate").steps
     aadhaar_step = next(s for s in step if s.type == "aadhaar")
-    ctx = AskContext(lang="en", answers={}, services={"privacy": Cipher(os.urandom(32))})
+    ctx = AskContext(lang="en", answers={}, parts=build_parts(privacy=Cipher(os.urandom(32))))
     sealed = AadhaarField().parse(aadhaar_step, _inbound(identity.value), ctx)
     assert mask_aadhaar(sealed) == f"XXXX XXXX {identity.value[-4:]}"
     assert identity.value.startswith("9999"), "only UIDAI's test series, never a resident's"
@@ -174,7 +175,7 @@ def test_readme_officers_sign_in_with_the_readme_password(sqlite_database_url: s
     assert officers
     database = Database(sqlite_database_url)
     try:
-        seed_console_demo(database, grievances=0, applications=0)
+        seed_console_demo(database, grievances=0, applications=0, cipher=TEST_CIPHER)
         with database.unit_of_work() as db:
             for username in officers:
                 assert auth.authenticate(db, username, password).officer is not None, username
@@ -183,7 +184,7 @@ def test_readme_officers_sign_in_with_the_readme_password(sqlite_database_url: s
 
 
 def test_seeded_case_numbers_are_found_and_open(database: Database) -> None:
-    seed_console_demo(database, grievances=40, applications=20)
+    seed_console_demo(database, grievances=40, applications=20, cipher=TEST_CIPHER)
     numbers = seeded_case_numbers(database)
     assert [n.label for n in numbers] == ["Application", "Grievance"]
     with database.unit_of_work() as db:

@@ -3,10 +3,10 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from manamitra.departments.base import Record, render_value, systems_for
+from manamitra.departments.base import Record, render_value
 from manamitra.departments.http import HttpDepartmentSystems
 from manamitra.departments.offices import anna_canteens, nearest, offices
-from manamitra.departments.reference import EmbeddedSystems, embedded_systems
+from manamitra.departments.reference import embedded_systems
 from manamitra.errors import DepartmentUnavailableError
 
 
@@ -38,12 +38,6 @@ def test_dates_render_day_first() -> None:
 
     assert render_value(date(2026, 11, 1), "te") == "01-11-2026"
     assert render_value({"en": "Paid", "te": "చెల్లించారు"}, "te") == "చెల్లించారు"
-
-
-def test_runtime_systems_are_used_when_given() -> None:
-    fake = EmbeddedSystems({"x": {"1": {"a": 1}}})
-    assert systems_for({"departments": fake}) is fake
-    assert systems_for({}) is embedded_systems()
 
 
 def _adapter(handler, **kwargs) -> HttpDepartmentSystems:

@@ -32,6 +32,7 @@ from manamitra.trust import TrustService
 from manamitra.trust import payload as trust_payload
 from manamitra.trust.audit import audit
 from tests.support.engine_driver import Chat, make_engine
+from tests.support.parts import build_parts
 from tests.trust.builders import HOLDER_EN, HOLDER_TE, INCOME_FACTS, OFFICE, OFFICER
 from tests.trust.builders import trust_service as make_trust_service
 
@@ -195,12 +196,12 @@ def _certificate(session: Session, documents: DocumentService) -> str:
 def _receipt(session: Session, documents: DocumentService) -> str:
     order = _order()
     session.add(order)
-    key, _ = issue_receipt(session, order, {"documents": documents})
+    key, _ = issue_receipt(session, order, build_parts(documents=documents))
     return key
 
 
 def _ticket(session: Session, documents: DocumentService) -> str:
-    key, _ = issue_ticket(session, _booking(), {"documents": documents})
+    key, _ = issue_ticket(session, _booking(), build_parts(documents=documents))
     return key
 
 
@@ -305,11 +306,11 @@ def test_approval_whose_certificate_fails_stays_approved_and_logs_nothing(
     database: Database, trust: TrustService, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = snapshot(database)
-    services = {"catalog": load_checked_catalog(), "documents": DocumentService(trust)}
+    parts = build_parts(trust=trust)
     with database.unit_of_work() as session, monkeypatch.context() as patch:
         _, case = _approval_case(session)
         fail_at(patch, "media row")
-        decide(session, case, "approve", actor="tahsildar.guntur", note=None, services=services)
+        decide(session, case, "approve", actor="tahsildar.guntur", note=None, parts=parts)
     assert snapshot(database) == before
     with database.unit_of_work() as session:
         stored = session.scalar(select(Application).where(Application.number == "REV-2026-900009"))
@@ -322,26 +323,11 @@ def test_approval_whose_certificate_fails_stays_approved_and_logs_nothing(
     assert_log_sound(database, trust)
 
 
-def test_approval_without_a_documents_service_fails_instead_of_skipping_the_certificate(
-    database: Database,
-) -> None:
-    services = {"catalog": load_checked_catalog()}
-    with pytest.raises(NotIssuedError, match="no documents service"):  # noqa: SIM117
-        with database.unit_of_work() as session:
-            _, case = _approval_case(session)
-            decide(session, case, "approve", actor="tahsildar.guntur", note=None, services=services)
-    with database.unit_of_work() as session:
-        assert (
-            session.scalar(select(Application).where(Application.number == "REV-2026-900009"))
-            is None
-        )  # nothing was committed
-
-
 def test_a_record_copy_that_fails_to_issue_fails_the_turn_and_leaves_nothing(
     database: Database, trust: TrustService, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = snapshot(database)
-    engine = make_engine(load_checked_catalog(), {"documents": DocumentService(trust)})
+    engine = make_engine(load_checked_catalog(), trust=trust)
     with database.unit_of_work() as session, monkeypatch.context() as patch:
         chat = Chat(engine, db=session)
         chat.say("Hi")

@@ -15,8 +15,7 @@ from fpdf.enums import TextDirection
 from fpdf.fonts import TTFFont
 from fpdf.output import OutputProducer, PDFXObject
 
-from manamitra.documents import lines, pdf_output
-from manamitra.documents import pdf as pdf_module
+from manamitra.documents import lines, pdf_fonts, pdf_output
 from manamitra.documents import render as rendering
 from manamitra.documents.demo import DEMO_FACTS, demo_office
 from manamitra.documents.pdf import DocumentPdf
@@ -91,9 +90,9 @@ def code_books(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) 
     gives most of its glyphs codes of its own)."""
     DocumentPdf()  # our fonts parsed
     limit = lines.OWN_CODES if request.param == "book" else 10
-    for key, (prototype, program, _) in list(pdf_module._PROTOTYPES.items()):
+    for key, (prototype, program, _) in list(pdf_fonts._PROTOTYPES.items()):
         monkeypatch.setitem(
-            pdf_module._PROTOTYPES, key, (prototype, program, lines.CodeBook(limit=limit))
+            pdf_fonts._PROTOTYPES, key, (prototype, program, lines.CodeBook(limit=limit))
         )
     return str(request.param)
 

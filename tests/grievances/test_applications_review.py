@@ -18,6 +18,7 @@ from manamitra.services.catalog_check import load_checked_catalog
 from manamitra.store import Database
 from manamitra.store.models import Application, ApplicationCase, OutboundMessage
 from tests.support.engine_driver import Chat, make_engine, texts
+from tests.support.parts import build_parts
 
 CITIZEN = "919876522222"
 
@@ -63,14 +64,14 @@ def test_requested_document_arrives_by_whatsapp_and_attaches(database: Database)
         application = _application(db)
         case = case_for(db, application)
         assert case is not None
-        decide(db, case, "verify", actor="tahsildar.guntur", note=None, services={})
+        decide(db, case, "verify", actor="tahsildar.guntur", note=None, parts=build_parts(catalog))
         decide(
             db,
             case,
             "request_document",
             actor="tahsildar.guntur",
             note="Please send your ration card.",
-            services={},
+            parts=build_parts(catalog),
         )
         assert application.status == "needs_document"
         request = db.scalars(select(OutboundMessage)).all()[-1]
@@ -86,8 +87,10 @@ def test_requested_document_arrives_by_whatsapp_and_attaches(database: Database)
             "request_document",
             "document_received",
         ]
-        decide(db, case, "approve", actor="tahsildar.guntur", note=None, services={})
-        assert application.status == "approved" and application.decided_by == "tahsildar.guntur"
+        decide(db, case, "approve", actor="tahsildar.guntur", note=None, parts=build_parts(catalog))
+        # approved, and its income certificate issued with the approval
+        assert application.status == "issued" and application.decided_by == "tahsildar.guntur"
+        assert application.certificate_number is not None
         assert case.finished_at is not None
 
 
@@ -116,6 +119,12 @@ class _Documents:
         self.calls.append(kwargs)
         return _Issued()
 
+    def issue_draft(self, _session: object, draft: object) -> _Issued:
+        raise AssertionError("an approval issues from a template")
+
+    def verify_upload(self, _session: object, data: bytes) -> None:
+        return None
+
 
 @pytest.mark.parametrize(
     ("lang", "title"), [("en", "Income certificate"), ("te", "ఆదాయ ధృవీకరణ పత్రం")]
@@ -143,7 +152,7 @@ def test_approval_issues_the_certificate_and_sends_it(
             "approve",
             actor="tahsildar.guntur",
             note=None,
-            services={"catalog": load_checked_catalog(), "documents": documents},
+            parts=build_parts(documents=documents),
         )
         assert documents.calls[0]["doc_type"] == "income"
         assert documents.calls[0]["holder_name_en"] == "Ravi Kumar"

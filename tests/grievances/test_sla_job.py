@@ -52,7 +52,7 @@ def test_background_job_escalates_and_wakes_the_sender(sqlite_database_url: str)
 
     async def one_pass() -> None:
         stop = asyncio.Event()
-        task = asyncio.create_task(sla_job(database, {"sender": sender}, 60)(stop))
+        task = asyncio.create_task(sla_job(database, sender, 60)(stop))
         for _ in range(100):
             await asyncio.sleep(0.05)
             if sender.woken:

@@ -66,7 +66,7 @@ def test_book_pay_receive_and_cancel_a_bus_ticket(tmp_path: Path) -> None:
                     ledger.net_for_order(db, order_id)
                     == booking.amount_paise - booking.refund_paise
                 )
-                gateway = server.app.state.runtime.services["payments"].gateway
+                gateway = server.app.state.runtime.parts.payments.gateway
                 assert reconcile(db, gateway).unexplained == 0
         finally:
             database.dispose()

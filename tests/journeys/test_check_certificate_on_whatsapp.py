@@ -15,7 +15,7 @@ from tests.support.phone import Phone, body_text
 
 def _issue(server) -> tuple[str, bytes]:  # type: ignore[no-untyped-def]
     runtime = server.app.state.runtime
-    trust = runtime.services["trust"]
+    trust = runtime.parts.trust
     owners = sorted({t.spec.department for t in document_types().values()})
     with runtime.database.unit_of_work() as session:
         trust.ensure_keys(TrustRepository(session), owners)

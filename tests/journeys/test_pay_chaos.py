@@ -59,7 +59,7 @@ def test_duplicate_out_of_order_double_paid_and_whatsapp_only(
         database = Database(server.settings.database_url)
         try:
             with database.unit_of_work() as db:
-                gateway = server.app.state.runtime.services["payments"].gateway
+                gateway = server.app.state.runtime.parts.payments.gateway
                 report = reconcile(db, gateway)
                 assert report.unexplained == 0, report.mismatches
                 assert report.explained and report.explained[0]["order"] == first

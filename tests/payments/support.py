@@ -7,6 +7,7 @@ from manamitra.payments.service import Payments
 from manamitra.payments.webhook import process_event
 from manamitra.sandbox.gateway import SandboxGateway
 from manamitra.store import Database
+from tests.support.parts import build_parts
 
 SECRET = "test-gateway-secret"
 
@@ -22,5 +23,5 @@ def deliver(database: Database, payments: Payments, events: list[tuple[str, byte
     results = []
     for event_id, body in events:
         event = gateway.verify_webhook(body, gateway.signed(event_id, body))
-        results.append(process_event(database, payments, {"payments": payments}, event))
+        results.append(process_event(database, payments, build_parts(payments=payments), event))
     return results

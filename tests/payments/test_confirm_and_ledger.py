@@ -12,6 +12,7 @@ from manamitra.payments.reconcile import reconcile
 from manamitra.store import Database
 from manamitra.store.models import DepartmentPayment, LedgerEntry, OutboundMessage
 from tests.payments.support import deliver, make_payments
+from tests.support.parts import build_parts
 
 CITIZEN = "919876543210"
 
@@ -137,8 +138,8 @@ def test_the_sweep_confirms_a_payment_whose_webhooks_were_all_lost(database: Dat
     payments = make_payments()
     order_id, amount = _bill_order(database, payments, "1121402011209")
     payments.gateway.pay(order_id, "success")  # the webhooks never arrive
-    assert sweep_pending(database, payments, {"payments": payments}) == 1
-    assert sweep_pending(database, payments, {"payments": payments}) == 0
+    assert sweep_pending(database, payments, build_parts(payments=payments)) == 1
+    assert sweep_pending(database, payments, build_parts(payments=payments)) == 0
     with database.unit_of_work() as db:
         assert find_order(db, order_id).status == "paid"  # type: ignore[union-attr]
         assert ledger.net_for_order(db, order_id) == amount

@@ -39,7 +39,7 @@ def session(sqlite_database_url: str) -> Iterator[Session]:
 
 
 def _chat(catalog, session: Session, payments, lang: str = "te") -> Chat:
-    chat = Chat(make_engine(catalog, {"payments": payments}), db=session)
+    chat = Chat(make_engine(catalog, payments=payments), db=session)
     chat.say("Hi")
     chat.tap(f"lang:{lang}")
     return chat
@@ -144,7 +144,7 @@ def test_my_tickets_and_payments_show_in_status_and_by_number(catalog, session: 
     replies = _book_bus(chat, day)
     order_id = next(r for r in replies if isinstance(r, OrderDetails)).reference_id
     payments.gateway.pay(order_id, "success")
-    confirm(session, payments, order_id, {"payments": payments})
+    confirm(session, payments, order_id, chat.engine.parts)
     booking = session.scalars(select(Booking)).one()
     assert booking.status == "confirmed"
     status = "\n".join(texts(chat.say("status")))
@@ -164,7 +164,7 @@ def test_an_ehundi_donation_gets_a_receipt(catalog, session: Session) -> None:
     bill = next(r for r in chat.say("1116") if isinstance(r, OrderDetails))
     assert bill.total_paise == 111600 and "అన్నవరం" in bill.items[0]["name"]
     payments.gateway.pay(bill.reference_id, "success")
-    replies = confirm(session, payments, bill.reference_id, {"payments": payments})
+    replies = confirm(session, payments, bill.reference_id, chat.engine.parts)
     assert any(isinstance(r, Document) and r.filename.startswith("receipt-") for r in replies)
     assert any("ఈ-హుండీ కానుక ₹1,116 అందింది" in t for t in texts(replies))
 
@@ -216,7 +216,7 @@ def test_a_room_booked_paid_and_cancelled_by_the_temple_rule(
     replies = _book_temple(chat, "endowments.book_room", "annavaram", "choultry", day, "12:00")
     order_id = next(r for r in replies if isinstance(r, OrderDetails)).reference_id
     payments.gateway.pay(order_id, "success")
-    confirm(session, payments, order_id, {"payments": payments})
+    confirm(session, payments, order_id, chat.engine.parts)
     booking = session.scalars(select(Booking)).one()
     assert (booking.status, booking.quantity, booking.amount_paise) == ("confirmed", 1, 50000)
     chat.say("menu")

@@ -22,6 +22,7 @@ from manamitra.sandbox.gateway_api import GatewayWebhooks, build_gateway_router
 from manamitra.store import Database
 from manamitra.web.payments import build_payments_router
 from tests.payments.support import SECRET, make_payments
+from tests.support.parts import build_parts
 
 URL = "/webhooks/payments/sandbox"
 
@@ -52,7 +53,7 @@ def setup(sqlite_database_url: str) -> Iterator[tuple[SyncClient, Payments, Data
     database = Database(sqlite_database_url)
     payments = make_payments()
     app = FastAPI()
-    app.include_router(build_payments_router(payments, database, {"payments": payments}))
+    app.include_router(build_payments_router(payments, database, build_parts(payments=payments)))
     assert isinstance(payments.gateway, SandboxGateway)
     app.include_router(
         build_gateway_router(payments.gateway, GatewayWebhooks(payments.gateway, URL))

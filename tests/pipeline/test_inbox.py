@@ -16,6 +16,7 @@ from manamitra.pipeline.inbox import InboxBusyError, InboxWriter
 from manamitra.pipeline.inbox_store import Received, StatusUpdate, store_events
 from manamitra.store import Database
 from manamitra.store.models import Conversation, InboundMessage, OutboundMessage
+from tests.support.parts import TEST_CIPHER
 
 T0 = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
 PHONE_ID = "106540352242922"
@@ -69,8 +70,8 @@ def inbound_rows(database: Database) -> list[InboundMessage]:
 
 
 def test_same_wamid_twice_in_one_batch_and_again_later_is_stored_once(database: Database) -> None:
-    store_events(database, [text("wamid.A"), text("wamid.A"), text("wamid.B")])
-    store_events(database, [text("wamid.A")])
+    store_events(database, [text("wamid.A"), text("wamid.A"), text("wamid.B")], cipher=TEST_CIPHER)
+    store_events(database, [text("wamid.A")], cipher=TEST_CIPHER)
     rows = inbound_rows(database)
     assert [r.wamid for r in rows] == ["wamid.A", "wamid.B"]
     assert rows[0].payload["text"] == "Hi" and rows[0].status == "pending"
@@ -78,7 +79,7 @@ def test_same_wamid_twice_in_one_batch_and_again_later_is_stored_once(database: 
 
 
 def test_conversation_keeps_the_latest_inbound_time_and_known_names(database: Database) -> None:
-    store_events(database, [text("wamid.1", at=T0 + timedelta(minutes=5))])
+    store_events(database, [text("wamid.1", at=T0 + timedelta(minutes=5))], cipher=TEST_CIPHER)
     # An older message arriving late (Meta does not guarantee order) must not move time back,
     # and a message without a profile name must not erase the one we know.
     store_events(
@@ -87,6 +88,7 @@ def test_conversation_keeps_the_latest_inbound_time_and_known_names(database: Da
             text("wamid.0", at=T0, name=None),
             text("wamid.x", citizen="919848012345", at=T0, name="Lakshmi"),
         ],
+        cipher=TEST_CIPHER,
     )
     with database.unit_of_work() as s:
         ravi = s.get(Conversation, "919876543210")
@@ -99,9 +101,18 @@ def test_conversation_keeps_the_latest_inbound_time_and_known_names(database: Da
 
 def test_status_never_moves_backwards(database: Database) -> None:
     add_outbound(database, "wamid.OUT1")
-    store_events(database, [], [status("wamid.OUT1", "read", T0 + timedelta(seconds=3))])
-    store_events(database, [], [status("wamid.OUT1", "delivered", T0 + timedelta(seconds=2))])
-    store_events(database, [], [status("wamid.OUT1", "sent", T0 + timedelta(seconds=1))])
+    store_events(
+        database, [], [status("wamid.OUT1", "read", T0 + timedelta(seconds=3))], cipher=TEST_CIPHER
+    )
+    store_events(
+        database,
+        [],
+        [status("wamid.OUT1", "delivered", T0 + timedelta(seconds=2))],
+        cipher=TEST_CIPHER,
+    )
+    store_events(
+        database, [], [status("wamid.OUT1", "sent", T0 + timedelta(seconds=1))], cipher=TEST_CIPHER
+    )
     row = outbound(database, "wamid.OUT1")
     assert row.status == "read"
     assert row.read_at == T0 + timedelta(seconds=3)
@@ -118,6 +129,7 @@ def test_delivered_and_read_in_one_batch_end_at_read(database: Database) -> None
             status("wamid.OUT1", "read", T0 + timedelta(seconds=3)),
             status("wamid.OUT1", "delivered", T0 + timedelta(seconds=2)),
         ],
+        cipher=TEST_CIPHER,
     )
     row = outbound(database, "wamid.OUT1")
     assert (row.status, row.delivered_at) == ("read", T0 + timedelta(seconds=2))
@@ -126,11 +138,12 @@ def test_delivered_and_read_in_one_batch_end_at_read(database: Database) -> None
 def test_failed_status_records_the_error_unless_already_delivered(database: Database) -> None:
     add_outbound(database, "wamid.F")
     add_outbound(database, "wamid.D")
-    store_events(database, [], [status("wamid.D", "delivered", T0)])
+    store_events(database, [], [status("wamid.D", "delivered", T0)], cipher=TEST_CIPHER)
     store_events(
         database,
         [],
         [status("wamid.F", "failed", T0, 131047), status("wamid.D", "failed", T0, 131047)],
+        cipher=TEST_CIPHER,
     )
     failed, delivered = outbound(database, "wamid.F"), outbound(database, "wamid.D")
     assert (failed.status, failed.error_code, failed.last_error) == (
@@ -143,14 +156,17 @@ def test_failed_status_records_the_error_unless_already_delivered(database: Data
 
 def test_unknown_wamid_statuses_are_reported_unmatched(database: Database) -> None:
     outcome = store_events(
-        database, [], [status("wamid.NOPE", "delivered", T0), status("wamid.NOPE", "deleted", T0)]
+        database,
+        [],
+        [status("wamid.NOPE", "delivered", T0), status("wamid.NOPE", "deleted", T0)],
+        cipher=TEST_CIPHER,
     )
     assert [s.status for s in outcome.unmatched] == ["delivered"]
 
 
 def test_writer_batches_concurrent_submits_into_few_commits(database: Database) -> None:
     seen: list[frozenset[str]] = []
-    writer = InboxWriter(database, on_stored=seen.append)
+    writer = InboxWriter(database, cipher=TEST_CIPHER, on_stored=seen.append)
 
     async def main() -> None:
         await asyncio.gather(
@@ -165,7 +181,7 @@ def test_writer_batches_concurrent_submits_into_few_commits(database: Database) 
 
 
 def test_status_arriving_before_the_wamid_is_known_is_applied_later(database: Database) -> None:
-    writer = InboxWriter(database)
+    writer = InboxWriter(database, cipher=TEST_CIPHER)
 
     async def main() -> None:
         await writer.submit([], [status("wamid.LATE", "delivered", T0)])
@@ -179,7 +195,9 @@ def test_status_arriving_before_the_wamid_is_known_is_applied_later(database: Da
 
 def test_full_queue_gives_busy_after_a_bounded_wait(sqlite_database_url: str) -> None:
     database = Database(sqlite_database_url)
-    writer = InboxWriter(database, max_queue=1, enqueue_timeout=0.05, commit_timeout=0.2)
+    writer = InboxWriter(
+        database, cipher=TEST_CIPHER, max_queue=1, enqueue_timeout=0.05, commit_timeout=0.2
+    )
     release = threading.Event()
     original = writer._write
 
@@ -205,7 +223,7 @@ def test_full_queue_gives_busy_after_a_bounded_wait(sqlite_database_url: str) ->
 
 
 def test_one_poisoned_request_does_not_fail_its_batch(database: Database) -> None:
-    writer = InboxWriter(database)
+    writer = InboxWriter(database, cipher=TEST_CIPHER)
     poisoned = Received(
         Inbound(message_id="wamid.BAD", citizen="9" * 40, kind="text", sent_at=T0, text="x"),
         PHONE_ID,
@@ -235,7 +253,7 @@ def test_one_poisoned_request_does_not_fail_its_batch(database: Database) -> Non
 
 def test_received_at_comes_from_the_platform_clock(database: Database) -> None:
     clock.advance(timedelta(days=3))
-    store_events(database, [text("wamid.T")])
+    store_events(database, [text("wamid.T")], cipher=TEST_CIPHER)
     [row] = inbound_rows(database)
     assert row.received_at > datetime.now(UTC) + timedelta(days=2)
 
@@ -254,7 +272,7 @@ def test_a_failing_listener_does_not_stop_the_writer(database: Database) -> None
     def broken(_citizens: frozenset[str]) -> None:
         raise RuntimeError("listener bug")
 
-    writer = InboxWriter(database, on_stored=broken)
+    writer = InboxWriter(database, cipher=TEST_CIPHER, on_stored=broken)
 
     async def main() -> None:
         await writer.submit([text("wamid.L1")])

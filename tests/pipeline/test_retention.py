@@ -14,6 +14,7 @@ from manamitra.pipeline.retention import purge_processed
 from manamitra.settings import Settings
 from manamitra.store import Database
 from manamitra.store.models import InboundMessage
+from tests.support.parts import TEST_CIPHER
 
 T0 = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
 PHONE_ID = "106540352242922"
@@ -66,6 +67,7 @@ def test_processed_messages_past_retention_keep_only_what_audit_needs(
             _message("wamid.recent", kind="text", text="still needed 9848022338"),
             _message("wamid.pending", kind="text", text="not processed 9848022338"),
         ],
+        cipher=TEST_CIPHER,
     )
     for wamid in ("wamid.old", "wamid.photo", "wamid.card", "wamid.tap"):
         _process(database, wamid, T0)

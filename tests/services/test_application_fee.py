@@ -87,8 +87,8 @@ def test_a_failed_payment_keeps_the_answers_and_a_paid_one_submits_exactly_once(
         assert application.fee_paise == INCOME.fee_paise
         assert application.answers == {**answers, "fee_payment": reference}
 
-        services = chat.engine.services
-        assert confirm(session, services["payments"], reference, services) == []
+        parts = chat.engine.parts
+        assert confirm(session, parts.payments, reference, parts) == []
         assert (
             session.scalar(
                 select(func.count()).select_from(Application).where(Application.citizen == citizen)

@@ -14,6 +14,7 @@ from manamitra.fields.base import PageRequest
 from manamitra.messaging.inbound import Inbound, Location, Media
 from manamitra.messaging.reply import ListMenu, LocationRequest, Text
 from manamitra.privacy import verhoeff_digit
+from tests.support.parts import build_parts
 
 PROMPT = {"en": "Q?", "te": "ప్ర?"}
 
@@ -27,7 +28,7 @@ def _text(text: str) -> Inbound:
 
 
 def _ctx(**answers: Any) -> AskContext:
-    return AskContext(lang="te", answers=answers)
+    return AskContext(lang="te", answers=answers, parts=build_parts())
 
 
 def test_aadhaar_is_stored_sealed_and_displayed_masked() -> None:

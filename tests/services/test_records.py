@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from manamitra.departments.reference import embedded_systems
 from manamitra.errors import DepartmentUnavailableError
 from manamitra.messaging.i18n import t
 from manamitra.messaging.reply import Buttons, Document, Text
@@ -88,22 +89,32 @@ def test_adangal_copy_for_a_village_and_survey_number(session) -> None:
     assert any(isinstance(r, Document) for r in replies)
 
 
-class _Down:
-    def lookup(self, source: str, identifier: str):
-        raise DepartmentUnavailableError(source)
+class _Flaky:
+    """The embedded systems, down until `up` is set."""
 
-    document = lookup
+    def __init__(self) -> None:
+        self.up = False
+
+    def lookup(self, source: str, identifier: str):
+        if not self.up:
+            raise DepartmentUnavailableError(source)
+        return embedded_systems().lookup(source, identifier)
+
+    def document(self, source: str, identifier: str):
+        if not self.up:
+            raise DepartmentUnavailableError(source)
+        return embedded_systems().document(source, identifier)
 
 
 def test_department_down_keeps_the_answers_and_offers_retry(session) -> None:
-    services: dict = {"departments": _Down()}
-    chat = Chat(make_engine(CATALOG, services), db=session)
+    systems = _Flaky()
+    chat = Chat(make_engine(CATALOG, departments=systems), db=session)
     _start(chat, "serp.pension_status")
     replies = chat.say("1020304051")
     assert t("en", "errors.department_unavailable") in texts(replies)
     assert isinstance(replies[-1], Buttons)
     assert chat.convo.state["flow"]["answers"] == {"pension_id": "1020304051"}
-    services.pop("departments")
+    systems.up = True
     assert "Old age" in texts(chat.tap("flow:retry"))[0]
 
 
@@ -136,7 +147,6 @@ def test_application_status_by_number_reads_our_table(session) -> None:
 
 
 def test_a_record_copy_carries_a_signed_qr_that_verifies(session, tmp_path: Path) -> None:
-    from manamitra.documents import DocumentService
     from manamitra.documents.scan import find_qr_text
     from manamitra.store.models.trust import TrustRepository
     from manamitra.trust import TrustService
@@ -145,7 +155,7 @@ def test_a_record_copy_carries_a_signed_qr_that_verifies(session, tmp_path: Path
     trust = TrustService(
         FileKeyStore(tmp_path / "keys"), public_url="https://verify.test", checkpoint_file=None
     )
-    chat = Chat(make_engine(CATALOG, {"documents": DocumentService(trust)}), db=session)
+    chat = Chat(make_engine(CATALOG, trust=trust), db=session)
     _start(chat, "revenue.adangal_copy")
     for answer in ("Guntur", "Tenali", "Tenali"):
         chat.say(answer)

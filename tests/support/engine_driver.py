@@ -15,8 +15,7 @@ from manamitra.conversation.engine import ConversationState, Engine
 from manamitra.messaging.inbound import Inbound, Location, Media
 from manamitra.messaging.reply import Buttons, CtaUrl, ListMenu, OrderDetails, Reply, Text
 from manamitra.payments.confirm import confirm
-from manamitra.payments.service import Payments
-from manamitra.sandbox.gateway import SandboxGateway
+from tests.support.parts import build_parts
 
 _ids = itertools.count(1)
 
@@ -61,9 +60,9 @@ class Chat:
 
     def pay(self, order_id: str, outcome: str = "success") -> list[Reply]:
         """Pay a bill at the sandbox gateway; the replies its confirmation sends the citizen."""
-        payments = self.engine.services["payments"]
-        payments.gateway.pay(order_id, outcome)
-        self.last = confirm(self.db, payments, order_id, self.engine.services)  # type: ignore[arg-type]
+        payments = self.engine.parts.payments
+        payments.gateway.pay(order_id, outcome)  # type: ignore[attr-defined]
+        self.last = confirm(self.db, payments, order_id, self.engine.parts)  # type: ignore[arg-type]
         return self.last
 
 
@@ -93,14 +92,7 @@ def choice_ids(reply: Reply) -> list[str]:
     raise AssertionError(f"not interactive: {reply!r}")
 
 
-def sandbox_payments() -> Payments:
-    gateway = SandboxGateway("engine-test-secret", checkout_base="http://testserver")
-    return Payments(gateway=gateway, public_url="http://testserver")
-
-
-def make_engine(catalog: Catalog, services: dict[str, Any] | None = None) -> Engine:
-    """An engine with the catalogue and a sandbox payment gateway unless `services` says else."""
-    wired = services if services is not None else {}
-    wired.setdefault("catalog", catalog)
-    wired.setdefault("payments", sandbox_payments())
-    return Engine(catalog, services=wired, idle=timedelta(hours=24))
+def make_engine(catalog: Catalog, **parts: Any) -> Engine:
+    """An engine on the catalogue, with the test parts (tests/support/parts.py) except those
+    given by name: `make_engine(catalog, departments=Down())`."""
+    return Engine(build_parts(catalog, **parts), idle=timedelta(hours=24))

@@ -1,5 +1,6 @@
 """The e-ticket PDF for a confirmed booking: the document engine's signed `booking` ticket
-(QR verifiable like certificates) when it is wired, else a plain ticket, stored as media."""
+(QR verifiable like certificates; the platform's `documents` part), or a plain ticket when
+signing fails, stored as media."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from fpdf import FPDF
 from sqlalchemy.orm import Session
 
 from manamitra import clock
-from manamitra.documents.issue import DocumentService, new_number
+from manamitra.documents.issue import new_number
 from manamitra.documents.render import Office, Officer
 from manamitra.errors import ManamitraError
 from manamitra.names import in_script
+from manamitra.parts import DocumentIssuer, Parts
 from manamitra.store.models import Booking, MediaBlob
 
 log = logging.getLogger(__name__)
@@ -30,21 +32,18 @@ BOOKINGS_OFFICE = Office(code="AP-BKG", name_en="Mana Mitra Bookings", name_te="
 BOOKINGS_OFFICER = Officer(designation_en="Booking Officer", designation_te="బుకింగ్ అధికారి")
 
 
-def issue_ticket(db: Session, booking: Booking, services: dict[str, Any]) -> tuple[str, str]:
+def issue_ticket(db: Session, booking: Booking, parts: Parts) -> tuple[str, str]:
     filename = f"ticket-{booking.id}.pdf"
     if booking.ticket_media_key:
         return booking.ticket_media_key, filename
-    key = None
-    documents = services.get("documents")
-    if documents is not None:
-        key = _signed(db, booking, documents)
+    key = _signed(db, booking, parts.documents)
     if key is None:
         key = _plain(db, booking, filename)
     booking.ticket_media_key = key
     return key, filename
 
 
-def _signed(db: Session, booking: Booking, documents: DocumentService) -> str | None:
+def _signed(db: Session, booking: Booking, documents: DocumentIssuer) -> str | None:
     doc_type, facts, office, officer = _ticket_of(booking)
     holder = " ".join(str(booking.details.get("holder") or booking.citizen).split())
     try:

@@ -39,7 +39,7 @@ def case_router(wiring: Wiring) -> APIRouter:
         flow = load_workflow(kind)
         now = clock.now()
         supervising = ctx.officer.role in queries.SUPERVISING
-        facts, attachments, title = _case_facts(ctx, case, runtime.services.get("catalog"))
+        facts, attachments, title = _case_facts(ctx, case, runtime.parts.catalog)
         colleagues = queries.officers_in_scope(ctx.db, ctx.officer) if supervising else []
         transitions = [
             t
@@ -199,7 +199,7 @@ def _act(
             action,
             actor=officer.username,
             note=note,  # type: ignore[arg-type]
-            services=runtime.services,
+            parts=runtime.parts,
         )
     else:
         if case.assigned_to is None and action in ("start", "resolve"):
@@ -232,4 +232,4 @@ class _Wake:
         self.runtime = runtime
 
     async def __call__(self) -> None:
-        wake_sender(self.runtime.services)
+        wake_sender(self.runtime.parts)

@@ -25,7 +25,7 @@ from manamitra.grievances import cases
 from manamitra.grievances.applications import case_for
 from manamitra.grievances.offices import seed_offices
 from manamitra.grievances.places import District, districts
-from manamitra.privacy import Cipher, cipher_for
+from manamitra.privacy import Cipher
 from manamitra.services.application import department_prefix, next_number
 from manamitra.services.catalog_check import load_checked_catalog
 from manamitra.services.registry import register_all
@@ -180,7 +180,7 @@ def seed_console_demo(
     applications: int = 80,
     seed: int = 7,
     catalog: Catalog | None = None,
-    cipher: Cipher | None = None,
+    cipher: Cipher,
 ) -> None:
     """Idempotent: offices always; officers and cases only on an empty console. The officers
     and their password are listed by manamitra.demo_identities."""
@@ -197,7 +197,7 @@ def seed_console_demo(
                 db,
                 random.Random(seed),
                 catalog or load_checked_catalog(),
-                cipher or cipher_for(None),
+                cipher,
             )
             seeding.run(grievances, applications)
 

@@ -37,10 +37,10 @@ def media_router(wiring: Wiring) -> APIRouter:
         if isinstance(looked, Response):
             return looked
         blob, reference = looked
-        if blob is None and reference.get("media_id") and runtime.services.get("graph"):
+        if blob is None and reference.get("media_id"):
             try:
                 blob = await fetch_media(
-                    runtime.services["graph"],
+                    runtime.parts.graph,
                     database,
                     Media(id=str(reference["media_id"]), mime_type=str(reference["mime_type"])),
                 )

@@ -32,6 +32,6 @@ def wire(runtime: Runtime) -> Wiring:
         found = auth.load_session(db, request.cookies.get(SESSION_COOKIE))
         if found is None:
             raise Redirect("/console/login")
-        return Context(request, db, *found, catalog=runtime.services.get("catalog"))
+        return Context(request, db, *found, catalog=runtime.parts.catalog)
 
     return Wiring(runtime, db_session, signed_in)

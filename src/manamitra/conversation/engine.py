@@ -11,18 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy.orm import Session
 
 from manamitra import clock
-from manamitra.catalog.loader import Catalog
 from manamitra.conversation import draft
 from manamitra.conversation.runner import FlowRunner
 from manamitra.conversation.screens import STALE_SAFE_PREFIXES, Screens
 from manamitra.conversation.turn import ConversationState, Turn
 from manamitra.messaging.inbound import Inbound
 from manamitra.messaging.reply import Buttons, ListMenu, Reply, Text
+from manamitra.parts import Parts
 from manamitra.services.kind import EVENT_HANDLERS, EventContext
 
 __all__ = ["ConversationState", "Engine"]
@@ -33,18 +32,17 @@ SILENT_KINDS = frozenset({"reaction"})
 class Engine:
     def __init__(
         self,
-        catalog: Catalog,
+        parts: Parts,
         *,
-        services: dict[str, Any] | None = None,
         idle: timedelta = timedelta(hours=24),
         draft_keep: timedelta = timedelta(days=7),
     ) -> None:
-        self.catalog = catalog
-        self.services = services if services is not None else {}
+        self.parts = parts
+        self.catalog = parts.catalog
         self.idle = idle
         self.draft_keep = draft_keep
-        self.runner = FlowRunner(catalog, self.services)
-        self.screens = Screens(catalog, self.services, self.runner)
+        self.runner = FlowRunner(parts)
+        self.screens = Screens(parts, self.runner)
         # the screen a message arrives on → what handles it; anything else is a menu screen
         self._on_screen: dict[str, Callable[[Turn], None]] = {
             "flow": self._flow_or_menu,
@@ -60,9 +58,7 @@ class Engine:
             return []
         handler = EVENT_HANDLERS.get(inbound.kind)
         if handler is not None:
-            context = EventContext(
-                db=db, citizen=convo.citizen, lang=turn.lang, services=self.services
-            )
+            context = EventContext(db=db, citizen=convo.citizen, lang=turn.lang, parts=self.parts)
             handler(context, inbound)
             return context.replies
         expired = self._expire_if_idle(turn)

@@ -11,7 +11,6 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from manamitra.catalog.loader import Catalog
 from manamitra.catalog.schema import ServiceSpec
 from manamitra.conversation import draft, navigation
 from manamitra.conversation.flow import (
@@ -35,6 +34,7 @@ from manamitra.formatting import money
 from manamitra.messaging.i18n import normalise, t, words
 from manamitra.messaging.paging import choices_message, page_of
 from manamitra.messaging.reply import Buttons, Choice, Text
+from manamitra.parts import Parts
 from manamitra.services.kind import (
     AskAgain,
     Continue,
@@ -52,9 +52,9 @@ PhaseHandler = Callable[[Turn, ServiceSpec], None]
 
 
 class FlowRunner:
-    def __init__(self, catalog: Catalog, services: dict[str, Any]) -> None:
-        self.catalog = catalog
-        self.services = services
+    def __init__(self, parts: Parts) -> None:
+        self.parts = parts
+        self.catalog = parts.catalog
         self._ask_in: dict[str, PhaseHandler] = {
             "steps": self._ask_step,
             "confirm": self._confirm,
@@ -157,7 +157,7 @@ class FlowRunner:
             spec=spec,
             answers=flow["answers"],
             kind_state=flow["kind_state"],
-            services=self.services,
+            parts=self.parts,
             inbound=turn.inbound,
             profile_name=turn.convo.profile_name,
         )
@@ -168,7 +168,7 @@ class FlowRunner:
             lang=turn.lang,
             answers=flow["answers"],
             page=flow.get("page", 0),
-            services=self.services,
+            parts=self.parts,
             db=turn.db,
             citizen=turn.convo.citizen,
         )

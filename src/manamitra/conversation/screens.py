@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from manamitra.catalog.loader import Catalog
 from manamitra.catalog.schema import ServiceSpec
 from manamitra.catalog.search import search_services
 from manamitra.conversation import draft, navigation
@@ -23,6 +22,7 @@ from manamitra.messaging.inbound import Inbound
 from manamitra.messaging.limits import clip
 from manamitra.messaging.paging import choices_message, page_of
 from manamitra.messaging.reply import Buttons, Choice, Text
+from manamitra.parts import Parts
 from manamitra.services import status as status_registry
 from manamitra.services.kind import UNSOLICITED_HANDLERS, EventContext
 from manamitra.services.status_view import item_replies, status_replies
@@ -45,9 +45,9 @@ ScreenHandler = Callable[[Turn, dict[str, Any]], None]
 
 
 class Screens:
-    def __init__(self, catalog: Catalog, services: dict[str, Any], runner: FlowRunner) -> None:
-        self.catalog = catalog
-        self.services = services
+    def __init__(self, parts: Parts, runner: FlowRunner) -> None:
+        self.parts = parts
+        self.catalog = parts.catalog
         self.runner = runner
         self._render: dict[str, ScreenHandler] = {
             "category": self._render_category,
@@ -347,7 +347,7 @@ class Screens:
 
     def _unsolicited(self, turn: Turn) -> bool:
         context = EventContext(
-            db=turn.db, citizen=turn.convo.citizen, lang=turn.lang, services=self.services
+            db=turn.db, citizen=turn.convo.citizen, lang=turn.lang, parts=self.parts
         )
         for handler in UNSOLICITED_HANDLERS:
             if handler(context, turn.inbound):

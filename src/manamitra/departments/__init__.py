@@ -7,7 +7,6 @@ from manamitra.departments.base import (
     Record,
     RecordLookup,
     RoutedSystems,
-    systems_for,
 )
 
 __all__ = [
@@ -16,5 +15,4 @@ __all__ = [
     "Record",
     "RecordLookup",
     "RoutedSystems",
-    "systems_for",
 ]

@@ -6,13 +6,26 @@
 `source` names a register ("ration_card", "ssc_result", "adangal"…); `identifier` is the key
 the citizen gave (a card number, a hall ticket number, "village-id/survey-number"). None means
 "no such record"; a system that does not answer raises DepartmentUnavailableError.
+The roles are Protocols in `manamitra.parts` (the platform's parts); the composition root
+chooses which systems play them (`departments` part), with no fallback.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Protocol
+from typing import Any
+
+from manamitra.parts import DepartmentSystems, DocumentSource, RecordLookup
+
+__all__ = [
+    "DepartmentSystems",
+    "DocumentSource",
+    "Record",
+    "RecordLookup",
+    "RoutedSystems",
+    "render_value",
+]
 
 
 @dataclass(frozen=True)
@@ -38,29 +51,6 @@ def render_value(value: Any, lang: str) -> str:
     if isinstance(value, bool):
         return {"en": "Yes" if value else "No", "te": "అవును" if value else "కాదు"}[lang]
     return str(value)
-
-
-class RecordLookup(Protocol):
-    def lookup(self, source: str, identifier: str) -> Record | None: ...
-
-
-class DocumentSource(Protocol):
-    def document(self, source: str, identifier: str) -> Record | None: ...
-
-
-class DepartmentSystems(RecordLookup, DocumentSource, Protocol):
-    """Both roles; the embedded reference systems and the HTTP adapter implement them."""
-
-
-def systems_for(services: dict[str, Any] | None) -> DepartmentSystems:
-    """The runtime's department systems (`services["departments"]`), else the embedded ones."""
-    if services and services.get("departments") is not None:
-        found: DepartmentSystems = services["departments"]
-        return found
-    # reference.py builds on this module's Record: importing it at the top would be a cycle.
-    from manamitra.departments.reference import embedded_systems
-
-    return embedded_systems()
 
 
 class RoutedSystems:

@@ -1,7 +1,7 @@
-"""What the fast renderer (`pdf.py`, `pdf_output.py`, `lines.py`, `shaping.py`, `subset.py`)
-needs of fpdf2's private internals, and a check that the installed fpdf2 still has it: each
-private function and method with the parameters we call or override it with, each private
-attribute we read or set. fpdf2 is pinned to the release this was checked against; the check
+"""What the fast renderer (`pdf.py`, `pdf_fonts.py`, `pdf_output.py`, `lines.py`, `shaping.py`,
+`subset.py`) needs of fpdf2's private internals, and a check that the installed fpdf2 still has
+it: each private function and method with the parameters we call or override it with, each
+private attribute we read or set. fpdf2 is pinned to the release this was checked against; the check
 names the installed version and the first name that moved, so an upgrade fails in the tests
 (and at start-up) rather than while a citizen's certificate is being issued."""
 

@@ -203,7 +203,7 @@ def issue_document(
 
 
 class DocumentService:
-    """Issuing bound to the platform's trust service (runtime.services["documents"]):
+    """Issuing bound to the platform's trust service (the platform's `documents` part):
     `issue` for a template's document, `issue_draft` for any other."""
 
     def __init__(self, trust: TrustService, renderer: Renderer = "fast") -> None:

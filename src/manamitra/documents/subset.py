@@ -26,6 +26,7 @@ from typing import IO, Any
 
 from fontTools import subset as ftsubset
 from fontTools.ttLib import TTFont
+from fpdf import output
 
 from manamitra.documents import deflate
 from manamitra.documents.shaping import Memo
@@ -480,8 +481,6 @@ def install() -> None:
     """Make fpdf2 subset `DocumentFont`s here. fpdf2 has no hook for its font subsetting: its
     output module calls `ftsubset.Subsetter` by that name, so that name is what we replace,
     with a stand-in that passes every other font to fontTools unchanged."""
-    from fpdf import output
-
     current = getattr(output, "ftsubset", None)
     if current is None:
         raise ImportError("fpdf2 no longer subsets fonts through fpdf.output.ftsubset")

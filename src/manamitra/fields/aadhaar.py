@@ -16,7 +16,7 @@ from manamitra.errors import ValidationError
 from manamitra.fields.base import AskContext, FieldType, require_text
 from manamitra.fields.basic import _digits
 from manamitra.messaging.inbound import Inbound
-from manamitra.privacy import cipher_for, is_valid_aadhaar, mask_aadhaar
+from manamitra.privacy import is_valid_aadhaar, mask_aadhaar
 
 
 class AadhaarField(FieldType):
@@ -28,7 +28,7 @@ class AadhaarField(FieldType):
     name = "aadhaar"
 
     def parse(self, step: StepSpec, inbound: Inbound, ctx: AskContext) -> Any:
-        cipher = cipher_for(ctx.services)
+        cipher = ctx.cipher()
         # The inbox keeps a typed Aadhaar number masked; the text as typed comes sealed.
         sealed = inbound.sealed if inbound.kind == "text" else None
         typed = cipher.open_message(sealed) if sealed else require_text(inbound)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from manamitra.catalog.schema import StepSpec
@@ -11,7 +11,8 @@ from manamitra.errors import SpecError, ValidationError
 from manamitra.messaging.i18n import t
 from manamitra.messaging.inbound import Inbound
 from manamitra.messaging.reply import Reply, Text
-from manamitra.privacy import cipher_for
+from manamitra.parts import Parts
+from manamitra.privacy import Cipher
 
 
 @dataclass(frozen=True)
@@ -38,17 +39,25 @@ class Option:
 
 @dataclass
 class AskContext:
-    """What a field may look at while asking or parsing: language, answers, options, services."""
+    """What a field may look at while asking or parsing: language, answers, options, and the
+    platform's parts (the data key, for a field that reads sealed text)."""
 
     lang: str
     answers: dict[str, Any]
     page: int = 0
-    services: dict[str, Any] = field(default_factory=dict)
+    parts: Parts | None = None
     db: Any = None
     citizen: str = ""
 
     def t(self, key: str, **params: object) -> str:
         return t(self.lang, key, **params)
+
+    def cipher(self) -> Cipher:
+        """The data key (the `privacy` part). A context built without the parts has none, and
+        a field that needs one says so rather than build one from the environment."""
+        if self.parts is None:
+            raise RuntimeError("this field reads sealed text: its AskContext needs the parts")
+        return self.parts.privacy
 
     def options_from(self, provider: str, step: StepSpec) -> list[Option]:
         try:
@@ -128,7 +137,7 @@ def number_as_typed(inbound: Inbound, ctx: AskContext) -> str:
     step reads the sealed text as typed, in memory only, and keeps the number it asked for.
     """
     if inbound.kind == "text" and inbound.sealed:
-        return cipher_for(ctx.services).open_message(inbound.sealed).strip()
+        return ctx.cipher().open_message(inbound.sealed).strip()
     return require_text(inbound)
 
 

@@ -6,7 +6,6 @@ missing document the citizen sends back).
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,12 +15,13 @@ from manamitra.documents.certificate_facts import certificate_request
 from manamitra.documents.issue import new_number
 from manamitra.documents.render import Office as PrintedOffice
 from manamitra.documents.render import Officer as PrintedOfficer
-from manamitra.errors import ManamitraError, NotIssuedError
+from manamitra.errors import ManamitraError
 from manamitra.grievances import cases, notify, sla
 from manamitra.grievances.offices import route
 from manamitra.messaging.i18n import t
 from manamitra.messaging.outbox import enqueue
 from manamitra.messaging.reply import Document
+from manamitra.parts import Parts
 from manamitra.store.models.applications import Application, ApplicationStatus
 from manamitra.store.models.grievances import ApplicationCase, Office
 
@@ -101,7 +101,7 @@ def decide(
     *,
     actor: str,
     note: str | None,
-    services: dict[str, Any],
+    parts: Parts,
 ) -> None:
     """An officer's transition on an application, mirrored onto the `Application` row."""
     application = find_application(db, case.reference)
@@ -116,27 +116,20 @@ def decide(
         application.decided_by = actor
         application.decision_reason = note
     if case.state == "approved":
-        _issue_certificate(db, case, application, services)
+        _issue_certificate(db, case, application, parts)
 
 
 def _issue_certificate(
-    db: Session, case: ApplicationCase, application: Application, services: dict[str, Any]
+    db: Session, case: ApplicationCase, application: Application, parts: Parts
 ) -> None:
     office = db.get(Office, case.office_id) if case.office_id else None
     answers = dict(application.answers or {})
-    catalog = services.get("catalog")
-    spec = catalog.service(application.service_id) if catalog is not None else None
+    spec = parts.catalog.service(application.service_id)
     request = certificate_request(spec, answers, application.applicant_name) if spec else None
     if request is None:
         return
-    documents = services.get("documents")
-    if documents is None:
-        raise NotIssuedError(
-            f"{case.reference}: approving it issues a {request.doc_type} certificate, "
-            "but no documents service is wired"
-        )
     try:
-        issued = documents.issue(
+        issued = parts.documents.issue(
             db,
             doc_type=request.doc_type,
             number=new_number(request.doc_type),

@@ -14,8 +14,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from manamitra import clock
-from manamitra.grievances import cases, notify
+from manamitra.grievances import cases
 from manamitra.grievances.workflow import load_workflow
+from manamitra.parts import SenderWakeup
 from manamitra.store.models.grievances import ApplicationCase, Grievance
 
 BATCH = 500
@@ -105,23 +106,22 @@ def _auto_close(db: Session, now: datetime, report: SlaReport) -> None:
         report.closed.append(grievance.number)
 
 
-def run_in(database: Any, services: dict[str, Any] | None = None) -> SlaReport:
-    """One pass in its own transaction, then wake the sender for the notifications."""
+def run_in(database: Any) -> SlaReport:
+    """One pass in its own transaction (its notifications queued in the outbox)."""
     with database.unit_of_work() as db:
-        report = run_once(db)
-    if services is not None:
-        notify.wake_sender(services)
-    return report
+        return run_once(db)
 
 
 def sla_job(
-    database: Any, services: dict[str, Any], interval_seconds: float = 300.0
+    database: Any, sender: SenderWakeup, interval_seconds: float = 300.0
 ) -> Callable[[asyncio.Event], Awaitable[None]]:
-    """The background job `serve` runs: a pass every few minutes until stopped."""
+    """The background job `serve` runs: a pass every few minutes until stopped, each followed
+    by a wake-up of the outbox sender (the platform's `sender` part) for its notifications."""
 
     async def run(stop: asyncio.Event) -> None:
         while not stop.is_set():
-            report = await asyncio.to_thread(run_in, database, services)
+            report = await asyncio.to_thread(run_in, database)
+            sender.notify()
             if report.escalated or report.reminded or report.closed:
                 log.info("sla pass", extra={"summary": report.summary()})
             try:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from manamitra import clock
 from manamitra.messaging.outbox import enqueue
 from manamitra.messaging.reply import Buttons, Choice, Reply, Template, Text
+from manamitra.parts import Parts
 from manamitra.store.models import Conversation
 from manamitra.yamlio import load_yaml
 
@@ -71,11 +72,9 @@ def notify(db: Session, citizen: str, lang: str, event: str, **params: Any) -> R
     return reply
 
 
-def wake_sender(services: dict[str, Any]) -> None:
+def wake_sender(parts: Parts) -> None:
     """After commit: ask the outbox sender to send now rather than at its next poll."""
-    sender = services.get("sender")
-    if sender is not None and hasattr(sender, "notify"):
-        sender.notify()
+    parts.sender.notify()
 
 
 class _Missing(dict[str, str]):

@@ -10,12 +10,12 @@ second payment of the same bill, a payment after the order was cancelled or its 
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from sqlalchemy.orm import Session
 
 from manamitra import clock
 from manamitra.messaging.reply import OrderStatus, Reply, Text
+from manamitra.parts import Parts
 from manamitra.payments import ledger
 from manamitra.payments.fulfil import fulfil
 from manamitra.payments.gateway import GatewayPayment
@@ -27,9 +27,7 @@ from manamitra.store.models import PaymentOrder
 log = logging.getLogger(__name__)
 
 
-def confirm(
-    db: Session, payments: Payments, order_id: str, services: dict[str, Any]
-) -> list[Reply]:
+def confirm(db: Session, payments: Payments, order_id: str, parts: Parts) -> list[Reply]:
     """Bring the order in line with the gateway; the replies go to the order's citizen."""
     order = find_order(db, order_id, lock=True)
     if order is None:
@@ -41,7 +39,7 @@ def confirm(
         if payment.receipt != order.id:
             continue
         if payment.status == "captured":
-            replies.extend(_captured(db, payments, order, payment, services))
+            replies.extend(_captured(db, payments, order, payment, parts))
         elif payment.status == "failed":
             replies.extend(_failed(order, payment))
     return replies
@@ -52,7 +50,7 @@ def _captured(
     payments: Payments,
     order: PaymentOrder,
     payment: GatewayPayment,
-    services: dict[str, Any],
+    parts: Parts,
 ) -> list[Reply]:
     gateway = payments.gateway.name
     if ledger.find(db, ledger.payment_key(gateway, payment.id)) is not None:
@@ -86,7 +84,7 @@ def _captured(
     order.method = payment.method
     order.paid_at = payment.created_at
     order.updated_at = now
-    outcome = fulfil(db, order, services)
+    outcome = fulfil(db, order, parts)
     order.outcome = outcome.outcome
     replies: list[Reply] = []
     if _sent_as_order_details(order):

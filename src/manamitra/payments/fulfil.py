@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy.orm import Session
 
 from manamitra.messaging.reply import Reply
+from manamitra.parts import Parts
 from manamitra.store.models import PaymentOrder
 
 
@@ -26,7 +26,7 @@ class Fulfilment:
         return self.outcome == "refund"
 
 
-Fulfiller = Callable[[Session, PaymentOrder, dict[str, Any]], Fulfilment]
+Fulfiller = Callable[[Session, PaymentOrder, Parts], Fulfilment]
 
 FULFILLERS: dict[str, Fulfiller] = {}
 
@@ -37,8 +37,8 @@ def register_fulfiller(purpose: str, fulfiller: Fulfiller) -> None:
     FULFILLERS[purpose] = fulfiller
 
 
-def fulfil(db: Session, order: PaymentOrder, services: dict[str, Any]) -> Fulfilment:
+def fulfil(db: Session, order: PaymentOrder, parts: Parts) -> Fulfilment:
     handler = FULFILLERS.get(order.purpose)
     if handler is None:
         return Fulfilment(outcome="fulfilled")
-    return handler(db, order, services)
+    return handler(db, order, parts)

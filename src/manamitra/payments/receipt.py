@@ -1,34 +1,31 @@
 """A receipt PDF for every successful payment: the document engine's signed `payment`
-receipt when it is wired (runtime.services["documents"]), else a plain one, stored as media."""
+receipt (the platform's `documents` part), or a plain one when signing fails, stored as media."""
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from typing import Any
 
 from fpdf import FPDF
 from sqlalchemy.orm import Session
 
 from manamitra import clock
-from manamitra.documents.issue import DocumentService, new_number
+from manamitra.documents.issue import new_number
 from manamitra.documents.render import Office, Officer
 from manamitra.errors import ManamitraError
 from manamitra.names import both_scripts
+from manamitra.parts import DocumentIssuer, Parts
 from manamitra.payments.text import rupees
 from manamitra.store.models import MediaBlob, PaymentOrder
 
 log = logging.getLogger(__name__)
 
 
-def issue_receipt(db: Session, order: PaymentOrder, services: dict[str, Any]) -> tuple[str, str]:
+def issue_receipt(db: Session, order: PaymentOrder, parts: Parts) -> tuple[str, str]:
     """(media_key, filename) of the order's receipt, issued once."""
     if order.receipt_media_key:
         return order.receipt_media_key, _filename(order)
-    documents = services.get("documents")
-    key: str | None = None
-    if documents is not None:
-        key = _signed_receipt(db, order, documents)
+    key = _signed_receipt(db, order, parts.documents)
     if key is None:
         key = _plain_receipt(db, order)
     order.receipt_media_key = key
@@ -50,7 +47,7 @@ def holder_names(order: PaymentOrder) -> tuple[str, str]:
     return both_scripts(english, telugu)
 
 
-def _signed_receipt(db: Session, order: PaymentOrder, documents: DocumentService) -> str | None:
+def _signed_receipt(db: Session, order: PaymentOrder, documents: DocumentIssuer) -> str | None:
     holder_en, holder_te = holder_names(order)
     try:
         issued = documents.issue(

@@ -1,4 +1,4 @@
-"""The payments area's long-lived object (runtime.services["payments"]): the gateway adapter,
+"""The payments area's long-lived object (the platform's `payments` part): the gateway adapter,
 how bills are presented, and the hooks that fulfil an order once its money is confirmed."""
 
 from __future__ import annotations
@@ -41,10 +41,3 @@ class Payments:
     def wake_sender(self) -> None:
         if self.notify is not None:
             self.notify()
-
-
-def payments_from(services: dict[str, Any]) -> Payments:
-    found = services.get("payments")
-    if not isinstance(found, Payments):
-        raise RuntimeError("runtime.services['payments'] is not wired (see app.py)")
-    return found

@@ -8,12 +8,12 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy import select
 
 from manamitra import clock
 from manamitra.messaging.outbox import enqueue
+from manamitra.parts import Parts
 from manamitra.payments.confirm import confirm
 from manamitra.payments.reconcile import reconcile
 from manamitra.payments.service import Payments
@@ -24,9 +24,7 @@ log = logging.getLogger(__name__)
 LOOK_BACK = timedelta(days=1)
 
 
-def sweep_pending(
-    database: Database, payments: Payments, services: dict[str, Any], limit: int = 200
-) -> int:
+def sweep_pending(database: Database, payments: Payments, parts: Parts, limit: int = 200) -> int:
     """Confirm every recent unpaid order against the gateway; how many changed."""
     since = clock.now() - LOOK_BACK
     with database.unit_of_work() as db:
@@ -41,7 +39,7 @@ def sweep_pending(
     changed = 0
     for order_id in ids:
         with database.unit_of_work() as db:
-            replies = confirm(db, payments, order_id, services)
+            replies = confirm(db, payments, order_id, parts)
             order = db.get(PaymentOrder, order_id)
             if replies and order is not None:
                 enqueue(db, order.citizen, replies)
@@ -54,7 +52,7 @@ def sweep_pending(
 def reconciliation_job(
     database: Database,
     payments: Payments,
-    services: dict[str, Any],
+    parts: Parts,
     *,
     every_seconds: float = 120.0,
     report_every: timedelta = timedelta(hours=1),
@@ -73,7 +71,7 @@ def reconciliation_job(
     async def run(stop: asyncio.Event) -> None:
         last_report = clock.now() - report_every
         while not stop.is_set():
-            confirmed = await asyncio.to_thread(sweep_pending, database, payments, services)
+            confirmed = await asyncio.to_thread(sweep_pending, database, payments, parts)
             if confirmed:
                 log.info("payments confirmed by the sweep", extra={"count": confirmed})
             if clock.now() - last_report >= report_every:

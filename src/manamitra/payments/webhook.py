@@ -9,13 +9,13 @@ messages in the outbox. Duplicate, late and out-of-order events all end in the s
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from manamitra import clock
 from manamitra.messaging.outbox import enqueue
+from manamitra.parts import Parts
 from manamitra.payments.confirm import confirm
 from manamitra.payments.gateway import WebhookEvent
 from manamitra.payments.orders import find_order
@@ -26,9 +26,7 @@ from manamitra.store.models import GatewayEvent
 log = logging.getLogger(__name__)
 
 
-def process_event(
-    database: Database, payments: Payments, services: dict[str, Any], event: WebhookEvent
-) -> str:
+def process_event(database: Database, payments: Payments, parts: Parts, event: WebhookEvent) -> str:
     """ "processed", "duplicate" or "unknown_order"; raises only on a store failure."""
     try:
         with database.unit_of_work() as db:
@@ -57,7 +55,7 @@ def process_event(
             db.flush()
             if not event.receipt or find_order(db, event.receipt) is None:
                 return "unknown_order"
-            replies = confirm(db, payments, event.receipt, services)
+            replies = confirm(db, payments, event.receipt, parts)
             order = find_order(db, event.receipt)
             if replies and order is not None:
                 enqueue(db, order.citizen, replies)

@@ -55,13 +55,13 @@ class InboxWriter:
         self,
         database: Database,
         *,
+        cipher: Cipher,
         max_queue: int = 10_000,
         max_batch: int = 2_000,
         enqueue_timeout: float = 1.0,
         commit_timeout: float = 10.0,
         orphan_ttl: float = 60.0,
         on_stored: StoredListener | None = None,
-        cipher: Cipher | None = None,
     ) -> None:
         self.database = database
         self.cipher = cipher

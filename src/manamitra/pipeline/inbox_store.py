@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection
 from manamitra import clock
 from manamitra.messaging.inbound import Inbound, Location, Media
 from manamitra.pipeline.shield import shield
-from manamitra.privacy import Cipher, cipher_for
+from manamitra.privacy import Cipher
 from manamitra.store import Database
 from manamitra.store.models import InboundMessage, OutboundMessage
 
@@ -86,17 +86,17 @@ def store_events(
     messages: Sequence[Received],
     statuses: Sequence[StatusUpdate] = (),
     *,
-    cipher: Cipher | None = None,
+    cipher: Cipher,
 ) -> StoreOutcome:
     """Write one batch in one transaction; safe to repeat (wamid dedupe, monotonic statuses).
 
     Aadhaar numbers are masked before the commit, the typed text sealed with `cipher` (the
-    platform's data key when not given; pipeline/shield.py).
+    platform's data key, its `privacy` part; pipeline/shield.py).
     """
     unique: dict[str, Received] = {}
 
     def data_key() -> Cipher:
-        return cipher or cipher_for(None)
+        return cipher
 
     for item in messages:
         if item.inbound.message_id not in unique:

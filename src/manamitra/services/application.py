@@ -39,10 +39,9 @@ from manamitra.formatting import date_numeric, money
 from manamitra.messaging.i18n import t
 from manamitra.messaging.limits import clip
 from manamitra.messaging.reply import Text
+from manamitra.parts import Parts
 from manamitra.payments.fulfil import Fulfilment, register_fulfiller
 from manamitra.payments.orders import bill_replies, create_order
-from manamitra.payments.service import payments_from
-from manamitra.services.catalog_check import load_checked_catalog
 from manamitra.services.kind import Done, KindResult, ServiceContext, ServiceKind, register_kind
 from manamitra.services.status import StatusItem, number_lookup, status_source
 from manamitra.store.models import PaymentOrder
@@ -205,7 +204,7 @@ FEE_PURPOSE = "application_fee"
 
 def bill_fee(ctx: ServiceContext) -> KindResult:
     """The fee bill for these answers (one order per Submit tap, so a repeated turn reuses it)."""
-    payments = payments_from(ctx.services)
+    payments = ctx.parts.payments
     answers = dict(ctx.answers)
     tap = ctx.inbound.message_id if ctx.inbound else ""
     name = ctx.spec.name.get(ctx.lang)
@@ -234,11 +233,8 @@ def bill_fee(ctx: ServiceContext) -> KindResult:
     return Done(to_menu=False)
 
 
-def _submit_paid_application(
-    db: Session, order: PaymentOrder, services: dict[str, Any]
-) -> Fulfilment:
-    catalog = services.get("catalog") or load_checked_catalog()
-    spec = catalog.service(order.service_id)
+def _submit_paid_application(db: Session, order: PaymentOrder, parts: Parts) -> Fulfilment:
+    spec = parts.catalog.service(order.service_id)
     if spec is None:
         return Fulfilment("refund", [Text(t(order.lang, "applications.fee_refunded"))])
     meta = order.meta or {}
@@ -249,7 +245,7 @@ def _submit_paid_application(
         spec=spec,
         answers=dict(meta.get("answers", {})),
         kind_state={},
-        services=services,
+        parts=parts,
         profile_name=meta.get("profile_name"),
     )
     application = submit_application(ctx, idempotency_key=f"fee:{order.id}")

@@ -25,19 +25,17 @@ Example::
 
 from __future__ import annotations
 
-import hashlib
 import re
 from functools import cache
 from pathlib import Path
 
 from fpdf import FPDF
-from sqlalchemy.orm import Session
 
 from manamitra import clock
 from manamitra.catalog.loader import load_departments
 from manamitra.catalog.schema import DepartmentSpec, Localized, ServiceSpec
-from manamitra.departments.base import Record, render_value, systems_for
-from manamitra.documents.issue import DocumentService, Draft, Seal
+from manamitra.departments.base import Record, render_value
+from manamitra.documents.issue import Draft, Seal
 from manamitra.documents.qr import qr_code, qr_image
 from manamitra.errors import SpecError
 from manamitra.messaging.reply import Document, Text
@@ -191,24 +189,6 @@ def _draw_seal(pdf: FPDF, seal: Seal) -> None:
     pdf.set_y(top + size)
 
 
-def store_pdf(db: Session, key: str, filename: str, content: bytes) -> MediaBlob:
-    existing = db.get(MediaBlob, key)
-    if existing is not None:
-        return existing
-    blob = MediaBlob(
-        key=key,
-        mime_type=PDF_MIME,
-        filename=filename,
-        sha256=hashlib.sha256(content).hexdigest(),
-        size=len(content),
-        content=content,
-        created_at=clock.now(),
-    )
-    db.add(blob)
-    db.flush()
-    return blob
-
-
 class Download(ServiceKind):
     name = "download"
 
@@ -229,7 +209,7 @@ class Download(ServiceKind):
     def complete(self, ctx: ServiceContext) -> KindResult:
         config = ctx.spec.download or {}
         key = record_key(ctx.spec, config, ctx.answers)
-        record = systems_for(ctx.services).document(config["source"], key)
+        record = ctx.parts.departments.document(config["source"], key)
         if record is None:
             return not_found(ctx.spec, config, ctx.answers, key)
         if not verified(config, record, ctx.answers):
@@ -240,12 +220,8 @@ class Download(ServiceKind):
         media_key = f"record/{config['source']}/{safe}/{day}.pdf"
         filename = f"{config['source'].replace('_', '-')}-{safe}.pdf"
         if ctx.db.get(MediaBlob, media_key) is None:
-            documents = ctx.services.get("documents")
             number = f"RC-{config['source'].upper()}-{safe.upper()}-{day}"[:120]
-            if documents is None:
-                store_pdf(ctx.db, media_key, filename, render_record(ctx.spec, record, title))
-            else:
-                _issue_signed_copy(ctx, documents, record, title, number, media_key, filename)
+            _issue_signed_copy(ctx, record, title, number, media_key, filename)
         ctx.say(Text(ctx.t("records.document_ready", title=title.get(ctx.lang))))
         ctx.say(
             Document(
@@ -266,7 +242,6 @@ RECORD_COPY = "record_copy"
 
 def _issue_signed_copy(
     ctx: ServiceContext,
-    documents: DocumentService,
     record: Record,
     title: Localized,
     number: str,
@@ -292,7 +267,7 @@ def _issue_signed_copy(
     def copy(seal: Seal) -> bytes:
         return render_record(ctx.spec, record, title, seal)
 
-    documents.issue_draft(
+    ctx.parts.documents.issue_draft(
         ctx.db,
         Draft(
             claims=claims,

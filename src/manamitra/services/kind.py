@@ -19,6 +19,7 @@ from manamitra.errors import SpecError
 from manamitra.messaging.i18n import t
 from manamitra.messaging.inbound import Inbound
 from manamitra.messaging.reply import Reply
+from manamitra.parts import Parts
 
 
 @dataclass
@@ -31,7 +32,7 @@ class ServiceContext:
     spec: ServiceSpec
     answers: dict[str, Any]
     kind_state: dict[str, Any]
-    services: dict[str, Any]
+    parts: Parts
     inbound: Inbound | None = None
     replies: list[Reply] = field(default_factory=list)
     profile_name: str | None = None
@@ -125,7 +126,7 @@ class EventContext:
     db: Session
     citizen: str
     lang: str
-    services: dict[str, Any]
+    parts: Parts
     replies: list[Reply] = field(default_factory=list)
 
     def say(self, *replies: Reply) -> None:

@@ -26,7 +26,7 @@ from typing import Any
 from manamitra import clock
 from manamitra.catalog.places import gazetteer
 from manamitra.catalog.schema import Localized, ServiceSpec
-from manamitra.departments.base import Record, render_value, systems_for
+from manamitra.departments.base import Record, render_value
 from manamitra.errors import SpecError
 from manamitra.messaging.reply import Text
 from manamitra.services.application import find_application, status_label
@@ -149,7 +149,7 @@ class Lookup(ServiceKind):
         key = record_key(ctx.spec, config, ctx.answers)
         if config["source"] == APPLICATION_SOURCE:
             return self._application(ctx, key)
-        record = systems_for(ctx.services).lookup(config["source"], key)
+        record = ctx.parts.departments.lookup(config["source"], key)
         if record is None:
             return not_found(ctx.spec, config, ctx.answers, key)
         if not verified(config, record, ctx.answers):

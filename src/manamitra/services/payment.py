@@ -35,11 +35,12 @@ from manamitra.errors import SpecError
 from manamitra.messaging.inbound import Inbound
 from manamitra.messaging.outbox import enqueue
 from manamitra.messaging.reply import Document, Text
+from manamitra.parts import Parts
 from manamitra.payments.confirm import confirm
 from manamitra.payments.fulfil import Fulfilment, register_fulfiller
 from manamitra.payments.orders import bill_replies, create_order, find_order
 from manamitra.payments.receipt import issue_receipt
-from manamitra.payments.service import Payments, payments_from
+from manamitra.payments.service import Payments
 from manamitra.payments.text import rupees, text
 from manamitra.services.kind import (
     AskAgain,
@@ -77,7 +78,7 @@ class Payment(ServiceKind):
 
     def complete(self, ctx: ServiceContext) -> KindResult:
         config = ctx.spec.payment or {}
-        payments = payments_from(ctx.services)
+        payments = ctx.parts.payments
         if "donation" in config:
             return self._donation(ctx, payments, config)
         system_id = config.get("system") or str(ctx.answers[config["system_from"]])
@@ -182,14 +183,14 @@ def _statement_text(statement: Statement, name: dict[str, str], lang: str) -> st
     return "\n".join(lines)[:4000]
 
 
-def _fulfil_bill(db: Session, order: PaymentOrder, services: dict[str, Any]) -> Fulfilment:
+def _fulfil_bill(db: Session, order: PaymentOrder, parts: Parts) -> Fulfilment:
     meta = order.meta or {}
     dues = [(str(ref), int(amount)) for ref, amount in meta.get("dues", [])]
     if not record_paid(db, meta["system"], meta["account"], dues, order.id):
         return Fulfilment(
             "refund", [Text(text(order.lang, "payments.already_paid_refund", reference=order.id))]
         )
-    key, filename = issue_receipt(db, order, services)
+    key, filename = issue_receipt(db, order, parts)
     return Fulfilment(
         "fulfilled",
         [
@@ -211,8 +212,8 @@ def _fulfil_bill(db: Session, order: PaymentOrder, services: dict[str, Any]) -> 
     )
 
 
-def _fulfil_donation(db: Session, order: PaymentOrder, services: dict[str, Any]) -> Fulfilment:
-    key, filename = issue_receipt(db, order, services)
+def _fulfil_donation(db: Session, order: PaymentOrder, parts: Parts) -> Fulfilment:
+    key, filename = issue_receipt(db, order, parts)
     return Fulfilment(
         "fulfilled",
         [
@@ -229,14 +230,14 @@ def _fulfil_donation(db: Session, order: PaymentOrder, services: dict[str, Any])
 def payment_status(ctx: EventContext, inbound: Inbound) -> bool:
     """A WhatsApp payment status: confirmed with the gateway's lookup before anything changes."""
     data = inbound.extra.get("payment") if inbound.extra else None
-    payments = ctx.services.get("payments")
-    if not isinstance(data, dict) or not isinstance(payments, Payments):
+    payments = ctx.parts.payments
+    if not isinstance(data, dict):
         return False
     reference = str(data.get("reference_id") or "")
     order = find_order(ctx.db, reference)
     if order is None:
         return False
-    replies = confirm(ctx.db, payments, reference, ctx.services)
+    replies = confirm(ctx.db, payments, reference, ctx.parts)
     if order.citizen == ctx.citizen:
         ctx.say(*replies)
     elif replies:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 
 from manamitra.errors import PayloadError, SignatureError
+from manamitra.parts import Parts
 from manamitra.payments.orders import find_order
 from manamitra.payments.service import Payments
 from manamitra.payments.signature import SignatureMissingError
@@ -25,9 +25,7 @@ log = logging.getLogger(__name__)
 MAX_BODY = 256 * 1024
 
 
-def build_payments_router(
-    payments: Payments, database: Database, services: dict[str, Any]
-) -> APIRouter:
+def build_payments_router(payments: Payments, database: Database, parts: Parts) -> APIRouter:
     router = APIRouter(tags=["payments"])
 
     @router.get("/pay/{order_id}", include_in_schema=False)
@@ -60,7 +58,7 @@ def build_payments_router(
         except PayloadError:
             log.warning("gateway webhook refused: unparseable body")
             return JSONResponse({"error": "bad body"}, status_code=400)
-        result = await asyncio.to_thread(process_event, database, payments, services, event)
+        result = await asyncio.to_thread(process_event, database, payments, parts, event)
         return JSONResponse({"status": result})
 
     return router

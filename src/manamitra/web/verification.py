@@ -6,6 +6,7 @@ Every route ends in `TrustService.verify_online`, the same verdict the command l
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -107,8 +108,6 @@ def _fact_rows(
 
 
 def _day(iso: Any) -> str | None:
-    from datetime import datetime
-
     return clock.format_ist(datetime.fromisoformat(iso), "%d-%m-%Y") if iso else None
 
 

@@ -16,6 +16,7 @@ from manamitra.observability import Metrics
 from manamitra.pipeline.inbox import InboxWriter
 from manamitra.settings import Settings
 from manamitra.store import Database
+from tests.support.parts import TEST_CIPHER
 
 SECRET = "test-app-secret"
 T = TypeVar("T")
@@ -33,7 +34,7 @@ def webhook_app(
     """The webhook as the platform serves it (`fast_path`: POSTs go straight to the receiver,
     before FastAPI's stack), or through its Starlette route alone."""
     metrics = Metrics()
-    inbox = InboxWriter(database)
+    inbox = InboxWriter(database, cipher=TEST_CIPHER)
     app = Platform()
     routes, receiver = build_webhook_router(settings(database.url, **overrides), inbox, metrics)
     app.include_router(routes)

@@ -9,6 +9,9 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 
 from manamitra.app import create_app
+from manamitra.channels.whatsapp.graph_client import GraphClient
+from manamitra.channels.whatsapp.sender import OutboxSender
+from manamitra.documents import DocumentService
 from manamitra.store.models import InboundMessage
 from tests.channels.whatsapp import fixtures
 from tests.channels.whatsapp.support import headers, settings
@@ -29,7 +32,9 @@ async def _with_app(app: FastAPI, requests: list[tuple[str, str, bytes]]) -> lis
 def test_webhook_metrics_and_health_are_wired(sqlite_database_url: str) -> None:
     app = create_app(settings(sqlite_database_url), background=False)
     runtime = app.state.runtime
-    assert {"inbox", "sender", "graph", "metrics"} <= set(runtime.services)
+    parts = runtime.parts
+    assert isinstance(parts.sender, OutboxSender) and isinstance(parts.graph, GraphClient)
+    assert isinstance(parts.documents, DocumentService) and parts.documents.trust is parts.trust
     assert {"inbox-writer", "outbox-sender"} <= set(runtime.jobs)
     body = fixtures.raw("text")
     health, post, scrape = asyncio.run(

@@ -20,7 +20,6 @@ from manamitra.departments import apsrtc
 from manamitra.fields.base import AskContext, Option, register_option_provider
 from manamitra.formatting import date_words
 from manamitra.messaging.reply import Text
-from manamitra.payments.service import payments_from
 from manamitra.payments.text import rupees, text
 from manamitra.services.booking.hold import both, hold_and_bill, hold_key, sum_line
 from manamitra.services.kind import Done, KindResult, ServiceContext
@@ -70,7 +69,7 @@ def book_bus(ctx: ServiceContext) -> KindResult:
         meta={"class": service.bus_class.id},
     )
     venue = {lang: apsrtc.route_name(service, lang) for lang in ("en", "te")}
-    payments = payments_from(ctx.services)
+    payments = ctx.parts.payments
     preference = str(a.get("seat_preference") or "any")
     first_seat = str(a["seat_number"]) if a.get("seat_number") else None
     booking = hold(

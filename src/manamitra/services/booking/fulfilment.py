@@ -13,10 +13,10 @@ from manamitra.bookings.ticket import issue_ticket
 from manamitra.departments import apsrtc, temples
 from manamitra.formatting import datetime_words
 from manamitra.messaging.reply import Document, Text
+from manamitra.parts import Parts
 from manamitra.payments.confirm import refund
 from manamitra.payments.fulfil import Fulfilment, register_fulfiller
 from manamitra.payments.orders import find_order
-from manamitra.payments.service import payments_from
 from manamitra.payments.text import rupees, text
 from manamitra.services.booking.hold import places
 from manamitra.services.kind import Done, KindResult, ServiceContext
@@ -37,9 +37,7 @@ def cancel_ticket(ctx: ServiceContext) -> KindResult:
     amount = booking.amount_paise * percent // 100
     order = find_order(ctx.db, booking.order_id or "", lock=True)
     if amount > 0 and order is not None:
-        amount = refund(
-            ctx.db, payments_from(ctx.services), order, note="cancellation", amount_paise=amount
-        )
+        amount = refund(ctx.db, ctx.parts.payments, order, note="cancellation", amount_paise=amount)
         booking.refund_paise = amount
         if amount == order.amount_paise:
             order.status = "refunded"
@@ -58,7 +56,7 @@ def cancel_ticket(ctx: ServiceContext) -> KindResult:
     return Done()
 
 
-def _fulfil_booking(db: Session, order: PaymentOrder, services: dict[str, Any]) -> Fulfilment:
+def _fulfil_booking(db: Session, order: PaymentOrder, parts: Parts) -> Fulfilment:
     booking = db.get(Booking, str((order.meta or {}).get("booking")))
     if booking is None:
         return Fulfilment(
@@ -78,7 +76,7 @@ def _fulfil_booking(db: Session, order: PaymentOrder, services: dict[str, Any]) 
         return Fulfilment(
             "refund", [Text(text(order.lang, "bookings.expired_refunded", reference=booking.id))]
         )
-    key, filename = issue_ticket(db, booking, services)
+    key, filename = issue_ticket(db, booking, parts)
     replies: list[Any] = []
     if outcome == "reallocated":
         replies.append(Text(text(order.lang, "bookings.reallocated", reference=booking.id)))

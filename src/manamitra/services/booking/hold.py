@@ -10,7 +10,6 @@ from manamitra.errors import DepartmentUnavailableError
 from manamitra.formatting import datetime_words, money, time_ist
 from manamitra.messaging.reply import Text
 from manamitra.payments.orders import bill_replies, create_order
-from manamitra.payments.service import payments_from
 from manamitra.payments.text import rupees, text
 from manamitra.services.kind import Done, KindResult, ServiceContext
 from manamitra.store.models import Booking
@@ -51,7 +50,7 @@ def hold_key(ctx: ServiceContext) -> str:
 def hold_and_bill(
     ctx: ServiceContext, *, booking: Booking, items: list[dict[str, Any]], title: dict[str, str]
 ) -> KindResult:
-    payments = payments_from(ctx.services)
+    payments = ctx.parts.payments
     try:
         order = create_order(
             ctx.db,

@@ -23,7 +23,6 @@ from manamitra.departments import temples
 from manamitra.fields.base import AskContext, Option, register_option_provider
 from manamitra.formatting import date_words
 from manamitra.messaging.reply import Text
-from manamitra.payments.service import payments_from
 from manamitra.payments.text import rupees, text
 from manamitra.services.booking.hold import both, hold_and_bill, hold_key, sum_line
 from manamitra.services.kind import Done, KindResult, ServiceContext
@@ -86,7 +85,7 @@ def book_temple(ctx: ServiceContext) -> KindResult:
         meta={"temple": temple.id, "offering": offering.id},
     )
     venue = {lang: f"{temple.name[lang]} — {offering.name[lang]}" for lang in ("en", "te")}
-    payments = payments_from(ctx.services)
+    payments = ctx.parts.payments
     booking = hold(
         ctx.db,
         pool,

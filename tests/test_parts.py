@@ -1,0 +1,53 @@
+"""The platform's parts: built once, every part present and playing its role, or no start."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from manamitra.app import create_app
+from manamitra.departments.reference import embedded_systems
+from manamitra.parts import MissingPartError, Parts
+from tests.channels.whatsapp.support import settings
+from tests.support.parts import build_parts
+
+
+@pytest.mark.parametrize("name", [f.name for f in dataclasses.fields(Parts)])
+def test_a_missing_part_is_refused_by_name(name: str) -> None:
+    with pytest.raises(MissingPartError, match=rf"the platform part '{name}' .* is missing"):
+        build_parts(**{name: None})
+
+
+def test_a_part_that_does_not_play_its_role_is_refused() -> None:
+    class Registers:  # answers lookups but cannot give a document
+        def lookup(self, source: str, identifier: str) -> None:
+            return None
+
+    with pytest.raises(MissingPartError, match="'departments' is a Registers, which does not"):
+        build_parts(departments=Registers())
+
+
+def test_the_parts_cannot_be_swapped_once_built() -> None:
+    parts = build_parts()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        parts.departments = embedded_systems()  # type: ignore[misc]
+
+
+def test_the_platform_does_not_start_without_a_part(
+    sqlite_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As if a deployment's wiring left the department systems out: create_app stops there,
+    # naming the part, before any route or job exists.
+    monkeypatch.setattr("manamitra.app.embedded_systems", lambda: None)
+    with pytest.raises(MissingPartError, match=r"'departments' .*department systems"):
+        create_app(settings(sqlite_database_url), background=False)
+
+
+def test_the_app_builds_its_parts_once_and_shares_them(sqlite_database_url: str) -> None:
+    app = create_app(settings(sqlite_database_url), background=False)
+    runtime = app.state.runtime
+    assert isinstance(runtime.parts, Parts)
+    assert runtime.parts.departments is embedded_systems()
+    with pytest.raises(RuntimeError, match="built once"):
+        runtime.put_parts(runtime.parts)
