@@ -8,6 +8,7 @@ import pytest
 
 from manamitra.app import create_app
 from manamitra.departments.reference import embedded_systems
+from manamitra.errors import ErrorCode
 from manamitra.parts import MissingPartError, Parts
 from tests.channels.whatsapp.support import settings
 from tests.support.parts import build_parts
@@ -15,8 +16,9 @@ from tests.support.parts import build_parts
 
 @pytest.mark.parametrize("name", [f.name for f in dataclasses.fields(Parts)])
 def test_a_missing_part_is_refused_by_name(name: str) -> None:
-    with pytest.raises(MissingPartError, match=rf"the platform part '{name}' .* is missing"):
+    with pytest.raises(MissingPartError, match=rf"the platform part '{name}' .* is missing") as e:
         build_parts(**{name: None})
+    assert e.value.code is ErrorCode.PART_MISSING
 
 
 def test_a_part_that_does_not_play_its_role_is_refused() -> None:

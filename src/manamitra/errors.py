@@ -8,7 +8,8 @@
     ├── DepartmentUnavailableError  a department system that did not answer
     ├── NotFoundError             a record that does not exist
     ├── GraphApiError             the Graph API refused a request
-    └── ConflictError             a state change that lost a race (seat taken, case moved)
+    ├── ConflictError             a state change that lost a race (seat taken, case moved)
+    └── MissingPartError          (manamitra.parts) the composition root left a part out
 
 Citizen-facing text comes from the message catalogues keyed by `code`, never from str(exc).
 """
@@ -30,6 +31,7 @@ class ErrorCode(StrEnum):
     CONFLICT = "conflict"
     FORBIDDEN = "forbidden"
     NOT_ISSUED = "not_issued"
+    PART_MISSING = "part_missing"
 
 
 class ManamitraError(Exception):

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 class MissingPartError(ManamitraError):
     """The composition root left out a part, or gave one that does not play its role."""
 
-    code = ErrorCode.SPEC_INVALID
+    code = ErrorCode.PART_MISSING
 
 
 @runtime_checkable
