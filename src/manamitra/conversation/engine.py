@@ -49,6 +49,8 @@ class Engine:
         self._on_screen: dict[str, Callable[[Turn], None]] = {
             "flow": self._flow_or_menu,
             "language": self.screens.language_turn,
+            "profile_fix": self.screens.profile.fix_turn,
+            "rating_comment": self._rating_comment,
         }
 
     # ---- entry point -------------------------------------------------------------------
@@ -130,6 +132,10 @@ class Engine:
         if inbound.kind == "text" and inbound.text and screens.global_word(turn, inbound.text):
             return
         self._on_screen.get(turn.state.get("screen") or "", screens.menu_turn)(turn)
+
+    def _rating_comment(self, turn: Turn) -> None:
+        if not self.screens.rating.comment_turn(turn):
+            self.screens.menu_turn(turn)
 
     def _flow_or_menu(self, turn: Turn) -> None:
         if turn.state.get("flow"):
