@@ -28,6 +28,13 @@ from manamitra.services.kind import EVENT_HANDLERS, EventContext
 __all__ = ["ConversationState", "Engine"]
 
 SILENT_KINDS = frozenset({"reaction"})
+# Rows of a message sent outside any conversation (the rating list that came with a
+# certificate days after the citizen last wrote) mean the same after an idle restart.
+STANDALONE_PREFIXES = ("rate:",)
+
+
+def _answers_a_sent_message(inbound: Inbound) -> bool:
+    return inbound.kind == "choice" and (inbound.choice_id or "").startswith(STANDALONE_PREFIXES)
 
 
 class Engine:
@@ -72,7 +79,7 @@ class Engine:
         turn.state["last_active"] = clock.now().isoformat()
         if convo.language is None:
             self.screens.choose_language(turn)
-        elif expired:
+        elif expired and not _answers_a_sent_message(inbound):
             kept = self.screens.draft_spec(turn)
             if kept is not None:
                 turn.say(Text(turn.t("draft.expired_saved", service=kept.name.get(turn.lang))))

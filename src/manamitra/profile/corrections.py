@@ -7,6 +7,8 @@ is wrong is never offered again meanwhile.
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -23,7 +25,7 @@ def request_correction(
 ) -> ProfileCorrection:
     now = clock.now()
     row = ProfileCorrection(
-        number=f"tmp-{citizen}-{now.timestamp()}",  # replaced by the real number after flush
+        number=f"tmp-{uuid.uuid4().hex[:24]}",  # replaced by the real number after flush
         citizen=citizen,
         fact=fact.key,
         department=fact.source.department,
