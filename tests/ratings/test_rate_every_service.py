@@ -157,6 +157,7 @@ def test_a_grievance_closed_without_a_verdict_is_rated_once(database: Database, 
         assert len(menus) == 1 and row.number in choice_ids(menus[0])[0]
         tap = _rate_once(chat, lang, menus[0], 6)
         assert (row.rating, row.rating_scale) == (6, 10)
+        assert row.rating_comment == "Quick and polite"  # shown on the officers' case page
         [stored] = _stored(db, tap)
         assert (stored.subject_kind, stored.score) == ("grievance", 6)
 

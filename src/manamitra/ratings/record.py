@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from manamitra import clock
 from manamitra.errors import ValidationError
 from manamitra.ratings.scale import SCALE
+from manamitra.store.models import Grievance
 from manamitra.store.models.profile import ServiceRating
 
 SUBJECTS = ("certificate", "payment", "booking", "grievance")
@@ -73,4 +74,9 @@ def add_comment(db: Session, subject_kind: str, subject_ref: str, citizen: str, 
     if row is None or row.citizen != citizen or row.comment:
         return False
     row.comment = text.strip()[:MAX_COMMENT]
+    if subject_kind == "grievance":
+        # the officers' case page reads the grievance's own copy of its rating
+        grievance = db.scalar(select(Grievance).where(Grievance.number == subject_ref))
+        if grievance is not None and not grievance.rating_comment:
+            grievance.rating_comment = row.comment
     return True
