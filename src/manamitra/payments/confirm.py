@@ -13,7 +13,7 @@ import logging
 
 from sqlalchemy.orm import Session
 
-from manamitra import clock
+from manamitra import clock, ratings
 from manamitra.messaging.reply import OrderStatus, Reply, Text
 from manamitra.parts import Parts
 from manamitra.payments import ledger
@@ -25,6 +25,9 @@ from manamitra.payments.text import rupees, text
 from manamitra.store.models import PaymentOrder
 
 log = logging.getLogger(__name__)
+
+# A paid application fee is rated when its certificate comes, not when the fee is paid.
+RATED_PURPOSES = frozenset({"bill", "donation", "booking"})
 
 
 def confirm(db: Session, payments: Payments, order_id: str, parts: Parts) -> list[Reply]:
@@ -100,6 +103,9 @@ def _captured(
         refund(db, payments, order, payment, note="unfulfilled")
         order.status = "refunded"
     replies.extend(outcome.replies)
+    if not outcome.refund and order.purpose in RATED_PURPOSES:
+        kind = "booking" if order.purpose == "booking" else "payment"
+        replies.extend(ratings.ask_rating(db, kind, order.id, lang))
     return replies
 
 

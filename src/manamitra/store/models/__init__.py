@@ -17,6 +17,7 @@ from manamitra.store.models.pipeline import (
     OutboundMessage,
     PlatformProcess,
 )
+from manamitra.store.models.profile import ProfileConsent, ProfileCorrection, ServiceRating
 from manamitra.store.models.trust import (
     IssuedDocument,
     LogCheckpoint,
@@ -52,5 +53,8 @@ __all__ = [
     "OutboundMessage",
     "PaymentOrder",
     "PlatformProcess",
+    "ProfileConsent",
+    "ProfileCorrection",
+    "ServiceRating",
     "SigninFailures",
 ]
