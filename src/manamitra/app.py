@@ -30,6 +30,7 @@ from manamitra.pipeline import inbox_store
 from manamitra.pipeline.document_check import DocumentCheckQueue
 from manamitra.pipeline.inbox import InboxWriter
 from manamitra.pipeline.retention import retention_job
+from manamitra.pipeline.speech import SpeechWorker, speech_retention_job
 from manamitra.pipeline.wakeup import wake_on_inbox
 from manamitra.pipeline.worker import ConversationWorker
 from manamitra.privacy import Cipher
@@ -37,6 +38,8 @@ from manamitra.runtime import Runtime
 from manamitra.services.catalog_check import load_checked_catalog
 from manamitra.services.registry import register_all
 from manamitra.settings import Settings, load_settings
+from manamitra.speech.config import SpeechConfig
+from manamitra.speech.factory import build_provider
 from manamitra.store.wal import checkpoint_wal
 from manamitra.trust import TrustService
 from manamitra.trust.service import checkpoint_publisher
@@ -119,7 +122,13 @@ def create_app(
     )
     graph = GraphClient(settings)
     sender = OutboxSender(runtime.database, graph, settings, metrics=metrics)
-    worker.on_replies = sender.notify
+    speech = _wire_speech(runtime, settings, graph, on_transcript=worker.wake, notify=sender.notify)
+
+    def replies_written() -> None:
+        sender.notify()
+        speech.wake()  # a reply to speak waits parked for the speech worker
+
+    worker.on_replies = replies_written
     runtime.services.update(metrics=metrics, inbox=inbox, graph=graph, sender=sender)
     runtime.add_job("inbox-writer", inbox.run)
     runtime.add_job("outbox-sender", sender.run)
@@ -203,6 +212,36 @@ def create_app(
         if settings.role == "web":
             runtime.keep_only(WEB_JOBS)
     return app
+
+
+def _wire_speech(
+    runtime: Runtime,
+    settings: Settings,
+    graph: GraphClient,
+    *,
+    on_transcript: Any,
+    notify: Any,
+) -> SpeechWorker:
+    """Voice notes in and voice replies out: the provider (MM_SPEECH_PROVIDER), read by the
+    conversation as `services["speech"]`, and the worker that does the speech work."""
+    config = SpeechConfig()
+    provider = build_provider(config, settings.public_url)
+    runtime.services["speech"] = provider
+    worker = SpeechWorker(
+        runtime.database,
+        graph,
+        provider,
+        timeout=config.speech_timeout_seconds,
+        max_seconds=config.speech_max_seconds,
+        cipher=runtime.services["privacy"],
+        on_transcript=on_transcript,
+        on_reply=notify,
+    )
+    runtime.add_job("speech-worker", worker.run)
+    runtime.add_job(
+        "speech-retention", speech_retention_job(runtime.database, settings.inbox_retention_hours)
+    )
+    return worker
 
 
 def _wire_payments(

@@ -30,6 +30,8 @@ class ErrorCode(StrEnum):
     CONFLICT = "conflict"
     FORBIDDEN = "forbidden"
     NOT_ISSUED = "not_issued"
+    SPEECH_UNAVAILABLE = "speech_unavailable"
+    SPEECH_REJECTED = "speech_rejected"
 
 
 class ManamitraError(Exception):

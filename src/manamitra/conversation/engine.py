@@ -21,6 +21,7 @@ from manamitra.conversation import draft
 from manamitra.conversation.runner import FlowRunner
 from manamitra.conversation.screens import STALE_SAFE_PREFIXES, Screens
 from manamitra.conversation.turn import ConversationState, Turn
+from manamitra.conversation.voice import Voice
 from manamitra.messaging.inbound import Inbound
 from manamitra.messaging.reply import Buttons, ListMenu, Reply, Text
 from manamitra.services.kind import EVENT_HANDLERS, EventContext
@@ -45,6 +46,7 @@ class Engine:
         self.draft_keep = draft_keep
         self.runner = FlowRunner(catalog, self.services)
         self.screens = Screens(catalog, self.services, self.runner)
+        self.voice = Voice(catalog, self.services, self.screens.reprompt)
         # the screen a message arrives on → what handles it; anything else is a menu screen
         self._on_screen: dict[str, Callable[[Turn], None]] = {
             "flow": self._flow_or_menu,
@@ -78,7 +80,7 @@ class Engine:
                 turn.say(Text(turn.t("session_expired")))
             self.screens.show_menu(turn)
         else:
-            self._dispatch(turn)
+            self.voice.dispatch(turn, self._dispatch)
         self._remember_choices(turn)
         return turn.replies
 

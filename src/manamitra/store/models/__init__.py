@@ -17,6 +17,7 @@ from manamitra.store.models.pipeline import (
     OutboundMessage,
     PlatformProcess,
 )
+from manamitra.store.models.speech import SpeechJob
 from manamitra.store.models.trust import (
     IssuedDocument,
     LogCheckpoint,
@@ -53,4 +54,5 @@ __all__ = [
     "PaymentOrder",
     "PlatformProcess",
     "SigninFailures",
+    "SpeechJob",
 ]
