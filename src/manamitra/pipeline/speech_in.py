@@ -39,8 +39,8 @@ from manamitra.store.models import Conversation, MediaBlob, SpeechJob
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 3
-RETRY_AFTER = (timedelta(seconds=2), timedelta(seconds=6))
+MAX_ATTEMPTS = 2  # a citizen waiting on a voice note is better told soon to type
+RETRY_AFTER = (timedelta(seconds=2),)
 _JOBS = cast(Table, SpeechJob.__table__)
 
 

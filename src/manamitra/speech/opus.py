@@ -2,7 +2,7 @@
 ffmpeg also uses) through ctypes, and an Ogg muxer (RFC 7845, RFC 3533).
 
 libsndfile's Opus writer runs libopus at its slowest setting: ~1.1 s of CPU for an 18-second
-reply on our CI machine, where libopus at complexity 2 (set for speech) takes ~160 ms and
+reply on our CI machine, where libopus at complexity 0 in 60 ms frames takes ~140 ms, and
 starting ffmpeg alone costs ~130 ms (bench/voice.py).
 """
 
@@ -18,9 +18,9 @@ import numpy as np
 from manamitra.speech import SpeechUnavailableError
 
 RATES = (8000, 12000, 16000, 24000, 48000)
-FRAME_MS = 20
+FRAME_MS = 60  # the longest Opus frame: a third of the calls, and SILK analyses less per second
 BITRATE = 24_000  # what WhatsApp's own voice notes use, about
-COMPLEXITY = 2  # of 0-10: for speech at 24 kbit/s the higher settings buy little
+COMPLEXITY = 0  # of 0-10: for speech at 24 kbit/s the higher settings buy little audible
 _APPLICATION_VOIP = 2048
 _SET_BITRATE = 4002
 _SET_COMPLEXITY = 4010

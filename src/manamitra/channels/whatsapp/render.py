@@ -177,6 +177,11 @@ def _audio(citizen: str, reply: r.Audio, media_ids: Mapping[str, str]) -> Body:
     return _envelope(citizen, "audio", {"id": _media_id(media_ids, reply.media_key)})
 
 
+def _speak(_citizen: str, reply: r.Speak, _m: Mapping[str, str]) -> Body:
+    # parked until the speech worker turns it into Audio; the sender never takes it as it is
+    raise RenderError("a reply to speak leaves as the audio made of it, not as itself")
+
+
 def _location_request(citizen: str, reply: r.LocationRequest, _m: Mapping[str, str]) -> Body:
     return _interactive(citizen, "location_request_message", reply.body, {"name": "send_location"})
 
@@ -307,6 +312,7 @@ RENDERERS: dict[type, Callable[[str, Any, Mapping[str, str]], Body]] = {
     r.Document: _document,
     r.Image: _image,
     r.Audio: _audio,
+    r.Speak: _speak,
     r.LocationRequest: _location_request,
     r.CtaUrl: _cta_url,
     r.Template: _template,
