@@ -234,14 +234,17 @@ def _choices(reply: Reply) -> list[Choice]:
 
 
 def spoken_text(replies: list[Reply], lang: str) -> str:
-    """What a voice reply says: every text of the turn, in order, a list read as choices."""
+    """What a voice reply says: every text of the turn, in order, and the choices of its last
+    message read as "say one for …"."""
     parts: list[str] = []
-    for reply in replies:
+    for index, reply in enumerate(replies):
         if isinstance(reply, Text):
             parts.append(reply.body)
         elif isinstance(reply, Buttons | ListMenu):
             parts.append(reply.body)
-            parts.extend(_say_choices(_choices(reply), lang))
+            # only the last message's choices are numbered: the ones a spoken number picks
+            if index == len(replies) - 1:
+                parts.extend(_say_choices(_choices(reply), lang))
         elif isinstance(reply, Document | Image) and reply.caption:
             parts.append(reply.caption)
         elif isinstance(reply, OrderDetails):

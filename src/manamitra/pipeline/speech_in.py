@@ -17,9 +17,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
+import httpx
 from sqlalchemy import Table, delete, select, update
 
 from manamitra import clock
+from manamitra.errors import ManamitraError
 from manamitra.messaging.i18n import t
 from manamitra.messaging.inbound import Inbound, Media, blob_key
 from manamitra.messaging.outbox import enqueue
@@ -106,8 +108,12 @@ class SpeechIn:
         self.cipher = cipher
 
     async def transcribe_job(self, job: ClaimedJob) -> str:
-        """ "done", "retry" or "failed": what became of the job."""
+        """What became of the job: "done", "retry" or "failed"."""
         media = media_of(job.media)
+        if job.attempts > MAX_ATTEMPTS + 1:
+            # claimed again and again by processes that died before an outcome
+            await asyncio.to_thread(self._fail, job, "abandoned", "voice.unavailable")
+            return "failed"
         try:
             blob = await fetch_media(self.source, self.database, media, kind="audio")
             recording = await asyncio.to_thread(
@@ -123,7 +129,8 @@ class SpeechIn:
             log.info("voice note not transcribed", extra={"job": job.id, "reason": reason})
             await asyncio.to_thread(self._fail, job, f"rejected: {reason}", f"voice.{reason}")
             return "failed"
-        except (SpeechUnavailableError, TimeoutError) as exc:
+        except (SpeechUnavailableError, TimeoutError, ManamitraError, httpx.HTTPError) as exc:
+            # the provider, or the channel's media API, did not answer: try again, then say so
             problem = f"unavailable: {type(exc).__name__}: {exc}"[:500]
             if job.attempts < MAX_ATTEMPTS and not isinstance(exc, SpeechCircuitOpenError):
                 delay = RETRY_AFTER[min(job.attempts, len(RETRY_AFTER)) - 1]
