@@ -72,7 +72,8 @@ def spoken_words(replies: list[dict[str, Any]], lang: str) -> str:
         for i, title in enumerate(titles, 1):
             number = t(lang, f"voice.numbers.{i}")
             parts.append(t(lang, "voice.say_number", number=number, title=title))
-    return " ".join(re.sub(r"[*_~`]", "", " ".join(p.split())) for p in parts if p.strip())
+    said = " ".join(re.sub(r"[*_~`]", "", " ".join(p.split())) for p in parts if p.strip())
+    return re.sub(r"\d{5,}", lambda m: " ".join(m.group()), said)
 
 
 def espeak_seconds(words: str, lang: str) -> float:

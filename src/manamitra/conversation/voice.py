@@ -52,6 +52,7 @@ IRREVERSIBLE_PHASES = ("confirm", "failed", "kind")
 MAX_SPOKEN = 700  # characters: a reply longer than this is cut at a sentence
 _NO_WORDS = frozenset({"no", "కాదు", "లేదు", "వద్దు"})
 _MARKUP = re.compile(r"[*_~`]")
+_LONG_NUMBER = re.compile(r"\d{5,}")
 
 Dispatch = Callable[[Turn], None]
 
@@ -250,7 +251,8 @@ def spoken_text(replies: list[Reply], lang: str) -> str:
         elif isinstance(reply, OrderDetails):
             parts.append(reply.body)
     text = " ".join(_MARKUP.sub("", " ".join(p.split())) for p in parts if p.strip())
-    return _cut(text)
+    # a service or application number is read digit by digit, not as a trillion
+    return _cut(_LONG_NUMBER.sub(lambda m: " ".join(m.group()), text))
 
 
 def _say_choices(choices: list[Choice], lang: str) -> list[str]:
