@@ -31,6 +31,7 @@ from manamitra.pipeline.document_check import DocumentCheckQueue
 from manamitra.pipeline.inbox import InboxWriter
 from manamitra.pipeline.retention import retention_job
 from manamitra.pipeline.speech import SpeechWorker, speech_retention_job
+from manamitra.pipeline.speech_in import pending_count as speech_pending
 from manamitra.pipeline.wakeup import wake_on_inbox
 from manamitra.pipeline.worker import ConversationWorker
 from manamitra.privacy import Cipher
@@ -149,6 +150,7 @@ def create_app(
     metrics.add_queue_depth(
         "outbound_pending", lambda: outbox_store.pending_count(runtime.database)
     )
+    metrics.add_queue_depth("speech_pending", lambda: speech_pending(runtime.database))
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

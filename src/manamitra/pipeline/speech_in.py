@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 import httpx
-from sqlalchemy import Table, delete, select, update
+from sqlalchemy import Table, delete, func, select, update
 
 from manamitra import clock
 from manamitra.errors import ManamitraError
@@ -190,6 +190,17 @@ class SpeechIn:
         with self.database.unit_of_work() as session:
             convo = session.get(Conversation, citizen)
             return (convo.phone_number_id if convo else None) or ""
+
+
+def pending_count(database: Database) -> int:
+    """Voice notes waiting for (or in) recognition: a queue depth for /metrics."""
+    with database.unit_of_work() as session:
+        return int(
+            session.scalar(
+                select(func.count()).select_from(_JOBS).where(_JOBS.c.status == "pending")
+            )
+            or 0
+        )
 
 
 def media_of(data: dict[str, Any]) -> Media:
