@@ -7,17 +7,22 @@ a voice note gets a clear note and typing goes on."""
 from __future__ import annotations
 
 import base64
+import contextlib
+import json
 import re
 import subprocess
 import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from manamitra.conversation.flow import count_questions
 from manamitra.messaging.i18n import t
 from manamitra.privacy import verhoeff_digit
 from manamitra.services.catalog_check import load_checked_catalog
-from manamitra.store.models import SpeechJob
+from manamitra.store.models import InboundMessage, MediaBlob, SpeechJob
+from tests.support.databases import postgres_base_url, postgres_url
 from tests.support.live import live_server
 from tests.support.phone import Phone, body_text, choice_ids, interactive_type
 from tests.support.voice import needs_voice_tools, probe, voice_note
@@ -215,3 +220,38 @@ def test_speech_down_gives_a_clear_note_and_typing_goes_on(tmp_path: Path) -> No
             assert [j.status for j in jobs] == ["failed", "failed"]
             assert jobs[1].last_error and "unavailable" in jobs[1].last_error
         assert menu
+
+
+@pytest.mark.parametrize("store", ["sqlite", "postgres"])
+def test_a_spoken_aadhaar_number_is_masked_before_anything_keeps_it(
+    tmp_path: Path, store: str
+) -> None:
+    """On both stores: the transcript enters the inbox through the same shield as typed text,
+    so "I heard" shows the number masked and no table holds it in clear."""
+    base = postgres_base_url()
+    if store == "postgres" and base is None:
+        pytest.skip("set MM_TEST_POSTGRES_URL to run it")
+    with contextlib.ExitStack() as stack:
+        options = {}
+        if store == "postgres":
+            assert base is not None
+            options["database_url"] = stack.enter_context(postgres_url(base))
+        server = stack.enter_context(live_server(tmp_path, **options))
+        client = stack.enter_context(server.client(timeout=30))
+        phone = Phone(client, "919700000504", "Ravi")
+        phone.say("Hi")
+        phone.tap("lang:en")
+        heard = speak(phone, "my number", "en", heard="my aadhaar is 5612 8037 0957")
+        assert texts(heard)[0] == t("en", "voice.heard", text="my aadhaar is XXXX XXXX 0957")
+        runtime = server.app.state.runtime
+        with runtime.database.unit_of_work() as session:
+            payloads = [
+                json.dumps(m.payload, ensure_ascii=False)
+                for m in session.query(InboundMessage).all()
+            ]
+            jobs = session.query(SpeechJob).all()
+        assert any("XXXX XXXX 0957" in p for p in payloads)
+        assert not any("5612 8037 0957" in p or "561280370957" in p for p in payloads)
+        assert [j.status for j in jobs] == ["done"]
+        with runtime.database.unit_of_work() as session:
+            assert session.query(MediaBlob).filter(MediaBlob.key.like("wa-media:%")).count() == 0
