@@ -182,7 +182,11 @@ class Voice:
             return False
         inbound = turn.inbound
         said = normalise(answer_from_speech(inbound.text or "")) if inbound.kind == "text" else ""
-        if inbound.choice_id == "voice:yes" or said in words("yes") | {"yes"}:
+        choice = inbound.choice_id
+        choices = turn.state.get(SPOKEN_CHOICES) or []
+        if said.isdigit() and 1 <= int(said) <= len(choices):
+            choice = choices[int(said) - 1][0]  # "one" for the first button: "Yes, go ahead"
+        if choice == "voice:yes" or said in words("yes") | {"yes"}:
             turn.inbound = replace(
                 inbound,
                 kind=held["kind"],
@@ -193,7 +197,7 @@ class Voice:
             )
             dispatch(turn)
             return True
-        if inbound.choice_id == "voice:no" or said in _NO_WORDS:
+        if choice == "voice:no" or said in _NO_WORDS:
             turn.say(Text(turn.t("voice.not_done")))
             self.reprompt(turn)
             return True
