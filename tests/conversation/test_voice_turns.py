@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from manamitra.messaging.i18n import t
 from manamitra.messaging.inbound import Media
-from manamitra.messaging.reply import Reply, Speak
+from manamitra.messaging.reply import ListMenu, Reply, Speak
 from manamitra.services.catalog_check import load_checked_catalog
 from manamitra.store import Database
 from manamitra.store.models import SpeechJob
@@ -91,3 +91,24 @@ def test_at_the_review_a_spoken_yes_waits_and_one_for_go_ahead_submits(session: 
     spoken(chat, "avunu")
     done = spoken(chat, "one")
     assert re.search(r"GRV-\d{4}-\d{6}", " ".join(texts(done)))
+
+
+def test_a_first_message_spoken_is_recognised_in_telugu_and_answered(session: Session) -> None:
+    chat = Chat(make_engine(CATALOG, {"speech": object()}), db=session, citizen="919100000604")
+    assert chat.send_media("audio", Media(id="note-3", mime_type="audio/ogg", voice=True)) == []
+    job = session.scalars(select(SpeechJob).where(SpeechJob.citizen == chat.citizen)).one()
+    assert job.lang == "te"
+    replies = chat._send(
+        kind="text", text="ఆదాయ ధృవీకరణ పత్రం", extra={"voice": {"of": "x", "lang": "te"}}
+    )
+    assert chat.convo.language == "te"
+    assert texts(replies)[0] == t("te", "voice.heard", text="ఆదాయ ధృవీకరణ పత్రం")
+    assert isinstance(replies[1], ListMenu)
+    assert "svc:revenue.income_certificate" in choice_ids(replies[1])
+    assert isinstance(replies[-1], Speak)
+
+
+def test_a_first_spoken_language_name_is_the_language_answer(session: Session) -> None:
+    chat = Chat(make_engine(CATALOG, {"speech": object()}), db=session, citizen="919100000605")
+    chat._send(kind="text", text="English", extra={"voice": {"of": "y", "lang": "te"}})
+    assert chat.convo.language == "en"

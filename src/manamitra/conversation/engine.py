@@ -70,7 +70,9 @@ class Engine:
         expired = self._expire_if_idle(turn)
         draft.prune(turn.state, clock.now(), self.draft_keep)
         turn.state["last_active"] = clock.now().isoformat()
-        if convo.language is None:
+        if convo.language is None and self.voice.speaks_first(turn, self._dispatch):
+            pass  # a voice note, or its transcript, before any language was chosen
+        elif convo.language is None:
             self.screens.choose_language(turn)
         elif expired:
             kept = self.screens.draft_spec(turn)

@@ -25,10 +25,11 @@ from sqlalchemy import select
 from manamitra import clock
 from manamitra.catalog.loader import Catalog
 from manamitra.conversation.flow import next_pending
+from manamitra.conversation.screens import Screens
 from manamitra.conversation.spoken import answer_from_speech
 from manamitra.conversation.turn import Turn
 from manamitra.fields import get_field_type
-from manamitra.messaging.i18n import normalise, t, words
+from manamitra.messaging.i18n import DEFAULT_LANGUAGE, normalise, t, words
 from manamitra.messaging.outbox import OUTBOX_NUMBERS
 from manamitra.messaging.reply import (
     Buttons,
@@ -84,6 +85,23 @@ class Voice:
             spoken = spoken_text(turn.replies, turn.lang)
             if spoken:
                 turn.say(Speak(text=spoken, lang=turn.lang))
+
+    def speaks_first(self, turn: Turn, dispatch: Dispatch) -> bool:
+        """A citizen whose language is not known yet and who speaks: the note is recognised
+        in Telugu (the state's first language), and its transcript, unless it names a
+        language, sets Telugu and is answered. False: the language question as usual."""
+        inbound = turn.inbound
+        if inbound.kind == "audio" and inbound.media is not None:
+            if speech_provider(self.services) is None:
+                return False
+            self._queue(turn)
+            return True
+        heard = inbound.extra.get("voice") if inbound.kind == "text" else None
+        if heard is None or Screens.language_from(inbound) is not None:
+            return False
+        turn.convo.language = str(heard.get("lang") or DEFAULT_LANGUAGE)
+        self.dispatch(turn, dispatch)
+        return True
 
     # ---- voice notes in ----------------------------------------------------------------------
     def _transcribes(self, turn: Turn) -> bool:

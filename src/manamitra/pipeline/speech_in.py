@@ -150,7 +150,7 @@ class SpeechIn:
             kind="text",
             sent_at=job.sent_at,
             text=transcript[:4096],
-            extra={"voice": {"of": job.wamid, "seconds": round(seconds, 1)}},
+            extra={"voice": {"of": job.wamid, "lang": job.lang, "seconds": round(seconds, 1)}},
         )
         number = job.phone_number_id or self._number(job.citizen)
         store_events(self.database, [Received(inbound, number)], cipher=self.cipher)
