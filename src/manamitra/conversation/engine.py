@@ -29,6 +29,13 @@ from manamitra.services.kind import EVENT_HANDLERS, EventContext
 __all__ = ["ConversationState", "Engine"]
 
 SILENT_KINDS = frozenset({"reaction"})
+# Rows of a message sent outside any conversation (the rating list that came with a
+# certificate days after the citizen last wrote) mean the same after an idle restart.
+STANDALONE_PREFIXES = ("rate:",)
+
+
+def _answers_a_sent_message(inbound: Inbound) -> bool:
+    return inbound.kind == "choice" and (inbound.choice_id or "").startswith(STANDALONE_PREFIXES)
 
 
 class Engine:
@@ -51,6 +58,8 @@ class Engine:
         self._on_screen: dict[str, Callable[[Turn], None]] = {
             "flow": self._flow_or_menu,
             "language": self.screens.language_turn,
+            "profile_fix": self.screens.profile.fix_turn,
+            "rating_comment": self._rating_comment,
         }
 
     # ---- entry point -------------------------------------------------------------------
@@ -74,7 +83,7 @@ class Engine:
             pass  # a voice note, or its transcript, before any language was chosen
         elif convo.language is None:
             self.screens.choose_language(turn)
-        elif expired:
+        elif expired and not _answers_a_sent_message(inbound):
             kept = self.screens.draft_spec(turn)
             if kept is not None:
                 turn.say(Text(turn.t("draft.expired_saved", service=kept.name.get(turn.lang))))
@@ -134,6 +143,10 @@ class Engine:
         if inbound.kind == "text" and inbound.text and screens.global_word(turn, inbound.text):
             return
         self._on_screen.get(turn.state.get("screen") or "", screens.menu_turn)(turn)
+
+    def _rating_comment(self, turn: Turn) -> None:
+        if not self.screens.rating.comment_turn(turn):
+            self.screens.menu_turn(turn)
 
     def _flow_or_menu(self, turn: Turn) -> None:
         if turn.state.get("flow"):

@@ -25,6 +25,7 @@ from manamitra.conversation.flow import (
     top_level_position,
     undo_last,
 )
+from manamitra.conversation.prefill import CONSENT_PHASE, OFFER_PHASE, Prefill
 from manamitra.conversation.review import label_key, review_replies
 from manamitra.conversation.turn import Turn, leave_flow, set_screen, show_menu
 from manamitra.errors import DepartmentUnavailableError, ValidationError
@@ -55,12 +56,15 @@ class FlowRunner:
     def __init__(self, catalog: Catalog, services: dict[str, Any]) -> None:
         self.catalog = catalog
         self.services = services
+        self.prefill = Prefill(catalog, self._advance, self._edit_menu)
         self._ask_in: dict[str, PhaseHandler] = {
             "steps": self._ask_step,
             "confirm": self._confirm,
             "edit": self._edit_menu,
             "failed": lambda turn, spec: self._offer_retry(turn),
             "kind": self._resume_kind,
+            CONSENT_PHASE: self.prefill.ask_consent,
+            OFFER_PHASE: self.prefill.ask_offer,
         }
         self._answer_in: dict[str, PhaseHandler] = {
             "steps": self._answer_step,
@@ -68,6 +72,8 @@ class FlowRunner:
             "edit": self._decision,
             "failed": self._decision,
             "kind": self._resume_kind,
+            CONSENT_PHASE: self.prefill.answer_consent,
+            OFFER_PHASE: self.prefill.answer_offer,
         }
 
     # ---- entry points -------------------------------------------------------------------
@@ -97,6 +103,9 @@ class FlowRunner:
         flow = turn.state["flow"]
         if pin is not None and store_location_ahead(spec, flow["answers"], flow["history"], pin):
             turn.say(Text(turn.t("flow.location_saved")))
+        # Ask once: details verified before are offered (with consent) before the first step
+        if self.prefill.begin(turn, spec):
+            return
         self._advance(turn)
 
     def ask(self, turn: Turn) -> None:

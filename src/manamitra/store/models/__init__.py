@@ -17,6 +17,7 @@ from manamitra.store.models.pipeline import (
     OutboundMessage,
     PlatformProcess,
 )
+from manamitra.store.models.profile import ProfileConsent, ProfileCorrection, ServiceRating
 from manamitra.store.models.speech import SpeechJob
 from manamitra.store.models.trust import (
     IssuedDocument,
@@ -53,6 +54,9 @@ __all__ = [
     "OutboundMessage",
     "PaymentOrder",
     "PlatformProcess",
+    "ProfileConsent",
+    "ProfileCorrection",
+    "ServiceRating",
     "SigninFailures",
     "SpeechJob",
 ]
