@@ -27,7 +27,11 @@ from manamitra.conversation.flow import (
 )
 from manamitra.conversation.review import label_key, review_replies
 from manamitra.conversation.turn import Turn, leave_flow, set_screen, show_menu
-from manamitra.errors import DepartmentUnavailableError, ValidationError
+from manamitra.errors import (
+    DepartmentRefusedError,
+    DepartmentUnavailableError,
+    ValidationError,
+)
 from manamitra.fields import AskContext, get_field_type
 from manamitra.fields.base import PageRequest
 from manamitra.fields.choice import chosen_title
@@ -384,11 +388,19 @@ class FlowRunner:
         context = self._service_context(turn, spec)
         try:
             result = get_kind(spec.kind).complete(context)
-        except DepartmentUnavailableError:
-            log.warning("department unavailable", extra={"service": spec.id})
+        except DepartmentUnavailableError as exc:
+            log.warning(
+                "department unavailable", extra={"service": spec.id, "department": exc.department}
+            )
             turn.say(*context.replies)
             turn.say(Text(turn.t("errors.department_unavailable")))
             self._offer_retry(turn)
+            return
+        except DepartmentRefusedError as refusal:
+            # the department's own words for the citizen, declared in Telugu and English
+            turn.say(Text(refusal.message.get(turn.lang) or refusal.message.get("en", "")))
+            leave_flow(turn, finished=True)
+            turn.say(navigation.after_service(turn.lang))
             return
         self._apply_result(turn, spec, result, context)
 

@@ -149,7 +149,7 @@ class Lookup(ServiceKind):
         key = record_key(ctx.spec, config, ctx.answers)
         if config["source"] == APPLICATION_SOURCE:
             return self._application(ctx, key)
-        record = systems_for(ctx.services).lookup(config["source"], key)
+        record = systems_for(ctx.services).lookup(config["source"], key, ctx.answers)
         if record is None:
             return not_found(ctx.spec, config, ctx.answers, key)
         if not verified(config, record, ctx.answers):
