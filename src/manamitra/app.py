@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -23,7 +24,7 @@ from manamitra.channels.whatsapp.sender import OutboxSender
 from manamitra.channels.whatsapp.webhook import PATH as WEBHOOK_PATH
 from manamitra.channels.whatsapp.webhook import WebhookReceiver, build_webhook_router
 from manamitra.conversation.engine import Engine
-from manamitra.departments.reference import embedded_systems
+from manamitra.departments.wiring import wire_departments
 from manamitra.documents import DocumentService, document_types
 from manamitra.observability import Metrics, metrics_router
 from manamitra.pipeline import inbox_store
@@ -94,10 +95,16 @@ def create_app(
     register_all()
     catalog = load_checked_catalog()
     runtime.services["catalog"] = catalog
-    # Personal data sealed at rest (Aadhaar); department registers behind lookups and downloads
-    # (embedded reference systems; a deployment puts an HttpDepartmentSystems here).
+    # Personal data sealed at rest (Aadhaar); department registers behind lookups and downloads:
+    # declared departments live (MM_DEPARTMENTS_LIVE) or, in the demo, on their sandbox
+    # stand-ins; the other registers on the embedded reference systems.
     runtime.services["privacy"] = Cipher.from_settings(settings)
-    runtime.services["departments"] = embedded_systems()
+    departments = wire_departments(
+        live={name.strip() for name in settings.departments_live.split(",") if name.strip()},
+        env=os.environ,
+        stand_ins=demo,
+    )
+    departments.install(runtime.services)
     engine = Engine(
         catalog,
         services=runtime.services,
@@ -155,6 +162,7 @@ def create_app(
             await inbox.aclose()
             await runtime.stop()
             await graph.aclose()
+            departments.close()
 
     app = Platform(
         title="Mana Mitra", lifespan=lifespan, docs_url="/api/docs", openapi_url="/api/openapi.json"
@@ -194,8 +202,10 @@ def create_app(
 
     if demo:
         from manamitra.sandbox import mount_sandbox
+        from manamitra.sandbox.departments import build_department_stand_in_router
 
         mount_sandbox(app, settings)
+        app.include_router(build_department_stand_in_router(departments.stand_ins))
 
     if settings.role != "all":
         if runtime.database.is_sqlite:

@@ -44,8 +44,10 @@ class DeclaredDepartment:
     ) -> None:
         self.declaration = declaration
         self.base_url = (base_url or declaration.base_url).rstrip("/")
-        # a transport given (in-process stand-in, tests) carries no TLS: no certificate to load
-        context = tls_context(declaration, credentials) if transport is None else None
+        # a transport given (in-process stand-in, tests) or a plain-HTTP test URL carries no
+        # TLS: no client certificate to load
+        secure = transport is None and self.base_url.startswith("https://")
+        context = tls_context(declaration, credentials) if secure else None
         self._client = httpx.Client(
             base_url=self.base_url,
             timeout=httpx.Timeout(
