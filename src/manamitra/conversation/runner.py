@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from manamitra import clock
 from manamitra.catalog.loader import Catalog
 from manamitra.catalog.schema import ServiceSpec
 from manamitra.conversation import draft, navigation
@@ -39,6 +40,7 @@ from manamitra.formatting import money
 from manamitra.messaging.i18n import normalise, t, words
 from manamitra.messaging.paging import choices_message, page_of
 from manamitra.messaging.reply import Buttons, Choice, Text
+from manamitra.services import switches
 from manamitra.services.kind import (
     AskAgain,
     Continue,
@@ -76,6 +78,14 @@ class FlowRunner:
 
     # ---- entry points -------------------------------------------------------------------
     def start_flow(self, turn: Turn, spec: ServiceSpec) -> None:
+        gate = switches.availability(turn.db, spec.id, clock.now())
+        if not gate.open:
+            # switched off from the console: said with its return date, the citizen's own
+            # flow (if any) left as it was
+            turn.say(Text(switches.closed_message(gate, spec.name.get(turn.lang), turn.lang)))
+            if "flow" not in turn.state:
+                show_menu(turn, self.catalog)
+            return
         leave_flow(turn)
         set_screen(turn, "flow")
         saved = draft.take(turn.state, spec.id)
@@ -248,7 +258,18 @@ class FlowRunner:
         store_answer(flow["answers"], flow["history"], pending, value)
         if label is not None:
             flow.setdefault("labels", {})[label_key(pending.path)] = label
+        if pending.step.type == "district" and self._outside_pilot(turn, spec, str(value)):
+            return
         self._advance(turn)
+
+    def _outside_pilot(self, turn: Turn, spec: ServiceSpec, district: str) -> bool:
+        """A service piloted in some districts, asked from another: told, answers kept."""
+        gate = switches.availability(turn.db, spec.id, clock.now())
+        if gate.admits_district(district):
+            return False
+        turn.say(Text(switches.pilot_message(gate, spec.name.get(turn.lang), district, turn.lang)))
+        show_menu(turn, self.catalog, cancel=True)
+        return True
 
     def _location_ahead(self, turn: Turn, spec: ServiceSpec, pending: Pending) -> bool:
         """A pin shared before the location question (or instead of tapping "Share

@@ -17,6 +17,7 @@ from manamitra.store.models.pipeline import (
     OutboundMessage,
     PlatformProcess,
 )
+from manamitra.store.models.switches import ServiceSwitch
 from manamitra.store.models.trust import (
     IssuedDocument,
     LogCheckpoint,
@@ -52,5 +53,6 @@ __all__ = [
     "OutboundMessage",
     "PaymentOrder",
     "PlatformProcess",
+    "ServiceSwitch",
     "SigninFailures",
 ]
