@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
@@ -13,19 +12,16 @@ from manamitra import clock
 from manamitra.services.catalog_check import load_checked_catalog
 from manamitra.services.switches import availability, set_switch
 from manamitra.store import Database
-from tests.support import databases
 from tests.support.engine_driver import Chat, make_engine, texts
 
 CATALOG = load_checked_catalog()
 
 
 @pytest.fixture
-def session(tmp_path: Path) -> Iterator:
-    with databases.sqlite_url(tmp_path) as url, databases.migrated(url):
-        db = Database(url)
-        with db.unit_of_work() as session:
-            yield session
-        db.dispose()
+def session(database: Database) -> Iterator:
+    """SQLite, and PostgreSQL when MM_TEST_POSTGRES_URL is set."""
+    with database.unit_of_work() as session:
+        yield session
 
 
 def _open(chat: Chat, lang: str, service: str) -> list[str]:
