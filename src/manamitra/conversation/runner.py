@@ -40,7 +40,7 @@ from manamitra.formatting import money
 from manamitra.messaging.i18n import normalise, t, words
 from manamitra.messaging.paging import choices_message, page_of
 from manamitra.messaging.reply import Buttons, Choice, Text
-from manamitra.services import switches
+from manamitra.services import spec_versions, switches
 from manamitra.services.kind import (
     AskAgain,
     Continue,
@@ -96,6 +96,7 @@ class FlowRunner:
             return
         turn.state["flow"] = {
             "service": spec.id,
+            "spec": spec_versions.begin(turn.db, spec),
             "answers": {},
             "history": [],
             "phase": "steps",
@@ -126,6 +127,9 @@ class FlowRunner:
         if spec is None:
             show_menu(turn, self.catalog, cancel=True)
             return
+        if turn.state["flow"].pop("migrated", False):
+            self.ask(turn)  # moved to the current version: ask where the answers now stand
+            return
         phase = turn.state["flow"].get("phase", "steps")
         self._answer_in.get(phase, self._answer_step)(turn, spec)
 
@@ -147,7 +151,11 @@ class FlowRunner:
 
     def spec(self, turn: Turn) -> ServiceSpec | None:
         flow = turn.state.get("flow")
-        return self.catalog.service(flow["service"]) if flow else None
+        current = self.catalog.service(flow["service"]) if flow else None
+        if current is None or flow is None:
+            return None
+        # a conversation inside an earlier version finishes on it, or moves by a migration
+        return spec_versions.resolve(turn.db, current, flow)
 
     # ---- asking ---------------------------------------------------------------------------
     @staticmethod

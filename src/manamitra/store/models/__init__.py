@@ -17,7 +17,7 @@ from manamitra.store.models.pipeline import (
     OutboundMessage,
     PlatformProcess,
 )
-from manamitra.store.models.switches import ServiceSwitch
+from manamitra.store.models.switches import ServiceSpecVersion, ServiceSwitch
 from manamitra.store.models.trust import (
     IssuedDocument,
     LogCheckpoint,
@@ -53,6 +53,7 @@ __all__ = [
     "OutboundMessage",
     "PaymentOrder",
     "PlatformProcess",
+    "ServiceSpecVersion",
     "ServiceSwitch",
     "SigninFailures",
 ]
