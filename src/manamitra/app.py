@@ -28,6 +28,7 @@ from manamitra.departments.wiring import wire_departments
 from manamitra.documents import DocumentService, document_types
 from manamitra.observability import Metrics, metrics_router
 from manamitra.pipeline import inbox_store
+from manamitra.pipeline.department_retry import department_retry_job
 from manamitra.pipeline.document_check import DocumentCheckQueue
 from manamitra.pipeline.inbox import InboxWriter
 from manamitra.pipeline.retention import retention_job
@@ -116,6 +117,13 @@ def create_app(
     runtime.services["worker"] = worker
     for index in range(max(1, settings.inbox_workers if not runtime.database.is_sqlite else 1)):
         runtime.add_job(f"conversation-worker-{index}", worker.run)
+    if departments.engines:
+        runtime.add_job(
+            "department-retry",
+            department_retry_job(
+                runtime.database, departments, settings.whatsapp_phone_number_id, worker.wake
+            ),
+        )
 
     # The WhatsApp edge: webhook → inbox (group commit) → workers → outbox → sender → Graph.
     metrics = Metrics()

@@ -16,7 +16,7 @@ from manamitra.console import audit
 from manamitra.console.page import Context, Forbidden, NotFound, check_csrf, labels
 from manamitra.console.wiring import Wiring
 from manamitra.departments.wiring import department_health
-from manamitra.services import switches
+from manamitra.services import department_waits, switches
 
 ADMINS = ("dept_admin", "state_admin")
 WATCHERS = ("supervisor", *ADMINS)
@@ -32,6 +32,7 @@ def departments_router(wiring: Wiring) -> APIRouter:
             raise Forbidden(labels()[ctx.lang]["forbidden"])
         wired = department_health(runtime.services)
         rows: list[dict[str, Any]] = []
+        waiting = department_waits.waiting_by_department(ctx.db)
         if wired is not None:
             for health in wired.health:
                 declaration = wired.declarations[health.department]
@@ -45,6 +46,7 @@ def departments_router(wiring: Wiring) -> APIRouter:
                         "auth": declaration.auth.type,
                         "registers": [op.source for op in declaration.operations],
                         "error_rate": f"{100 * errors / calls:.0f} %" if calls else "—",
+                        "waiting": waiting.get(health.department, 0),
                         "where": "stand_in"
                         if health.department in wired.stand_ins
                         else "live"

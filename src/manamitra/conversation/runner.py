@@ -40,7 +40,7 @@ from manamitra.formatting import money
 from manamitra.messaging.i18n import normalise, t, words
 from manamitra.messaging.paging import choices_message, page_of
 from manamitra.messaging.reply import Buttons, Choice, Text
-from manamitra.services import spec_versions, switches
+from manamitra.services import department_waits, spec_versions, switches
 from manamitra.services.kind import (
     AskAgain,
     Continue,
@@ -415,6 +415,8 @@ class FlowRunner:
 
     def _complete(self, turn: Turn, spec: ServiceSpec) -> None:
         context = self._service_context(turn, spec)
+        if turn.state["flow"].pop("waiting_department", None) is not None:
+            department_waits.done(turn.db, turn.convo.citizen)
         try:
             result = get_kind(spec.kind).complete(context)
         except DepartmentUnavailableError as exc:
@@ -423,6 +425,11 @@ class FlowRunner:
             )
             turn.say(*context.replies)
             turn.say(Text(turn.t("errors.department_unavailable")))
+            if exc.department is not None:
+                # finished for the citizen when the department answers again
+                department_waits.wait(turn.db, turn.convo.citizen, spec.id, exc.department)
+                turn.state["flow"]["waiting_department"] = exc.department
+                turn.say(Text(turn.t("errors.department_auto_retry")))
             self._offer_retry(turn)
             return
         except DepartmentRefusedError as refusal:
