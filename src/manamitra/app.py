@@ -104,6 +104,7 @@ def create_app(
         live={name.strip() for name in settings.departments_live.split(",") if name.strip()},
         env=os.environ,
         stand_ins=demo,
+        tls_stand_in=_sandbox_tls(settings) if demo else None,
     )
     departments.install(runtime.services)
     engine = Engine(
@@ -221,6 +222,13 @@ def create_app(
         if settings.role == "web":
             runtime.keep_only(WEB_JOBS)
     return app
+
+
+def _sandbox_tls(settings: Settings) -> Any:
+    """The demo's mutual-TLS stand-ins: certificates under MM_DATA_DIR, a listener each."""
+    from manamitra.sandbox.mtls import tls_stand_in
+
+    return tls_stand_in(settings.data_dir / "sandbox-mtls")
 
 
 def _wire_payments(
