@@ -32,6 +32,7 @@ def done(db: Session | None, citizen: str) -> None:
     row = db.get(DepartmentWait, citizen)
     if row is not None:
         db.delete(row)
+        db.flush()  # a failure in the same turn waits afresh (wait() must not find this row)
 
 
 def waiting_by_department(db: Session) -> Counter[str]:
