@@ -202,3 +202,24 @@ def test_contract_kit_names_the_mismatch_of_a_broken_server() -> None:
     text = [str(m) for m in mismatches]
     assert "ration_card 2810453712: facts.status: `cardStatus` is missing from the answer" in text
     assert any("HTTP 500 for an unknown identifier" in line for line in text)
+
+
+def test_a_spec_showing_a_fact_its_declaration_does_not_map_is_refused() -> None:
+    from manamitra.catalog.schema import ServiceSpec
+    from manamitra.errors import SpecError
+    from manamitra.services.catalog_check import load_checked_catalog
+    from manamitra.services.kind import get_kind
+
+    spec = load_checked_catalog().services["civil_supplies.rice_card_status"]
+    data = spec.model_dump(by_alias=True, exclude_defaults=True)
+    data["lookup"] = {
+        **data["lookup"],
+        "show": [
+            *data["lookup"]["show"],
+            {"fact": "gas_connection", "label": {"en": "G", "te": "గ"}},
+        ],
+    }
+    with pytest.raises(
+        SpecError, match=r"'gas_connection' is not in the civil_supplies declaration"
+    ):
+        get_kind("lookup").check(ServiceSpec.model_validate(data))
