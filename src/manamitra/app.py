@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -23,10 +24,11 @@ from manamitra.channels.whatsapp.sender import OutboxSender
 from manamitra.channels.whatsapp.webhook import PATH as WEBHOOK_PATH
 from manamitra.channels.whatsapp.webhook import WebhookReceiver, build_webhook_router
 from manamitra.conversation.engine import Engine
-from manamitra.departments.reference import embedded_systems
+from manamitra.departments.wiring import wire_departments
 from manamitra.documents import DocumentService, document_types
 from manamitra.observability import Metrics, metrics_router
 from manamitra.pipeline import inbox_store
+from manamitra.pipeline.department_retry import department_retry_job
 from manamitra.pipeline.document_check import DocumentCheckQueue
 from manamitra.pipeline.inbox import InboxWriter
 from manamitra.pipeline.retention import retention_job
@@ -98,10 +100,17 @@ def create_app(
     register_all()
     catalog = load_checked_catalog()
     runtime.services["catalog"] = catalog
-    # Personal data sealed at rest (Aadhaar); department registers behind lookups and downloads
-    # (embedded reference systems; a deployment puts an HttpDepartmentSystems here).
+    # Personal data sealed at rest (Aadhaar); department registers behind lookups and downloads:
+    # declared departments live (MM_DEPARTMENTS_LIVE) or, in the demo, on their sandbox
+    # stand-ins; the other registers on the embedded reference systems.
     runtime.services["privacy"] = Cipher.from_settings(settings)
-    runtime.services["departments"] = embedded_systems()
+    departments = wire_departments(
+        live={name.strip() for name in settings.departments_live.split(",") if name.strip()},
+        env=os.environ,
+        stand_ins=demo,
+        tls_stand_in=_sandbox_tls(settings) if demo else None,
+    )
+    departments.install(runtime.services)
     engine = Engine(
         catalog,
         services=runtime.services,
@@ -113,6 +122,13 @@ def create_app(
     runtime.services["worker"] = worker
     for index in range(max(1, settings.inbox_workers if not runtime.database.is_sqlite else 1)):
         runtime.add_job(f"conversation-worker-{index}", worker.run)
+    if departments.engines:
+        runtime.add_job(
+            "department-retry",
+            department_retry_job(
+                runtime.database, departments, settings.whatsapp_phone_number_id, worker.wake
+            ),
+        )
 
     # The WhatsApp edge: webhook → inbox (group commit) → workers → outbox → sender → Graph.
     metrics = Metrics()
@@ -166,6 +182,7 @@ def create_app(
             await inbox.aclose()
             await runtime.stop()
             await graph.aclose()
+            departments.close()
 
     app = Platform(
         title="Mana Mitra", lifespan=lifespan, docs_url="/api/docs", openapi_url="/api/openapi.json"
@@ -205,8 +222,10 @@ def create_app(
 
     if demo:
         from manamitra.sandbox import mount_sandbox
+        from manamitra.sandbox.departments import build_department_stand_in_router
 
         mount_sandbox(app, settings)
+        app.include_router(build_department_stand_in_router(departments.stand_ins))
 
     if settings.role != "all":
         if runtime.database.is_sqlite:
@@ -244,6 +263,13 @@ def _wire_speech(
         "speech-retention", speech_retention_job(runtime.database, settings.inbox_retention_hours)
     )
     return worker
+
+
+def _sandbox_tls(settings: Settings) -> Any:
+    """The demo's mutual-TLS stand-ins: certificates under MM_DATA_DIR, a listener each."""
+    from manamitra.sandbox.mtls import tls_stand_in
+
+    return tls_stand_in(settings.data_dir / "sandbox-mtls")
 
 
 def _wire_payments(
