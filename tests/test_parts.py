@@ -7,18 +7,38 @@ import dataclasses
 import pytest
 
 from manamitra.app import create_app
+from manamitra.departments.base import RoutedSystems
 from manamitra.departments.reference import embedded_systems
 from manamitra.errors import ErrorCode
 from manamitra.parts import MissingPartError, Parts
 from tests.channels.whatsapp.support import settings
 from tests.support.parts import build_parts
 
+OPTIONAL = {"department_stand_ins"}  # outside the demo, no department has a sandbox stand-in
 
-@pytest.mark.parametrize("name", [f.name for f in dataclasses.fields(Parts)])
+
+@pytest.mark.parametrize(
+    "name", [f.name for f in dataclasses.fields(Parts) if f.name not in OPTIONAL]
+)
 def test_a_missing_part_is_refused_by_name(name: str) -> None:
     with pytest.raises(MissingPartError, match=rf"the platform part '{name}' .* is missing") as e:
         build_parts(**{name: None})
     assert e.value.code is ErrorCode.PART_MISSING
+
+
+def test_only_the_sandbox_stand_ins_may_be_absent() -> None:
+    assert build_parts(department_stand_ins=None).department_stand_ins is None
+
+
+def test_a_speech_provider_that_cannot_speak_is_refused() -> None:
+    class Recogniser:  # transcribes, but has no voice for the replies
+        name = "half"
+
+        async def transcribe(self, wav: bytes, lang: str) -> str:
+            return ""
+
+    with pytest.raises(MissingPartError, match="'speech' is a Recogniser, which does not"):
+        build_parts(speech=Recogniser())
 
 
 def test_a_part_that_does_not_play_its_role_is_refused() -> None:
@@ -39,10 +59,10 @@ def test_the_parts_cannot_be_swapped_once_built() -> None:
 def test_the_platform_does_not_start_without_a_part(
     sqlite_database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # As if a deployment's wiring left the department systems out: create_app stops there,
+    # As if a deployment's wiring left the speech provider out: create_app stops there,
     # naming the part, before any route or job exists.
-    monkeypatch.setattr("manamitra.app.embedded_systems", lambda: None)
-    with pytest.raises(MissingPartError, match=r"'departments' .*department systems"):
+    monkeypatch.setattr("manamitra.app.build_provider", lambda *_args: None)
+    with pytest.raises(MissingPartError, match=r"'speech' .*speech provider"):
         create_app(settings(sqlite_database_url), background=False)
 
 
@@ -50,6 +70,12 @@ def test_the_app_builds_its_parts_once_and_shares_them(sqlite_database_url: str)
     app = create_app(settings(sqlite_database_url), background=False)
     runtime = app.state.runtime
     assert isinstance(runtime.parts, Parts)
-    assert runtime.parts.departments is embedded_systems()
+    # no department live and no demo: every register on the embedded reference systems,
+    # a health board of the declared departments, no sandbox stand-in
+    assert isinstance(runtime.parts.departments, RoutedSystems)
+    assert runtime.parts.departments.routes == {}
+    assert runtime.parts.departments.default is embedded_systems()
+    assert runtime.parts.department_health.systems is runtime.parts.departments
+    assert runtime.parts.department_stand_ins is None
     with pytest.raises(RuntimeError, match="built once"):
         runtime.put_parts(runtime.parts)

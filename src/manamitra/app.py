@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from functools import partial
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
@@ -22,7 +24,7 @@ from manamitra.channels.whatsapp.sender import OutboxSender
 from manamitra.channels.whatsapp.webhook import PATH as WEBHOOK_PATH
 from manamitra.channels.whatsapp.webhook import WebhookReceiver, build_webhook_router
 from manamitra.conversation.engine import Engine
-from manamitra.departments.reference import embedded_systems
+from manamitra.departments.wiring import wire_departments
 from manamitra.documents import DocumentService, document_types
 from manamitra.observability import Metrics, metrics_router
 from manamitra.parts import Parts
@@ -30,9 +32,12 @@ from manamitra.payments import Payments, PaymentsConfig
 from manamitra.payments.gateway import PaymentGateway
 from manamitra.payments.http_gateway import HttpGateway
 from manamitra.pipeline import inbox_store
+from manamitra.pipeline.department_retry import department_retry_job
 from manamitra.pipeline.document_check import DocumentCheckQueue
 from manamitra.pipeline.inbox import InboxWriter
 from manamitra.pipeline.retention import retention_job
+from manamitra.pipeline.speech import SpeechWorker, speech_retention_job
+from manamitra.pipeline.speech_in import pending_count as speech_pending
 from manamitra.pipeline.wakeup import wake_on_inbox
 from manamitra.pipeline.worker import ConversationWorker
 from manamitra.privacy import Cipher
@@ -41,6 +46,8 @@ from manamitra.sandbox.gateway import SandboxGateway
 from manamitra.services.catalog_check import load_checked_catalog
 from manamitra.services.registry import register_all
 from manamitra.settings import Settings, load_settings
+from manamitra.speech.config import SpeechConfig
+from manamitra.speech.factory import build_provider
 from manamitra.store.wal import checkpoint_wal
 from manamitra.trust import TrustService
 from manamitra.trust.service import checkpoint_publisher
@@ -93,13 +100,21 @@ def create_app(
     trust = TrustService.from_settings(settings)
     documents = DocumentService(trust, settings.documents_renderer)
     document_check = DocumentCheckQueue(runtime.database, graph, documents, notify=sender.notify)
+    # Department registers behind lookups and downloads: declared departments live
+    # (MM_DEPARTMENTS_LIVE) or, in the demo, on their sandbox stand-ins; the other registers on
+    # the embedded reference systems.
+    departments = wire_departments(
+        live={name.strip() for name in settings.departments_live.split(",") if name.strip()},
+        env=os.environ,
+        stand_ins=demo,
+        tls_stand_in=_sandbox_tls(settings) if demo else None,
+    )
+    speech_config = SpeechConfig()
     parts = Parts(
         catalog=load_checked_catalog(),
         # Personal data sealed at rest (Aadhaar, typed text the inbox masked).
         privacy=Cipher.from_settings(settings),
-        # The department registers behind lookups and downloads: the embedded reference
-        # systems; a deployment puts an HttpDepartmentSystems (or a RoutedSystems) here.
-        departments=embedded_systems(),
+        departments=departments.systems,
         documents=documents,
         payments=_payments(settings, notify=sender.notify),
         trust=trust,
@@ -107,6 +122,11 @@ def create_app(
         sender=sender,
         graph=graph,
         metrics=metrics,
+        department_health=departments,
+        # voice notes in and voice replies out (MM_SPEECH_PROVIDER)
+        speech=build_provider(speech_config, settings.public_url),
+        # outside the demo no department is answered by a stand-in
+        department_stand_ins=departments.stand_ins or None,
     )
     runtime.put_parts(parts)
     runtime.add_job(
@@ -125,11 +145,30 @@ def create_app(
     worker = ConversationWorker(runtime.database, engine)
     for index in range(max(1, settings.inbox_workers if not runtime.database.is_sqlite else 1)):
         runtime.add_job(f"conversation-worker-{index}", worker.run)
+    if departments.engines:
+        runtime.add_job(
+            "department-retry",
+            department_retry_job(
+                runtime.database,
+                departments,
+                settings.whatsapp_phone_number_id,
+                worker.wake,
+                parts.privacy,
+            ),
+        )
 
     inbox = InboxWriter(
         runtime.database, cipher=parts.privacy, on_stored=lambda _citizens: worker.wake()
     )
-    worker.on_replies = sender.notify
+    speech = _speech_worker(
+        runtime, settings, speech_config, parts, on_transcript=worker.wake, notify=sender.notify
+    )
+
+    def replies_written() -> None:
+        sender.notify()
+        speech.wake()  # a reply to speak waits parked for the speech worker
+
+    worker.on_replies = replies_written
     runtime.add_job("inbox-writer", inbox.run)
     runtime.add_job("outbox-sender", sender.run)
     if runtime.database.is_sqlite:
@@ -145,6 +184,7 @@ def create_app(
     metrics.add_queue_depth(
         "outbound_pending", lambda: outbox_store.pending_count(runtime.database)
     )
+    metrics.add_queue_depth("speech_pending", lambda: speech_pending(runtime.database))
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -160,6 +200,7 @@ def create_app(
             await inbox.aclose()
             await runtime.stop()
             await graph.aclose()
+            departments.close()
 
     app = Platform(
         title="Mana Mitra", lifespan=lifespan, docs_url="/api/docs", openapi_url="/api/openapi.json"
@@ -199,8 +240,10 @@ def create_app(
 
     if demo:
         from manamitra.sandbox import mount_sandbox
+        from manamitra.sandbox.departments import build_department_stand_in_router
 
         mount_sandbox(app, settings)
+        app.include_router(build_department_stand_in_router(departments.stand_ins))
 
     if settings.role != "all":
         if runtime.database.is_sqlite:
@@ -208,6 +251,41 @@ def create_app(
         if settings.role == "web":
             runtime.keep_only(WEB_JOBS)
     return app
+
+
+def _speech_worker(
+    runtime: Runtime,
+    settings: Settings,
+    config: SpeechConfig,
+    parts: Parts,
+    *,
+    on_transcript: Callable[[], None],
+    notify: Callable[[], None],
+) -> SpeechWorker:
+    """The worker that does the speech work with the platform's speech provider (transcribing
+    voice notes, speaking replies), and the job that forgets heard audio in time."""
+    worker = SpeechWorker(
+        runtime.database,
+        parts.graph,
+        parts.speech,
+        timeout=config.speech_timeout_seconds,
+        max_seconds=config.speech_max_seconds,
+        cipher=parts.privacy,
+        on_transcript=on_transcript,
+        on_reply=notify,
+    )
+    runtime.add_job("speech-worker", worker.run)
+    runtime.add_job(
+        "speech-retention", speech_retention_job(runtime.database, settings.inbox_retention_hours)
+    )
+    return worker
+
+
+def _sandbox_tls(settings: Settings) -> Any:
+    """The demo's mutual-TLS stand-ins: certificates under MM_DATA_DIR, a listener each."""
+    from manamitra.sandbox.mtls import tls_stand_in
+
+    return tls_stand_in(settings.data_dir / "sandbox-mtls")
 
 
 def _payments(settings: Settings, *, notify: Callable[[], None]) -> Payments:

@@ -1,13 +1,16 @@
 """The platform's parts: the long-lived adapters the composition root (`app.py`) builds once —
-the catalogue, the data key, the department systems, the document issuer, payments, the trust
-service, the sent-document checker, the outbox sender's wake-up, the Graph API's media — held in
-one frozen, typed container that every layer reads instead of a string-keyed dict.
+the catalogue, the data key, the department systems and their health board (and, in the demo,
+their sandbox stand-ins), the document issuer, payments, the trust service, the sent-document
+checker, the outbox sender's wake-up, the Graph API's media, the speech provider — held in one
+frozen, typed container that every layer reads instead of a string-keyed dict.
 
 Each role is a Protocol here, in the core that every layer may import; the implementations live
 in their own layers (`departments.reference`, `documents.issue`, `pipeline.document_check`,
 `channels.whatsapp`…) and meet only in `app.py` (or in a test's builder, tests/support/parts.py).
 A part that is missing, or that does not play its role, is refused when the container is built:
-the platform does not start, rather than fail halfway through a citizen's application.
+the platform does not start, rather than fail halfway through a citizen's application. The one
+optional part (`department_stand_ins`) is None where a deployment honestly has none: outside the
+demo, no department is answered by a sandbox stand-in.
 
 The types named only in annotations (`Catalog`, `Record`, `Payments`…) are imported for the type
 checker alone: this module depends on nothing above the core when it runs.
@@ -15,6 +18,7 @@ checker alone: this module depends on nothing above the core when it runs.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -25,6 +29,8 @@ from manamitra.privacy import Cipher
 if TYPE_CHECKING:
     from manamitra.catalog.loader import Catalog
     from manamitra.departments.base import Record
+    from manamitra.departments.declaration import Declaration
+    from manamitra.departments.health import DepartmentHealth
     from manamitra.documents.issue import Draft, Issued
     from manamitra.messaging.inbound import Media
     from manamitra.payments.service import Payments
@@ -41,17 +47,22 @@ class MissingPartError(ManamitraError):
 
 @runtime_checkable
 class RecordLookup(Protocol):
-    """A register to look a record up in (lookup kind); None when there is no such record,
-    DepartmentUnavailableError when the system does not answer."""
+    """A register to look a record up in (lookup kind), given the key and the service's other
+    answers (a declared department's request may carry them); None when there is no such
+    record, DepartmentUnavailableError when the system does not answer."""
 
-    def lookup(self, source: str, identifier: str) -> Record | None: ...
+    def lookup(
+        self, source: str, identifier: str, answers: Mapping[str, Any] | None = None
+    ) -> Record | None: ...
 
 
 @runtime_checkable
 class DocumentSource(Protocol):
     """A register that gives a copy of a record (download kind)."""
 
-    def document(self, source: str, identifier: str) -> Record | None: ...
+    def document(
+        self, source: str, identifier: str, answers: Mapping[str, Any] | None = None
+    ) -> Record | None: ...
 
 
 @runtime_checkable
@@ -95,6 +106,45 @@ class MediaSource(Protocol):
     async def download_media(self, url: str, *, max_bytes: int) -> bytes: ...
 
 
+@runtime_checkable
+class DepartmentBoard(Protocol):
+    """The declared departments as the process wired them: each one's declaration and health
+    (calls, errors, latency, circuit), which of them call their live API (`engines`) and which
+    are answered by a sandbox stand-in (`stand_ins`)."""
+
+    @property
+    def health(self) -> Iterable[DepartmentHealth]: ...
+
+    @property
+    def declarations(self) -> Mapping[str, Declaration]: ...
+
+    @property
+    def engines(self) -> Mapping[str, Any]: ...
+
+    @property
+    def stand_ins(self) -> Mapping[str, Any]: ...
+
+
+@runtime_checkable
+class DepartmentStandIn(Protocol):
+    """A declared department's sandbox stand-in (demo): answers its API from the reference
+    registers, counts the calls it took, and can be switched down to rehearse an outage."""
+
+    down: bool
+    calls: int
+
+
+@runtime_checkable
+class SpeechService(Protocol):
+    """Voice notes to text and replies to voice (Bhashini, or the local provider)."""
+
+    name: str
+
+    async def transcribe(self, wav: bytes, lang: str) -> str: ...
+
+    async def synthesise(self, text: str, lang: str) -> bytes: ...
+
+
 @dataclass(frozen=True)
 class Parts:
     """The platform's parts, built once. Field names are the keys of the old
@@ -110,10 +160,15 @@ class Parts:
     sender: SenderWakeup
     graph: MediaSource
     metrics: Metrics
+    department_health: DepartmentBoard
+    speech: SpeechService
+    department_stand_ins: Mapping[str, DepartmentStandIn] | None = None
 
     def __post_init__(self) -> None:
         for part in fields(self):
             value = getattr(self, part.name)
+            if value is None and part.name in _OPTIONAL:
+                continue
             if value is None:
                 raise MissingPartError(
                     f"the platform part {part.name!r} ({_ROLES[part.name]}) is missing: "
@@ -138,7 +193,13 @@ _ROLES = {
     "sender": "the outbox sender's wake-up",
     "graph": "the Graph API's media downloads",
     "metrics": "the Prometheus metrics",
+    "department_health": "the declared departments' health board",
+    "speech": "the speech provider for voice notes and spoken replies",
+    "department_stand_ins": "the declared departments' sandbox stand-ins (demo only)",
 }
+
+# parts a deployment may honestly lack: None there, never a stand-in in production
+_OPTIONAL = frozenset({"department_stand_ins"})
 
 _PROTOCOLS: dict[str, type] = {
     "privacy": Cipher,
@@ -148,4 +209,6 @@ _PROTOCOLS: dict[str, type] = {
     "sender": SenderWakeup,
     "graph": MediaSource,
     "metrics": Metrics,
+    "department_health": DepartmentBoard,
+    "speech": SpeechService,
 }

@@ -95,15 +95,15 @@ class _Flaky:
     def __init__(self) -> None:
         self.up = False
 
-    def lookup(self, source: str, identifier: str):
+    def lookup(self, source: str, identifier: str, answers=None):
         if not self.up:
             raise DepartmentUnavailableError(source)
-        return embedded_systems().lookup(source, identifier)
+        return embedded_systems().lookup(source, identifier, answers)
 
-    def document(self, source: str, identifier: str):
+    def document(self, source: str, identifier: str, answers=None):
         if not self.up:
             raise DepartmentUnavailableError(source)
-        return embedded_systems().document(source, identifier)
+        return embedded_systems().document(source, identifier, answers)
 
 
 def test_department_down_keeps_the_answers_and_offers_retry(session) -> None:

@@ -3,7 +3,9 @@
 The department systems are the embedded reference (demo) systems, documents are signed by a
 trust service whose keys live in a temporary folder kept for the test session, payments go to
 an in-memory sandbox gateway, and the edges that need the network or the app's background jobs
-(the Graph API, the sent-document queue, the sender's wake-up) are recording stand-ins.
+(the Graph API, the sent-document queue, the sender's wake-up, the speech provider) are
+recording or refusing stand-ins; no declared department is wired (an empty health board, no
+sandbox stand-ins).
 Pass any part by name to use another: `build_parts(departments=Down())`.
 """
 
@@ -18,7 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from manamitra.catalog.loader import Catalog
+from manamitra.departments.health import HealthBoard
 from manamitra.departments.reference import embedded_systems
+from manamitra.departments.wiring import WiredDepartments
 from manamitra.documents import DocumentService
 from manamitra.messaging.inbound import Media
 from manamitra.observability import Metrics
@@ -68,6 +72,25 @@ class NoGraph:
         raise AssertionError(f"a test without the app downloaded {url}")
 
 
+class NoSpeech:
+    """The speech provider is the speech worker's (tests/pipeline, tests/journeys); the
+    conversation only queues voice notes for it, so a test engine never calls it."""
+
+    name = "no-speech"
+
+    async def transcribe(self, wav: bytes, lang: str) -> str:
+        raise AssertionError("a test without the speech worker transcribed a voice note")
+
+    async def synthesise(self, text: str, lang: str) -> bytes:
+        raise AssertionError("a test without the speech worker spoke a reply")
+
+
+def no_declared_departments() -> WiredDepartments:
+    """The health board of a process with no declared department wired (every register on the
+    embedded reference systems)."""
+    return WiredDepartments(embedded_systems(), HealthBoard(), {})
+
+
 @cache
 def test_catalog() -> Catalog:
     return load_checked_catalog()
@@ -108,6 +131,9 @@ def build_parts(catalog: Catalog | None = _SHARED, **given: Any) -> Parts:
         "sender": RecordingSender(),
         "graph": NoGraph(),
         "metrics": Metrics(),
+        "department_health": no_declared_departments(),
+        "speech": NoSpeech(),
+        "department_stand_ins": None,
     }
     unknown = set(given) - set(parts)
     if unknown:

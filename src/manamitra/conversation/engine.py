@@ -19,6 +19,7 @@ from manamitra.conversation import draft
 from manamitra.conversation.runner import FlowRunner
 from manamitra.conversation.screens import STALE_SAFE_PREFIXES, Screens
 from manamitra.conversation.turn import ConversationState, Turn
+from manamitra.conversation.voice import Voice
 from manamitra.messaging.inbound import Inbound
 from manamitra.messaging.reply import Buttons, ListMenu, Reply, Text
 from manamitra.parts import Parts
@@ -50,6 +51,7 @@ class Engine:
         self.draft_keep = draft_keep
         self.runner = FlowRunner(parts)
         self.screens = Screens(parts, self.runner)
+        self.voice = Voice(parts.catalog, self.screens.reprompt)
         # the screen a message arrives on → what handles it; anything else is a menu screen
         self._on_screen: dict[str, Callable[[Turn], None]] = {
             "flow": self._flow_or_menu,
@@ -73,7 +75,9 @@ class Engine:
         expired = self._expire_if_idle(turn)
         draft.prune(turn.state, clock.now(), self.draft_keep)
         turn.state["last_active"] = clock.now().isoformat()
-        if convo.language is None:
+        if convo.language is None and self.voice.speaks_first(turn, self._dispatch):
+            pass  # a voice note, or its transcript, before any language was chosen
+        elif convo.language is None:
             self.screens.choose_language(turn)
         elif expired and not _answers_a_sent_message(inbound):
             kept = self.screens.draft_spec(turn)
@@ -83,7 +87,7 @@ class Engine:
                 turn.say(Text(turn.t("session_expired")))
             self.screens.show_menu(turn)
         else:
-            self._dispatch(turn)
+            self.voice.dispatch(turn, self._dispatch)
         self._remember_choices(turn)
         return turn.replies
 

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from manamitra import clock
 from manamitra.catalog.schema import ServiceSpec
 from manamitra.conversation import draft, navigation
 from manamitra.conversation.flow import (
@@ -27,7 +28,11 @@ from manamitra.conversation.flow import (
 from manamitra.conversation.prefill import CONSENT_PHASE, OFFER_PHASE, Prefill
 from manamitra.conversation.review import label_key, review_replies
 from manamitra.conversation.turn import Turn, leave_flow, set_screen, show_menu
-from manamitra.errors import DepartmentUnavailableError, ValidationError
+from manamitra.errors import (
+    DepartmentRefusedError,
+    DepartmentUnavailableError,
+    ValidationError,
+)
 from manamitra.fields import AskContext, get_field_type
 from manamitra.fields.base import PageRequest
 from manamitra.fields.choice import chosen_title
@@ -36,6 +41,7 @@ from manamitra.messaging.i18n import normalise, t, words
 from manamitra.messaging.paging import choices_message, page_of
 from manamitra.messaging.reply import Buttons, Choice, Text
 from manamitra.parts import Parts
+from manamitra.services import department_waits, spec_versions, switches
 from manamitra.services.kind import (
     AskAgain,
     Continue,
@@ -78,6 +84,14 @@ class FlowRunner:
 
     # ---- entry points -------------------------------------------------------------------
     def start_flow(self, turn: Turn, spec: ServiceSpec) -> None:
+        gate = switches.availability(turn.db, spec.id, clock.now())
+        if not gate.open:
+            # switched off from the console: said with its return date, the citizen's own
+            # flow (if any) left as it was
+            turn.say(Text(switches.closed_message(gate, spec.name.get(turn.lang), turn.lang)))
+            if "flow" not in turn.state:
+                show_menu(turn, self.catalog)
+            return
         leave_flow(turn)
         set_screen(turn, "flow")
         saved = draft.take(turn.state, spec.id)
@@ -88,6 +102,7 @@ class FlowRunner:
             return
         turn.state["flow"] = {
             "service": spec.id,
+            "spec": spec_versions.begin(turn.db, spec),
             "answers": {},
             "history": [],
             "phase": "steps",
@@ -121,6 +136,9 @@ class FlowRunner:
         if spec is None:
             show_menu(turn, self.catalog, cancel=True)
             return
+        if turn.state["flow"].pop("migrated", False):
+            self.ask(turn)  # moved to the current version: ask where the answers now stand
+            return
         phase = turn.state["flow"].get("phase", "steps")
         self._answer_in.get(phase, self._answer_step)(turn, spec)
 
@@ -142,7 +160,11 @@ class FlowRunner:
 
     def spec(self, turn: Turn) -> ServiceSpec | None:
         flow = turn.state.get("flow")
-        return self.catalog.service(flow["service"]) if flow else None
+        current = self.catalog.service(flow["service"]) if flow else None
+        if current is None or flow is None:
+            return None
+        # a conversation inside an earlier version finishes on it, or moves by a migration
+        return spec_versions.resolve(turn.db, current, flow)
 
     # ---- asking ---------------------------------------------------------------------------
     @staticmethod
@@ -253,7 +275,18 @@ class FlowRunner:
         store_answer(flow["answers"], flow["history"], pending, value)
         if label is not None:
             flow.setdefault("labels", {})[label_key(pending.path)] = label
+        if pending.step.type == "district" and self._outside_pilot(turn, spec, str(value)):
+            return
         self._advance(turn)
+
+    def _outside_pilot(self, turn: Turn, spec: ServiceSpec, district: str) -> bool:
+        """A service piloted in some districts, asked from another: told, answers kept."""
+        gate = switches.availability(turn.db, spec.id, clock.now())
+        if gate.admits_district(district):
+            return False
+        turn.say(Text(switches.pilot_message(gate, spec.name.get(turn.lang), district, turn.lang)))
+        show_menu(turn, self.catalog, cancel=True)
+        return True
 
     def _location_ahead(self, turn: Turn, spec: ServiceSpec, pending: Pending) -> bool:
         """A pin shared before the location question (or instead of tapping "Share
@@ -391,13 +424,28 @@ class FlowRunner:
 
     def _complete(self, turn: Turn, spec: ServiceSpec) -> None:
         context = self._service_context(turn, spec)
+        if turn.state["flow"].pop("waiting_department", None) is not None:
+            department_waits.done(turn.db, turn.convo.citizen)
         try:
             result = get_kind(spec.kind).complete(context)
-        except DepartmentUnavailableError:
-            log.warning("department unavailable", extra={"service": spec.id})
+        except DepartmentUnavailableError as exc:
+            log.warning(
+                "department unavailable", extra={"service": spec.id, "department": exc.department}
+            )
             turn.say(*context.replies)
             turn.say(Text(turn.t("errors.department_unavailable")))
+            if exc.department is not None:
+                # finished for the citizen when the department answers again
+                department_waits.wait(turn.db, turn.convo.citizen, spec.id, exc.department)
+                turn.state["flow"]["waiting_department"] = exc.department
+                turn.say(Text(turn.t("errors.department_auto_retry")))
             self._offer_retry(turn)
+            return
+        except DepartmentRefusedError as refusal:
+            # the department's own words for the citizen, declared in Telugu and English
+            turn.say(Text(refusal.message.get(turn.lang) or refusal.message.get("en", "")))
+            leave_flow(turn, finished=True)
+            turn.say(navigation.after_service(turn.lang))
             return
         self._apply_result(turn, spec, result, context)
 

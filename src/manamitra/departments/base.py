@@ -1,10 +1,11 @@
 """What a department system must answer, per kind of service.
 
-    RecordLookup.lookup(source, identifier)   -> Record | None   (lookup kind)
-    DocumentSource.document(source, identifier) -> Record | None (download kind)
+    RecordLookup.lookup(source, identifier, answers)     -> Record | None   (lookup kind)
+    DocumentSource.document(source, identifier, answers) -> Record | None   (download kind)
 
 `source` names a register ("ration_card", "ssc_result", "adangal"…); `identifier` is the key
-the citizen gave (a card number, a hall ticket number, "village-id/survey-number"). None means
+the citizen gave (a card number, a hall ticket number, "village-id/survey-number"); `answers` are
+the service's other answers, which a declared department's request may carry. None means
 "no such record"; a system that does not answer raises DepartmentUnavailableError.
 The roles are Protocols in `manamitra.parts` (the platform's parts); the composition root
 chooses which systems play them (`departments` part), with no fallback.
@@ -12,6 +13,7 @@ chooses which systems play them (`departments` part), with no fallback.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -67,8 +69,12 @@ class RoutedSystems:
     def _for(self, source: str) -> DepartmentSystems:
         return self.routes.get(source, self.default)
 
-    def lookup(self, source: str, identifier: str) -> Record | None:
-        return self._for(source).lookup(source, identifier)
+    def lookup(
+        self, source: str, identifier: str, answers: Mapping[str, Any] | None = None
+    ) -> Record | None:
+        return self._for(source).lookup(source, identifier, answers)
 
-    def document(self, source: str, identifier: str) -> Record | None:
-        return self._for(source).document(source, identifier)
+    def document(
+        self, source: str, identifier: str, answers: Mapping[str, Any] | None = None
+    ) -> Record | None:
+        return self._for(source).document(source, identifier, answers)

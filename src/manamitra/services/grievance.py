@@ -66,6 +66,8 @@ class ComplaintField(FieldType):
     """
 
     name = "complaint"
+    # a voice note here is the complaint itself, kept as an attachment, not transcribed
+    keeps_audio = True
 
     def parse(self, step: StepSpec, inbound: Inbound, ctx: AskContext) -> Any:
         if inbound.kind == "audio" and inbound.media is not None:
