@@ -3,6 +3,7 @@
 from manamitra.store.models.applications import Application, ApplicationCounter
 from manamitra.store.models.bookings import Booking, BookingPool, BookingSeat
 from manamitra.store.models.console import AuditEntry, ConsoleSession, Officer, SigninFailures
+from manamitra.store.models.events import DomainEvent
 from manamitra.store.models.grievances import ApplicationCase, CaseEvent, Grievance, Office
 from manamitra.store.models.payments import (
     DepartmentPayment,
@@ -37,6 +38,7 @@ __all__ = [
     "ConsoleSession",
     "Conversation",
     "DepartmentPayment",
+    "DomainEvent",
     "GatewayEvent",
     "Grievance",
     "InboundMessage",
