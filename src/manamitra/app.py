@@ -25,6 +25,10 @@ from manamitra.channels.whatsapp.webhook import WebhookReceiver, build_webhook_r
 from manamitra.conversation.engine import Engine
 from manamitra.departments.reference import embedded_systems
 from manamitra.documents import DocumentService, document_types
+from manamitra.events.pseudonym import configure as configure_pseudonyms
+from manamitra.events.pseudonym import key_from_settings as pseudonym_key
+from manamitra.lake.job import lake_job
+from manamitra.lake.layout import Lake
 from manamitra.observability import Metrics, metrics_router
 from manamitra.pipeline import inbox_store
 from manamitra.pipeline.document_check import DocumentCheckQueue
@@ -135,6 +139,17 @@ def create_app(
     runtime.add_job(
         "inbox-retention", retention_job(runtime.database, settings.inbox_retention_hours)
     )
+    # Domain events: the citizen's pseudonym key (outside the database), and the lake job.
+    configure_pseudonyms(pseudonym_key(settings))
+    lake = Lake(settings.resolved_lake_dir)
+    runtime.services["lake"] = lake
+    if settings.lake_export_minutes:
+        runtime.add_job(
+            "lake-export",
+            lake_job(
+                runtime.database, lake, settings.lake_export_minutes, settings.lake_retention_days
+            ),
+        )
     metrics.add_queue_depth("inbox_writer", lambda: inbox.queue_depth)
     metrics.add_queue_depth("inbound_pending", lambda: inbox_store.pending_count(runtime.database))
     metrics.add_queue_depth(
