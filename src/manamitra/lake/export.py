@@ -53,6 +53,14 @@ def watermark(lake: Lake) -> int:
     return int(state["last_id"]) if state else 0
 
 
+def watermark_time(lake: Lake) -> str | None:
+    """When the last export finished, in IST words for a page ("07-12-2026 06:40 AM")."""
+    state = lake.read_state(WATERMARK)
+    if not state or "at" not in state:
+        return None
+    return clock.format_ist(datetime.fromisoformat(state["at"]))
+
+
 def export(
     database: Database,
     lake: Lake,

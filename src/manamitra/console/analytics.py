@@ -1,0 +1,162 @@
+"""The analytics page: charts over the data lake (services used, each form's funnel, deadlines
+and escalations by office, satisfaction, payments, grievance categories by mandal), scoped to
+the officer's department and district, each downloadable as CSV.
+
+The lake is as fresh as its last export (`MM_LAKE_EXPORT_MINUTES`); the page says when that was.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from manamitra.console import charts
+from manamitra.console.page import Context, NotFound
+from manamitra.console.wiring import Wiring
+from manamitra.formatting import money
+from manamitra.grievances.categories import category_label
+from manamitra.grievances.places import place_name
+from manamitra.lake.dashboards import DASHBOARDS, Result, Scope, answer, visible
+from manamitra.lake.engine import connect
+from manamitra.lake.export import watermark_time
+from manamitra.lake.part import lake_of
+
+PERIODS = (7, 30, 90)
+
+
+def scope_of(ctx: Context) -> Scope:
+    """What this officer may see: their department and district (None: all)."""
+    return Scope(department=ctx.officer.department, district=ctx.officer.district)
+
+
+def _days(request: Request) -> int:
+    try:
+        days = int(request.query_params.get("days", "30"))
+    except ValueError:
+        return 30
+    return days if days in PERIODS else 30
+
+
+def _chart(ctx: Context, name: str, result: Result, chosen: str | None) -> dict[str, Any]:
+    rows = result.rows
+    names = ctx.names
+    lang = ctx.lang
+    if name == "services_per_day":
+        per_day: dict[str, int] = defaultdict(int)
+        per_place: dict[str, int] = defaultdict(int)
+        for day, district, department, uses in rows:
+            per_day[day.strftime("%d-%m")] += uses
+            where = place_name(district, lang) if district else "—"
+            per_place[f"{where} · {names.department(department)}"] += uses
+        top = sorted(per_place.items(), key=lambda item: -item[1])[:12]
+        return {"svg": charts.columns(list(per_day.items())[-31:]) + charts.bars(top)}
+    if name == "funnel":
+        services = sorted({row[0] for row in rows})
+        service = chosen if chosen in services else (services[0] if services else None)
+        items = [
+            (f"{position}. {step}", citizens, abandoned)
+            for svc, position, step, citizens, abandoned in rows
+            if svc == service
+        ]
+        return {
+            "svg": charts.funnel(items),
+            "services": [(s, names.service(s)) for s in services],
+            "service": service,
+        }
+    if name == "sla_by_office":
+        on_time = [
+            (names.office(office), 100 * ok / decided, f"{100 * ok / decided:.0f}% · ↑{esc}")
+            for office, decided, ok, esc in rows
+            if decided
+        ]
+        escalated = [(names.office(office), esc) for office, _, _, esc in rows if esc]
+        return {
+            "svg": charts.labelled_bars(on_time, top=100)
+            + (charts.bars(escalated) if escalated else "")
+        }
+    if name == "satisfaction":
+        items = [
+            (names.service(service), float(score), f"{score:.1f}/10 ({count})")
+            for service, score, count in rows
+        ]
+        return {"svg": charts.labelled_bars(items, top=10)}
+    if name == "payments":
+        items = [
+            (day.strftime("%d-%m"), float(collected), money(collected))
+            for day, collected, _refunded in rows
+        ]
+        return {"svg": charts.labelled_bars(items[-31:])}
+    categories = [
+        (
+            f"{place_name(mandal, lang) if mandal else '—'} · {category_label(category, lang)}",
+            int(count),
+        )
+        for mandal, category, count in rows
+    ]
+    return {"svg": charts.bars(categories)}
+
+
+def analytics_router(wiring: Wiring) -> APIRouter:
+    router = APIRouter(prefix="/console", include_in_schema=False)
+
+    @router.get("/analytics")
+    def analytics(request: Request, ctx: Context = Depends(wiring.signed_in)) -> Response:
+        scope = scope_of(ctx)
+        days = _days(request)
+        lake = lake_of(wiring.runtime.services)
+        connection = connect(lake)
+        try:
+            sections = []
+            for name in DASHBOARDS:
+                result = answer(connection, name, scope, days)
+                if result is None:
+                    sections.append({"name": name, "hidden": True})
+                    continue
+                chart = _chart(ctx, name, result, request.query_params.get("service"))
+                sections.append({"name": name, "hidden": False, "rows": len(result.rows), **chart})
+        finally:
+            connection.close()
+        return ctx.page(
+            "analytics.html",
+            sections=sections,
+            days=days,
+            periods=PERIODS,
+            exported_at=watermark_time(lake),
+            scope=" · ".join(
+                p
+                for p in (
+                    ctx.names.department(scope.department) if scope.department else "",
+                    place_name(scope.district, ctx.lang) if scope.district else "",
+                )
+                if p
+            ),
+        )
+
+    @router.get("/analytics/{name}.csv")
+    def analytics_csv(
+        name: str, request: Request, ctx: Context = Depends(wiring.signed_in)
+    ) -> Response:
+        scope = scope_of(ctx)
+        if name not in DASHBOARDS or not visible(name, scope):
+            raise NotFound()
+        connection = connect(lake_of(wiring.runtime.services))
+        try:
+            result = answer(connection, name, scope, _days(request))
+        finally:
+            connection.close()
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(result.columns if result else [])
+        writer.writerows(result.rows if result else [])
+        return Response(
+            out.getvalue(),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )
+
+    return router
