@@ -9,10 +9,12 @@ renamed), so a reader never sees half a file.
 
 from __future__ import annotations
 
+import ctypes
 import fcntl
 import json
 import os
 import re
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -102,6 +104,24 @@ def publish_file(temp: Path, path: Path) -> None:
         os.fsync(directory)
     finally:
         os.close(directory)
+
+
+_libc = ctypes.CDLL(None, use_errno=True) if sys.platform == "linux" else None
+
+
+def sync_filesystem(directory: Path) -> None:
+    """Flush everything written under `directory`'s filesystem: one syncfs(2) for a batch's
+    hundreds of files instead of an fsync each (elsewhere than Linux, a global sync)."""
+    syncfs = getattr(_libc, "syncfs", None)
+    if syncfs is None:
+        os.sync()
+        return
+    descriptor = os.open(directory, os.O_RDONLY)
+    try:
+        if syncfs(descriptor) != 0:
+            raise OSError(ctypes.get_errno(), "syncfs failed", str(directory))
+    finally:
+        os.close(descriptor)
 
 
 def publish_bytes(path: Path, data: bytes) -> None:

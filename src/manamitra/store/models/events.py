@@ -48,4 +48,7 @@ class DomainEvent(Base):
     duration_s: Mapped[int | None] = mapped_column(BigInteger, default=None)
     within_sla: Mapped[bool | None] = mapped_column(Boolean, default=None)
 
-    __table_args__ = (Index("ix_domain_event_at", "occurred_at"),)
+    __table_args__ = (
+        Index("ix_domain_event_at", "occurred_at"),
+        Index("ix_domain_event_type", "type", "id"),
+    )
