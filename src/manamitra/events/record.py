@@ -88,7 +88,8 @@ def record_event(
                      service="revenue.income_certificate", department="revenue",
                      district="guntur", mandal="tenali", amount_paise=0)
     """
-    db.add(DomainEvent(**event_row(name, citizen=citizen, at=at, dimensions=dimensions)))
+    row = event_row(name, citizen=citizen, at=at, dimensions=dimensions)
+    db.add(DomainEvent(**row))
 
 
 def record_events(db: Session, rows: list[dict[str, Any]]) -> None:
