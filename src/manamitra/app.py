@@ -29,6 +29,7 @@ from manamitra.events.pseudonym import configure as configure_pseudonyms
 from manamitra.events.pseudonym import key_from_settings as pseudonym_key
 from manamitra.lake.job import lake_job
 from manamitra.lake.layout import Lake
+from manamitra.lake.part import lake_of
 from manamitra.observability import Metrics, metrics_router
 from manamitra.pipeline import inbox_store
 from manamitra.pipeline.document_check import DocumentCheckQueue
@@ -47,6 +48,7 @@ from manamitra.trust.service import checkpoint_publisher
 from manamitra.web import (
     STATIC_DIR,
     SecurityHeaders,
+    build_open_data_router,
     build_transparency_router,
     build_verification_router,
 )
@@ -183,6 +185,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="web-static")
     app.include_router(build_verification_router(trust, runtime.database))
     app.include_router(build_transparency_router(trust, runtime.database))
+    app.include_router(build_open_data_router(lake_of(runtime.services)))
     _wire_payments(app, runtime, settings, sender.notify, demo=demo)
     from manamitra.console import install as install_console
     from manamitra.grievances.deadlines import sla_job

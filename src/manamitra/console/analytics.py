@@ -93,12 +93,18 @@ def _chart(ctx: Context, name: str, result: Result, chosen: str | None) -> dict[
         return {"svg": charts.labelled_bars(items[-31:])}
     categories = [
         (
-            f"{place_name(mandal, lang) if mandal else '—'} · {category_label(category, lang)}",
-            int(count),
+            f"{_mandal(mandal, lang)} · {category_label(category, lang)}",
+            float(count),
+            str(count),
         )
         for mandal, category, count in rows
     ]
-    return {"svg": charts.bars(categories)}
+    return {"svg": charts.labelled_bars(categories)}
+
+
+def _mandal(mandal: str | None, lang: str) -> str:
+    """A mandal's own name ("Tenali", not "Tenali, Guntur": the district is the scope's)."""
+    return place_name(mandal, lang).split(",")[0] if mandal else "—"
 
 
 def analytics_router(wiring: Wiring) -> APIRouter:

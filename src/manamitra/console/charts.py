@@ -66,7 +66,7 @@ def labelled_bars(
     if not items:
         return "<p class='muted'>—</p>"
     top = top or max(value for _, value, _ in items) or 1
-    label_width = 200
+    label_width = 230
     height = row * len(items) + 4
     parts = [
         f'<svg role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
@@ -77,13 +77,17 @@ def labelled_bars(
         length = max(1, int((width - label_width - 70) * value / top)) if value else 0
         parts.append(
             f"<title>{escape(label)}: {escape(shown)}</title>"
-            f'<text x="0" y="{y + 16}" font-size="13">{escape(label[:30])}</text>'
+            f'<text x="0" y="{y + 16}" font-size="13">{escape(_short(label))}</text>'
             f'<rect x="{label_width}" y="{y + 3}" width="{length}" height="{row - 8}" '
             f'fill="{COLOURS[index % len(COLOURS)]}" rx="3"/>'
             f'<text x="{label_width + length + 6}" y="{y + 16}" font-size="13">{escape(shown)}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _short(label: str, limit: int = 32) -> str:
+    return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
 def funnel(items: list[tuple[str, int, int]], *, width: int = 520, row: int = 30) -> str:
@@ -104,7 +108,7 @@ def funnel(items: list[tuple[str, int, int]], *, width: int = 520, row: int = 30
         bar = max(1, int(span * reached / top)) if reached else 0
         gone = int(span * left / top)
         parts.append(
-            f'<text x="0" y="{y + 18}" font-size="13">{escape(label[:30])}</text>'
+            f'<text x="0" y="{y + 18}" font-size="13">{escape(_short(label))}</text>'
             f'<rect x="{label_width}" y="{y + 4}" width="{bar}" height="{row - 10}" '
             'fill="#0b6e4f" rx="3"/>'
             f'<rect x="{label_width + bar - gone}" y="{y + 4}" width="{gone}" height="{row - 10}" '

@@ -185,8 +185,10 @@ def _to_arrow(name: str, rows: list[tuple[Any, ...]], is_sqlite: bool) -> pa.Tab
             arrays.append(pa.array(columns[offset], pa.string()))
         elif kind == "int":
             arrays.append(pa.array(columns[offset], pa.int64()))
-        else:
+        elif is_sqlite:  # SQLite keeps a flag as 0 or 1
             arrays.append(pa.array(columns[offset], pa.int64()).cast(pa.bool_()))
+        else:
+            arrays.append(pa.array(columns[offset], pa.bool_()))
     table = pa.Table.from_arrays(arrays, schema=schema)
     return table.append_column("event_date", pc.cast(table["occurred_at"], pa.date32()))
 
