@@ -51,15 +51,16 @@ def _chart(ctx: Context, name: str, result: Result, chosen: str | None) -> dict[
         per_place: dict[str, int] = defaultdict(int)
         for day, district, department, uses in rows:
             per_day[day.strftime("%d-%m")] += uses
-            where = place_name(district, lang) if district else "—"
+            where = place_name(district, lang) if district else ctx.words["no_place"]
             per_place[f"{where} · {names.department(department)}"] += uses
         top = sorted(per_place.items(), key=lambda item: -item[1])[:12]
-        return {"svg": charts.columns(list(per_day.items())[-31:]) + charts.bars(top)}
+        places = [(label, float(uses), str(uses)) for label, uses in top]
+        return {"svg": charts.columns(list(per_day.items())[-31:]) + charts.labelled_bars(places)}
     if name == "funnel":
         services = sorted({row[0] for row in rows})
         service = chosen if chosen in services else (services[0] if services else None)
         items = [
-            (f"{position}. {step}", citizens, abandoned)
+            (f"{position}. {_step(ctx, svc, step)}", citizens, abandoned)
             for svc, position, step, citizens, abandoned in rows
             if svc == service
         ]
@@ -70,15 +71,11 @@ def _chart(ctx: Context, name: str, result: Result, chosen: str | None) -> dict[
         }
     if name == "sla_by_office":
         on_time = [
-            (names.office(office), 100 * ok / decided, f"{100 * ok / decided:.0f}% · ↑{esc}")
+            (_office(ctx, office), 100 * ok / decided, f"{100 * ok / decided:.0f}% · ↑{esc}")
             for office, decided, ok, esc in rows
             if decided
         ]
-        escalated = [(names.office(office), esc) for office, _, _, esc in rows if esc]
-        return {
-            "svg": charts.labelled_bars(on_time, top=100)
-            + (charts.bars(escalated) if escalated else "")
-        }
+        return {"svg": charts.labelled_bars(on_time, top=100)}
     if name == "satisfaction":
         items = [
             (names.service(service), float(score), f"{score:.1f}/10 ({count})")
@@ -100,6 +97,22 @@ def _chart(ctx: Context, name: str, result: Result, chosen: str | None) -> dict[
         for mandal, category, count in rows
     ]
     return {"svg": charts.labelled_bars(categories)}
+
+
+def _office(ctx: Context, office: str) -> str:
+    """The office's name; its code when the office is not in this console's hierarchy."""
+    named = ctx.names.office(office)
+    return office if named == "—" and office else named
+
+
+def _step(ctx: Context, service: str, step: str) -> str:
+    """A question by its label in the reader's language ("Aadhaar number"), else its id."""
+    spec = ctx.names.catalog.service(service) if ctx.names.catalog is not None else None
+    for candidate in spec.steps if spec is not None else []:
+        if candidate.id == step:
+            label = candidate.summary_label or candidate.prompt
+            return str(label.get(ctx.lang)).splitlines()[0] if label else step
+    return step
 
 
 def _mandal(mandal: str | None, lang: str) -> str:

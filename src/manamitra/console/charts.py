@@ -38,18 +38,29 @@ def columns(items: list[tuple[str, int]], *, width: int = 520, height: int = 180
         return "<p class='muted'>—</p>"
     top = max(value for _, value in items) or 1
     slot = width / len(items)
+    every = max(1, -(-len(items) // 10))  # at most ten labels under the columns
     parts = [
         f'<svg role="img" viewBox="0 -18 {width} {height + 54}" width="{width}" '
         f'height="{height + 54}" style="max-width:100%">'
     ]
+    tallest = next((i for i, (_, value) in enumerate(items) if value == top), -1)
     for index, (label, value) in enumerate(items):
         bar = int((height - 10) * value / top)
         x = index * slot + slot * 0.15
         parts.append(
             f'<rect x="{x:.0f}" y="{height - bar}" width="{slot * 0.7:.0f}" height="{bar}" '
-            f'fill="#0b6e4f" rx="3"/>'
-            f'<text x="{x:.0f}" y="{height - bar - 4}" font-size="12">{value}</text>'
-            f'<text x="{x:.0f}" y="{height + 18}" font-size="11">{escape(label)}</text>'
+            f'fill="#0b6e4f" rx="3"><title>{escape(label)}: {value}</title></rect>'
+            # many columns: the values would overlap, so only the tallest is written
+            + (
+                f'<text x="{x:.0f}" y="{height - bar - 4}" font-size="12">{value}</text>'
+                if every == 1 or index == tallest
+                else ""
+            )
+            + (
+                f'<text x="{x:.0f}" y="{height + 18}" font-size="11">{escape(label)}</text>'
+                if index % every == 0
+                else ""
+            )
         )
     parts.append("</svg>")
     return "".join(parts)
@@ -74,7 +85,7 @@ def labelled_bars(
     ]
     for index, (label, value, shown) in enumerate(items):
         y = index * row + 2
-        length = max(1, int((width - label_width - 70) * value / top)) if value else 0
+        length = max(1, int((width - label_width - 100) * value / top)) if value else 0
         parts.append(
             f"<title>{escape(label)}: {escape(shown)}</title>"
             f'<text x="0" y="{y + 16}" font-size="13">{escape(_short(label))}</text>'

@@ -20,9 +20,9 @@ DISTRICTS = {
     "guntur": ["guntur.guntur", "guntur.tenali", "guntur.mangalagiri", "guntur.ponnur"],
     "ntr": ["ntr.vijayawada_urban", "ntr.ibrahimpatnam", "ntr.nandigama"],
     "krishna": ["krishna.machilipatnam", "krishna.gudivada", "krishna.pamarru"],
-    "visakhapatnam": ["visakhapatnam.visakhapatnam_urban", "visakhapatnam.bheemunipatnam"],
-    "nellore": ["nellore.nellore_urban", "nellore.kavali", "nellore.kovur"],
-    "kurnool": ["kurnool.kurnool_urban", "kurnool.adoni", "kurnool.yemmiganur"],
+    "visakhapatnam": ["visakhapatnam.pendurthi", "visakhapatnam.bheemunipatnam"],
+    "nellore": ["nellore.nellore", "nellore.kavali", "nellore.kovur"],
+    "kurnool": ["kurnool.kurnool", "kurnool.adoni", "kurnool.yemmiganur"],
 }
 SERVICES = {
     "revenue.income_certificate": "revenue",
@@ -35,6 +35,8 @@ SERVICES = {
     "grievances.street_lights": "municipal",
     "grievances.roads": "panchayat_raj",
 }
+# departments with offices in the grievance hierarchy; the others' cases go to revenue's
+OFFICE_DEPARTMENTS = {"municipal", "panchayat_raj", "revenue", "police"}
 CATEGORIES = ["water_supply", "street_lights", "roads", "drainage", "sanitation", "revenue"]
 STEPS = ["applicant_name", "aadhaar", "mobile", "relation_name", "address", "district", "mandal"]
 WEIGHTS = {
@@ -102,7 +104,11 @@ def batches(
         service = _choices(rng, service_ids, size)
         department = np.array([SERVICES[s] for s in service], dtype=object)
         office = np.array(
-            [f"{dep}.{m}" for dep, m in zip(department, mandal, strict=True)], dtype=object
+            [
+                f"{dep if dep in OFFICE_DEPARTMENTS else 'revenue'}.{m}"
+                for dep, m in zip(department, mandal, strict=True)
+            ],
+            dtype=object,
         )
         position = rng.integers(1, len(STEPS) + 1, size)
         values: dict[str, np.ndarray] = {
