@@ -71,6 +71,7 @@ def test_analytics_and_open_data_at_a_desk_and_on_a_phone(
     page.screenshot(path=str(SHOTS / "console-analytics-phone.png"), full_page=True)
 
     page.goto(f"{live.url}/open-data?lang=te")
+    page.evaluate("document.fonts.ready")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert "ఓపెన్ డేటా" in page.inner_text("header")
     page.screenshot(path=str(SHOTS / "open-data-phone.png"), full_page=True)
