@@ -22,7 +22,7 @@ from manamitra.formatting import money
 from manamitra.grievances.categories import category_label
 from manamitra.grievances.places import place_name
 from manamitra.lake.dashboards import DASHBOARDS, Result, Scope, answer, visible
-from manamitra.lake.engine import connect
+from manamitra.lake.engine import shared
 from manamitra.lake.export import watermark_time
 from manamitra.lake.part import lake_of
 
@@ -128,7 +128,7 @@ def analytics_router(wiring: Wiring) -> APIRouter:
         scope = scope_of(ctx)
         days = _days(request)
         lake = lake_of(wiring.runtime.services)
-        connection = connect(lake)
+        connection = shared(lake)
         try:
             sections = []
             for name in DASHBOARDS:
@@ -163,7 +163,7 @@ def analytics_router(wiring: Wiring) -> APIRouter:
         scope = scope_of(ctx)
         if name not in DASHBOARDS or not visible(name, scope):
             raise NotFound()
-        connection = connect(lake_of(wiring.runtime.services))
+        connection = shared(lake_of(wiring.runtime.services))
         try:
             result = answer(connection, name, scope, _days(request))
         finally:

@@ -9,6 +9,7 @@ dashboard) written for it works on day one. The hive partition columns come with
 from __future__ import annotations
 
 import json
+import threading
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -44,6 +45,28 @@ def connect(lake: Lake, *, threads: int | None = None) -> duckdb.DuckDBPyConnect
             )
             connection.execute(f"CREATE VIEW {view} AS SELECT {columns} WHERE false")
     return connection
+
+
+_shared: dict[tuple[str, frozenset[str]], duckdb.DuckDBPyConnection] = {}
+_shared_lock = threading.Lock()
+
+
+def shared(lake: Lake) -> duckdb.DuckDBPyConnection:
+    """A cursor on the process's long-lived connection to this lake (the console's pages):
+    its views are made once, and DuckDB's object cache keeps the files' Parquet footers
+    between requests. The views re-read their globs at every query, so new exports show at
+    once; a type's first file makes a new connection (its view stops being the empty one)."""
+    present = frozenset(name for name in EVENT_TYPES if lake.has_files(name))
+    key = (str(lake.root), present)
+    with _shared_lock:
+        connection = _shared.get(key)
+        if connection is None:
+            for old in [k for k in _shared if k[0] == key[0]]:
+                _shared.pop(old).close()
+            connection = connect(lake)
+            connection.execute("SET enable_object_cache = true")
+            _shared[key] = connection
+        return connection.cursor()
 
 
 def query(

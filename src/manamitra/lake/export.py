@@ -40,7 +40,9 @@ from manamitra.store import Database
 
 log = logging.getLogger(__name__)
 
-BATCH = 500_000
+# Ids per batch: each batch writes one file per (type, day) it holds, so larger batches mean
+# fewer, larger files; a batch's rows of one type are in memory at once (2M: ~300 MB at most).
+BATCH = 2_000_000
 POSTGRES_LAG = timedelta(seconds=30)
 WATERMARK = "watermark.json"
 PENDING = "pending.json"
@@ -221,7 +223,9 @@ def _write_partitions(
 
 
 def _write_temp(table: pa.Table, path: Path) -> None:
-    pq.write_table(table, hidden_temp(path), compression="zstd", row_group_size=1_000_000)
+    # an OSFile sink: pyarrow need not work out a filesystem from the path for every file
+    with pa.OSFile(str(hidden_temp(path)), "wb") as sink:
+        pq.write_table(table, sink, compression="zstd", row_group_size=1_000_000)
 
 
 def write_parquet(table: pa.Table, path: Path) -> None:
