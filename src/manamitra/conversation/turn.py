@@ -67,6 +67,8 @@ def step_reached(turn: Turn, spec: ServiceSpec, step_id: str, position: int) -> 
     if flow is None or flow.get("reached") == step_id:
         return
     flow["reached"], flow["reached_position"] = step_id, position
+    if turn.db is None:  # the engine run without a store (its unit tests): nothing to record
+        return
     record_event(
         turn.db,
         "step.reached",
@@ -80,7 +82,7 @@ def step_reached(turn: Turn, spec: ServiceSpec, step_id: str, position: int) -> 
 
 def flow_abandoned(turn: Turn, flow: dict[str, Any] | None, reason: str) -> None:
     """step.abandoned at the last question the flow reached (a draft may still resume it)."""
-    if not flow or not flow.get("reached"):
+    if not flow or not flow.get("reached") or turn.db is None:
         return
     service = str(flow.get("service", ""))
     record_event(
