@@ -16,6 +16,7 @@ from manamitra import clock
 from manamitra.events import record_event
 from manamitra.events.pseudonym import configure, current_key
 from manamitra.lake import export as export_module
+from manamitra.lake import job
 from manamitra.lake.engine import query
 from manamitra.lake.export import PENDING, export
 from manamitra.lake.layout import Lake
@@ -187,3 +188,19 @@ def test_every_event_type_is_a_view_even_before_it_has_a_file(tmp_path: Path) ->
     names = [r[0] for r in rows]
     assert "application_submitted" in names and "alert_delivered" in names
     assert query(lake, "SELECT count(*), sum(score) FROM rating_given")[1] == [(0, None)]
+
+
+def test_the_platforms_job_exports_drops_old_days_and_compacts(
+    database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(export_module, "POSTGRES_LAG", NOW)
+    lake = Lake(tmp_path / "lake")
+    _events(database, 2, days_ago=10)
+    job.run_once(database, lake, retention_days=0, compact_today=False)
+    _events(database, 2)
+    job.run_once(database, lake, retention_days=0, compact_today=False)
+    _events(database, 2)
+    job.run_once(database, lake, retention_days=7, compact_today=True)
+    assert _count(lake, "application_submitted") == 4  # ten days ago: past the retention
+    today = lake.partition("application.submitted", clock.now().date())
+    assert len(list(today.glob("*.parquet"))) == 1
