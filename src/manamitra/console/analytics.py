@@ -21,7 +21,14 @@ from manamitra.console.wiring import Wiring
 from manamitra.formatting import money
 from manamitra.grievances.categories import category_label
 from manamitra.grievances.places import place_name
-from manamitra.lake.dashboards import DASHBOARDS, Result, Scope, answer, visible
+from manamitra.lake.dashboards import (
+    DASHBOARDS,
+    Result,
+    Scope,
+    answer,
+    funnel_services,
+    visible,
+)
 from manamitra.lake.engine import shared
 from manamitra.lake.export import watermark_time
 from manamitra.lake.part import lake_of
@@ -57,8 +64,8 @@ def _chart(ctx: Context, name: str, result: Result, chosen: str | None) -> dict[
         places = [(label, float(uses), str(uses)) for label, uses in top]
         return {"svg": charts.columns(list(per_day.items())[-31:]) + charts.labelled_bars(places)}
     if name == "funnel":
-        services = sorted({row[0] for row in rows})
-        service = chosen if chosen in services else (services[0] if services else None)
+        services = list(dict.fromkeys(row[0] for row in rows)) if chosen is None else []
+        service = chosen or (services[0] if services else None)
         items = [
             (f"{position}. {_step(ctx, svc, step)}", citizens, abandoned)
             for svc, position, step, citizens, abandoned in rows
@@ -66,7 +73,7 @@ def _chart(ctx: Context, name: str, result: Result, chosen: str | None) -> dict[
         ]
         return {
             "svg": charts.funnel(items),
-            "services": [(s, names.service(s)) for s in services],
+            "services": [],
             "service": service,
         }
     if name == "sla_by_office":
@@ -97,6 +104,20 @@ def _chart(ctx: Context, name: str, result: Result, chosen: str | None) -> dict[
         for mandal, category, count in rows
     ]
     return {"svg": charts.labelled_bars(categories)}
+
+
+def _funnel_service(
+    connection: Any, request: Request, scope: Scope, days: int, name: str
+) -> str | None:
+    """The form whose funnel is drawn: the one asked for, else the most reached (None: all,
+    for the CSV when none is asked for)."""
+    if name != "funnel" or not visible(name, scope):
+        return None
+    asked = request.query_params.get("service")
+    if asked or request.url.path.endswith(".csv"):
+        return asked or None
+    found = funnel_services(connection, scope, days)
+    return found[0] if found else None
 
 
 def _office(ctx: Context, office: str) -> str:
@@ -132,11 +153,16 @@ def analytics_router(wiring: Wiring) -> APIRouter:
         try:
             sections = []
             for name in DASHBOARDS:
-                result = answer(connection, name, scope, days)
+                service = _funnel_service(connection, request, scope, days, name)
+                result = answer(connection, name, scope, days, service)
                 if result is None:
                     sections.append({"name": name, "hidden": True})
                     continue
-                chart = _chart(ctx, name, result, request.query_params.get("service"))
+                chart = _chart(ctx, name, result, service)
+                if name == "funnel":
+                    chart["services"] = [
+                        (s, ctx.names.service(s)) for s in funnel_services(connection, scope, days)
+                    ]
                 sections.append({"name": name, "hidden": False, "rows": len(result.rows), **chart})
         finally:
             connection.close()
@@ -165,7 +191,9 @@ def analytics_router(wiring: Wiring) -> APIRouter:
             raise NotFound()
         connection = shared(lake_of(wiring.runtime.services))
         try:
-            result = answer(connection, name, scope, _days(request))
+            days = _days(request)
+            service = _funnel_service(connection, request, scope, days, name)
+            result = answer(connection, name, scope, days, service)
         finally:
             connection.close()
         out = io.StringIO()

@@ -41,8 +41,8 @@ from manamitra.store import Database
 log = logging.getLogger(__name__)
 
 # Ids per batch: each batch writes one file per (type, day) it holds, so larger batches mean
-# fewer, larger files; a batch's rows of one type are in memory at once (2M: ~300 MB at most).
-BATCH = 2_000_000
+# fewer, larger files; a batch's rows are in memory at once (1M: ~400 MB at the peak).
+BATCH = 1_000_000
 POSTGRES_LAG = timedelta(seconds=30)
 WATERMARK = "watermark.json"
 PENDING = "pending.json"
