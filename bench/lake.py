@@ -30,7 +30,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from manamitra.lake.dashboards import DASHBOARDS, Scope, answer
+from manamitra.lake.dashboards import DASHBOARDS, Scope, answer, funnel_services
 from manamitra.lake.engine import shared
 from manamitra.lake.export import export
 from manamitra.lake.layout import Lake
