@@ -26,6 +26,11 @@ from manamitra.channels.whatsapp.webhook import WebhookReceiver, build_webhook_r
 from manamitra.conversation.engine import Engine
 from manamitra.departments.wiring import wire_departments
 from manamitra.documents import DocumentService, document_types
+from manamitra.events.pseudonym import configure as configure_pseudonyms
+from manamitra.events.pseudonym import key_from_settings as pseudonym_key
+from manamitra.lake.job import lake_job
+from manamitra.lake.layout import Lake
+from manamitra.lake.part import lake_of
 from manamitra.observability import Metrics, metrics_router
 from manamitra.pipeline import inbox_store
 from manamitra.pipeline.department_retry import department_retry_job
@@ -49,6 +54,7 @@ from manamitra.trust.service import checkpoint_publisher
 from manamitra.web import (
     STATIC_DIR,
     SecurityHeaders,
+    build_open_data_router,
     build_transparency_router,
     build_verification_router,
 )
@@ -161,6 +167,17 @@ def create_app(
     runtime.add_job(
         "inbox-retention", retention_job(runtime.database, settings.inbox_retention_hours)
     )
+    # Domain events: the citizen's pseudonym key (outside the database), and the lake job.
+    configure_pseudonyms(pseudonym_key(settings))
+    lake = Lake(settings.resolved_lake_dir)
+    runtime.services["lake"] = lake
+    if settings.lake_export_minutes:
+        runtime.add_job(
+            "lake-export",
+            lake_job(
+                runtime.database, lake, settings.lake_export_minutes, settings.lake_retention_days
+            ),
+        )
     metrics.add_queue_depth("inbox_writer", lambda: inbox.queue_depth)
     metrics.add_queue_depth("inbound_pending", lambda: inbox_store.pending_count(runtime.database))
     metrics.add_queue_depth(
@@ -196,6 +213,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="web-static")
     app.include_router(build_verification_router(trust, runtime.database))
     app.include_router(build_transparency_router(trust, runtime.database))
+    app.include_router(build_open_data_router(lake_of(runtime.services)))
     _wire_payments(app, runtime, settings, sender.notify, demo=demo)
     from manamitra.console import install as install_console
     from manamitra.grievances.deadlines import sla_job

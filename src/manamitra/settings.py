@@ -44,6 +44,16 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./var")
     keys_dir: Path | None = None
     data_key: str | None = None  # base64 32-byte key for encrypting personal data at rest
+    # The key of the citizen pseudonym in domain events (a keyed HMAC of the WhatsApp id):
+    # base64, 32 bytes; kept outside the database so the lake alone cannot be re-identified.
+    # Unset, a key file is generated once under data_dir (events.key, mode 0600).
+    events_key: str | None = None
+    # Where `manamitra lake export` writes Parquet (default: data_dir/lake).
+    lake_dir: Path | None = None
+    # The platform exports events to the lake this often (minutes; 0 turns the job off).
+    lake_export_minutes: float = Field(default=15.0, ge=0)
+    # Date partitions older than this are dropped by the export job (days; 0 keeps all).
+    lake_retention_days: int = Field(default=0, ge=0)
     log_level: str = "INFO"
     # How certificates are drawn: "fast" (≥ 100 a second a core; reaches into fpdf2's private
     # API, so fpdf2 is pinned and start-up refuses an fpdf2 whose internals moved) or "plain"
@@ -71,6 +81,10 @@ class Settings(BaseSettings):
     @property
     def graph_base(self) -> str:
         return f"{self.graph_api_url}/{self.graph_api_version}"
+
+    @property
+    def resolved_lake_dir(self) -> Path:
+        return self.lake_dir or self.data_dir / "lake"
 
     @property
     def resolved_keys_dir(self) -> Path:

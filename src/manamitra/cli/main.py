@@ -7,6 +7,7 @@ import typer
 from manamitra.cli import catalog as _catalog
 from manamitra.cli import chat as _chat
 from manamitra.cli import departments as _departments
+from manamitra.cli import lake as _lake
 from manamitra.cli import officers as _officers
 from manamitra.cli import payments as _payments
 from manamitra.cli import platform as _platform
@@ -25,6 +26,7 @@ _chat.register(app)
 _trust.register(app)
 _officers.register(app)
 _sla.register(app)
+_lake.register(app)
 _payments.register(app)
 _departments.register(app)
 

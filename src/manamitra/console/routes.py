@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from manamitra.console.analytics import analytics_router
 from manamitra.console.case import case_router
 from manamitra.console.departments import departments_router
 from manamitra.console.inbox import inbox_router
@@ -35,6 +36,8 @@ def console_router(runtime: Runtime) -> APIRouter:
         oversight_router,
         media_router,
         departments_router,
+        analytics_router,
+        media_router,
     ):
         router.include_router(part(wiring))
     return router

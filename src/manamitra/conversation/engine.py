@@ -20,7 +20,7 @@ from manamitra.catalog.loader import Catalog
 from manamitra.conversation import draft
 from manamitra.conversation.runner import FlowRunner
 from manamitra.conversation.screens import STALE_SAFE_PREFIXES, Screens
-from manamitra.conversation.turn import ConversationState, Turn
+from manamitra.conversation.turn import ConversationState, Turn, flow_abandoned
 from manamitra.conversation.voice import Voice
 from manamitra.messaging.inbound import Inbound
 from manamitra.messaging.reply import Buttons, ListMenu, Reply, Text
@@ -103,6 +103,7 @@ class Engine:
         if clock.now() - datetime.fromisoformat(last) <= self.idle:
             return False
         flow = turn.state.get("flow")
+        flow_abandoned(turn, flow, "idle")
         if flow is not None and draft.worth_keeping(flow):
             draft.save(turn.state, flow, datetime.fromisoformat(last))
         turn.convo.state = {draft.DRAFTS: turn.state.get(draft.DRAFTS, {})}

@@ -28,7 +28,7 @@ from manamitra.conversation.flow import (
 )
 from manamitra.conversation.prefill import CONSENT_PHASE, OFFER_PHASE, Prefill
 from manamitra.conversation.review import label_key, review_replies
-from manamitra.conversation.turn import Turn, leave_flow, set_screen, show_menu
+from manamitra.conversation.turn import Turn, leave_flow, set_screen, show_menu, step_reached
 from manamitra.errors import (
     DepartmentRefusedError,
     DepartmentUnavailableError,
@@ -211,6 +211,8 @@ class FlowRunner:
             self._finish_steps(turn, spec)
             return
         field_type = get_field_type(pending.step.type)
+        position = top_level_position(spec, flow["answers"], str(pending.path[0]))
+        step_reached(turn, spec, pending.step.id, position)
         turn.say(
             *field_type.prompt(
                 pending.step,

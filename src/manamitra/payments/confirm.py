@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from manamitra import clock, ratings
+from manamitra.events import code_of, department_of, record_event
 from manamitra.messaging.reply import OrderStatus, Reply, Text
 from manamitra.payments import ledger
 from manamitra.payments.fulfil import fulfil
@@ -89,6 +90,16 @@ def _captured(
     order.method = payment.method
     order.paid_at = payment.created_at
     order.updated_at = now
+    record_event(
+        db,
+        "payment.confirmed",
+        citizen=order.citizen,
+        service=code_of(order.service_id),
+        department=department_of(order.service_id),
+        kind=code_of(order.purpose),
+        method=code_of(payment.method),
+        amount_paise=payment.amount_paise,
+    )
     outcome = fulfil(db, order, services)
     order.outcome = outcome.outcome
     replies: list[Reply] = []
@@ -158,6 +169,16 @@ def refund(
         gateway_ref=done.id,
         idempotency_key=key,
         note=note,
+    )
+    record_event(
+        db,
+        "payment.refunded",
+        citizen=order.citizen,
+        service=code_of(order.service_id),
+        department=department_of(order.service_id),
+        kind=code_of(order.purpose),
+        reason=code_of(note),
+        amount_paise=done.amount_paise,
     )
     return done.amount_paise
 

@@ -4,6 +4,7 @@ from manamitra.store.models.applications import Application, ApplicationCounter
 from manamitra.store.models.bookings import Booking, BookingPool, BookingSeat
 from manamitra.store.models.console import AuditEntry, ConsoleSession, Officer, SigninFailures
 from manamitra.store.models.departments import DepartmentWait
+from manamitra.store.models.events import DomainEvent
 from manamitra.store.models.grievances import ApplicationCase, CaseEvent, Grievance, Office
 from manamitra.store.models.payments import (
     DepartmentPayment,
@@ -42,6 +43,7 @@ __all__ = [
     "Conversation",
     "DepartmentPayment",
     "DepartmentWait",
+    "DomainEvent",
     "GatewayEvent",
     "Grievance",
     "InboundMessage",
