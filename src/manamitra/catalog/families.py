@@ -23,7 +23,9 @@ How a spec is resolved, before it is validated as a ServiceSpec:
 - `extends: NAME` starts from the family (which may itself extend another); mappings merge key
   by key (the spec wins), anything else the spec gives replaces the family's value;
 - `steps`: the family's `own_steps` marker is where the spec's own steps go; a family without
-  the marker has its steps replaced by the spec's, if the spec gives any;
+  the marker has its steps replaced by the spec's, if the spec gives any. A family extending
+  another fills its parent's marker the same way, unless its steps hold a marker of their own
+  (then they are a new frame);
 - a step written as a string is the shared step of that name; `{use: NAME, …}` is the shared
   step with the keys given changed.
 
@@ -107,10 +109,9 @@ class Families:
             own = spec.pop("steps", None)
             spec = _merge(base, spec)
             frame = base.get("steps")
-            if frame is not None and OWN_STEPS in frame:
-                at = frame.index(OWN_STEPS)
-                spec["steps"] = [*frame[:at], *(own or []), *frame[at + 1 :]]
-            elif own is not None:
+            if frame is not None:
+                spec["steps"] = _fill(frame, own or [])
+            if own is not None and (frame is None or OWN_STEPS not in frame):
                 spec["steps"] = own
         if "steps" in spec:
             spec["steps"] = self.expand_steps(spec["steps"], allow_marker=False)
@@ -155,10 +156,18 @@ class Families:
         base = self._family(str(parent), (*seen, name))
         merged = _merge(base, own)
         frame, steps = base.get("steps"), own.get("steps")
-        if frame is not None and steps is not None and OWN_STEPS in frame:
-            at = frame.index(OWN_STEPS)
-            merged["steps"] = [*frame[:at], *steps, *frame[at + 1 :]]
+        # Steps with their own marker are a new frame; without one, they fill the parent's.
+        if frame is not None and steps is not None and OWN_STEPS not in steps:
+            merged["steps"] = _fill(frame, steps)
         return merged
+
+
+def _fill(frame: list[Any], steps: list[Any]) -> list[Any]:
+    """The frame with `steps` where its marker is; a frame without one is left as it is."""
+    if OWN_STEPS not in frame:
+        return list(frame)
+    at = frame.index(OWN_STEPS)
+    return [*frame[:at], *steps, *frame[at + 1 :]]
 
 
 def _mapping(value: Any, where: str) -> dict[str, dict[str, Any]]:
