@@ -75,12 +75,12 @@ def test_a_loop_of_families_is_refused() -> None:
 
 
 def test_a_family_with_a_key_no_spec_has_is_refused() -> None:
-    with pytest.raises(SpecError, match="families.bad.colour: unknown key"):
+    with pytest.raises(SpecError, match=r"families\.bad\.colour: unknown key"):
         Families(STEPS, {"bad": {"colour": "red"}}).check("families.yaml")
 
 
 def test_a_file_may_not_redefine_a_shared_family() -> None:
-    with pytest.raises(SpecError, match="families.base: also defined in families.yaml"):
+    with pytest.raises(SpecError, match=r"families\.base: also defined in families\.yaml"):
         _families().with_local({"base": {"kind": "lookup"}}, "x.yaml")
 
 
