@@ -154,6 +154,8 @@ class ServiceSpec(BaseModel):
     documents_required: tuple[Localized, ...] = ()
     fee_paise: int = Field(default=0, ge=0)
     sla_days: int | None = Field(default=None, ge=0)
+    eligibility: Localized | None = None
+    office: Localized | None = None
     steps: tuple[StepSpec, ...] = ()
     application: dict[str, Any] | None = None
     lookup: dict[str, Any] | None = None
