@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from manamitra.cli import alerts as _alerts
 from manamitra.cli import catalog as _catalog
 from manamitra.cli import chat as _chat
 from manamitra.cli import officers as _officers
@@ -25,6 +26,7 @@ _trust.register(app)
 _officers.register(app)
 _sla.register(app)
 _payments.register(app)
+_alerts.register(app)
 
 
 def main() -> None:

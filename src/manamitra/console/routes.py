@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from manamitra.console.alerts import alerts_router
 from manamitra.console.case import case_router
 from manamitra.console.inbox import inbox_router
 from manamitra.console.media import media_router
@@ -26,7 +27,14 @@ from manamitra.runtime import Runtime
 def console_router(runtime: Runtime) -> APIRouter:
     wiring = wire(runtime)
     router = APIRouter(include_in_schema=False)
-    for part in (signin_router, inbox_router, case_router, oversight_router, media_router):
+    for part in (
+        signin_router,
+        inbox_router,
+        case_router,
+        oversight_router,
+        media_router,
+        alerts_router,
+    ):
         router.include_router(part(wiring))
     return router
 

@@ -318,6 +318,10 @@ class OutboxSender:
             bucket = self._buckets[number] = TokenBucket(self._send_rate)
         return bucket
 
+    def bucket_for(self, number: str) -> TokenBucket:
+        """The number's token bucket, which the campaign sender's lower-priority lane shares."""
+        return self._bucket(number)
+
     async def _attempt(self, row: Claimed) -> Outcome | None:
         """Send one row; None when it was given to another process before its request left."""
         number = self._number(row)
