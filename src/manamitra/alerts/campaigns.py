@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import Table, func, select, update
+from sqlalchemy.orm import Session
 
 from manamitra import clock
 from manamitra.alerts import audience as audiences
@@ -112,7 +113,7 @@ def _choose_canary(database: Database, campaign_id: int, fraction: float) -> Non
         )
 
 
-def _load(session: Any, campaign_id: int) -> AlertCampaign:
+def _load(session: Session, campaign_id: int) -> AlertCampaign:
     campaign = session.get(AlertCampaign, campaign_id, with_for_update=True)
     if campaign is None:
         raise NotFoundError(f"no campaign {campaign_id}")
@@ -125,81 +126,94 @@ def _refuse(campaign: AlertCampaign, action: str) -> ConflictError:
 
 def approve(database: Database, campaign_id: int, by: str) -> None:
     with database.unit_of_work() as session:
-        campaign = _load(session, campaign_id)
-        if campaign.state != "awaiting_approval":
-            raise _refuse(campaign, "approve")
-        if by.strip().casefold() == campaign.created_by.casefold():
-            raise ForbiddenError(
-                f"{by} created campaign {campaign_id}; a second officer must approve it"
-            )
-        campaign.state = "approved"
-        campaign.approved_by = by.strip()
-        campaign.approved_at = clock.now()
+        approve_in(session, campaign_id, by)
 
 
-def _template_of(database: Database, campaign_id: int) -> templates.TemplateInfo:
-    with database.unit_of_work() as session:
-        campaign = session.get(AlertCampaign, campaign_id)
-        if campaign is None:
-            raise NotFoundError(f"no campaign {campaign_id}")
-        name, language = campaign.template, campaign.language
-    return templates.find(database, name, language)
+def approve_in(session: Session, campaign_id: int, by: str) -> None:
+    campaign = _load(session, campaign_id)
+    if campaign.state != "awaiting_approval":
+        raise _refuse(campaign, "approve")
+    if by.strip().casefold() == campaign.created_by.casefold():
+        raise ForbiddenError(
+            f"{by} created campaign {campaign_id}; a second officer must approve it"
+        )
+    campaign.state = "approved"
+    campaign.approved_by = by.strip()
+    campaign.approved_at = clock.now()
+
+
+def _sendable_template(session: Session, campaign: AlertCampaign) -> None:
+    info = templates.find_in(session, campaign.template, campaign.language)
+    if info.status != templates.SENDABLE:
+        raise ConflictError(f"template {info.name} is {info.status}, not APPROVED")
 
 
 def start(database: Database, campaign_id: int) -> str:
-    info = _template_of(database, campaign_id)
     with database.unit_of_work() as session:
-        campaign = _load(session, campaign_id)
-        if campaign.state != "approved":
-            raise _refuse(campaign, "start")
-        if info.status != templates.SENDABLE:
-            raise ConflictError(f"template {info.name} is {info.status}, not APPROVED")
-        campaign.state = "canary" if campaign.canary_size else "sending"
-        campaign.started_at = clock.now()
-        return campaign.state
+        return start_in(session, campaign_id)
+
+
+def start_in(session: Session, campaign_id: int) -> str:
+    campaign = _load(session, campaign_id)
+    if campaign.state != "approved":
+        raise _refuse(campaign, "start")
+    _sendable_template(session, campaign)
+    campaign.state = "canary" if campaign.canary_size else "sending"
+    campaign.started_at = clock.now()
+    return campaign.state
 
 
 def pause(database: Database, campaign_id: int, reason: str = "officer") -> None:
     with database.unit_of_work() as session:
-        campaign = _load(session, campaign_id)
-        if campaign.state not in ACTIVE:
-            raise _refuse(campaign, "pause")
-        campaign.resume_to, campaign.state = campaign.state, "paused"
-        campaign.pause_reason = reason[:200]
-        campaign.paused_at = clock.now()
+        pause_in(session, campaign_id, reason)
+
+
+def pause_in(session: Session, campaign_id: int, reason: str = "officer") -> None:
+    campaign = _load(session, campaign_id)
+    if campaign.state not in ACTIVE:
+        raise _refuse(campaign, "pause")
+    campaign.resume_to, campaign.state = campaign.state, "paused"
+    campaign.pause_reason = reason[:200]
+    campaign.paused_at = clock.now()
 
 
 def resume(database: Database, campaign_id: int) -> str:
-    info = _template_of(database, campaign_id)
     with database.unit_of_work() as session:
-        campaign = _load(session, campaign_id)
-        if campaign.state != "paused":
-            raise _refuse(campaign, "resume")
-        if info.status != templates.SENDABLE:
-            raise ConflictError(f"template {info.name} is {info.status}, not APPROVED")
-        if campaign.pause_reason == "canary_failed":
-            campaign.canary_done_at = clock.now()  # an officer looked and chose to go on
-            campaign.state = "sending"
-        else:
-            campaign.state = campaign.resume_to or "sending"
-        campaign.pause_reason = None
-        campaign.paused_at = None
-        return campaign.state
+        return resume_in(session, campaign_id)
+
+
+def resume_in(session: Session, campaign_id: int) -> str:
+    campaign = _load(session, campaign_id)
+    if campaign.state != "paused":
+        raise _refuse(campaign, "resume")
+    _sendable_template(session, campaign)
+    if campaign.pause_reason == "canary_failed":
+        campaign.canary_done_at = clock.now()  # an officer looked and chose to go on
+        campaign.state = "sending"
+    else:
+        campaign.state = campaign.resume_to or "sending"
+    campaign.pause_reason = None
+    campaign.paused_at = None
+    return campaign.state
 
 
 def cancel(database: Database, campaign_id: int) -> None:
     with database.unit_of_work() as session:
-        campaign = _load(session, campaign_id)
-        if campaign.state in FINAL:
-            raise _refuse(campaign, "cancel")
-        campaign.state = "cancelled"
-        campaign.finished_at = clock.now()
-        r = RECIPIENTS
-        session.execute(
-            update(r)
-            .where(r.c.campaign_id == campaign_id, r.c.status == "queued")
-            .values(status="cancelled")
-        )
+        cancel_in(session, campaign_id)
+
+
+def cancel_in(session: Session, campaign_id: int) -> None:
+    campaign = _load(session, campaign_id)
+    if campaign.state in FINAL:
+        raise _refuse(campaign, "cancel")
+    campaign.state = "cancelled"
+    campaign.finished_at = clock.now()
+    r = RECIPIENTS
+    session.execute(
+        update(r)
+        .where(r.c.campaign_id == campaign_id, r.c.status == "queued")
+        .values(status="cancelled")
+    )
 
 
 def pause_all(database: Database, reason: str, *, template: str | None = None) -> list[int]:

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, func, select
+from sqlalchemy.orm import Session
 
 from manamitra.errors import NotFoundError
 from manamitra.store import Database
@@ -85,36 +86,44 @@ def _counts(session: Any, campaign_id: int) -> tuple[dict[str, int], dict[str, i
 
 def progress(database: Database, campaign_id: int) -> Progress:
     with database.unit_of_work() as session:
-        c = session.get(AlertCampaign, campaign_id)
-        if c is None:
-            raise NotFoundError(f"no campaign {campaign_id}")
-        counts, errors, uncertain = _counts(session, campaign_id)
-        return Progress(
-            id=c.id,
-            state=c.state,
-            template=c.template,
-            language=c.language,
-            topic=c.topic,
-            audience=c.audience,
-            created_by=c.created_by,
-            approved_by=c.approved_by,
-            pause_reason=c.pause_reason,
-            recipients=c.recipients,
-            canary_size=c.canary_size,
-            created_at=c.created_at,
-            started_at=c.started_at,
-            paused_at=c.paused_at,
-            finished_at=c.finished_at,
-            counts=counts,
-            errors=errors,
-            uncertain_sends=uncertain,
-        )
+        return progress_in(session, campaign_id)
+
+
+def progress_in(session: Session, campaign_id: int) -> Progress:
+    c = session.get(AlertCampaign, campaign_id)
+    if c is None:
+        raise NotFoundError(f"no campaign {campaign_id}")
+    counts, errors, uncertain = _counts(session, campaign_id)
+    return Progress(
+        id=c.id,
+        state=c.state,
+        template=c.template,
+        language=c.language,
+        topic=c.topic,
+        audience=c.audience,
+        created_by=c.created_by,
+        approved_by=c.approved_by,
+        pause_reason=c.pause_reason,
+        recipients=c.recipients,
+        canary_size=c.canary_size,
+        created_at=c.created_at,
+        started_at=c.started_at,
+        paused_at=c.paused_at,
+        finished_at=c.finished_at,
+        counts=counts,
+        errors=errors,
+        uncertain_sends=uncertain,
+    )
 
 
 def campaign_list(database: Database, limit: int = 100) -> list[AlertCampaign]:
     with database.unit_of_work() as session:
-        rows = list(
-            session.scalars(select(AlertCampaign).order_by(AlertCampaign.id.desc()).limit(limit))
-        )
+        rows = campaign_list_in(session, limit)
         session.expunge_all()
         return rows
+
+
+def campaign_list_in(session: Session, limit: int = 100) -> list[AlertCampaign]:
+    return list(
+        session.scalars(select(AlertCampaign).order_by(AlertCampaign.id.desc()).limit(limit))
+    )

@@ -161,7 +161,7 @@ def _record(conn: Any, claimant: str, outcomes: Sequence[Outcome], now: datetime
         # a confirmed send is recorded whoever holds the row now: it is never sent again
         conn.execute(
             update(r)
-            .where(by_id, r.c.status.in_(("queued", "sending")))
+            .where(by_id, or_(r.c.status == "queued", r.c.status == "sending"))
             .values(
                 status="sent",
                 wamid=bindparam("_wamid"),

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from manamitra import clock
 from manamitra.errors import NotFoundError, SpecError
@@ -94,20 +95,26 @@ def save(database: Database, infos: list[TemplateInfo]) -> int:
 
 def all_templates(database: Database) -> list[TemplateInfo]:
     with database.unit_of_work() as session:
-        rows = session.scalars(select(AlertTemplate).order_by(AlertTemplate.name, "language"))
-        return [_info(row) for row in rows]
+        return templates_in(session)
+
+
+def templates_in(session: Session) -> list[TemplateInfo]:
+    rows = session.scalars(select(AlertTemplate).order_by(AlertTemplate.name, "language"))
+    return [_info(row) for row in rows]
 
 
 def find(database: Database, name: str, language: str) -> TemplateInfo:
     with database.unit_of_work() as session:
-        row = session.scalar(
-            select(AlertTemplate).where(
-                AlertTemplate.name == name, AlertTemplate.language == language
-            )
-        )
-        if row is None:
-            raise NotFoundError(f"no template {name!r} in language {language!r}; sync first")
-        return _info(row)
+        return find_in(session, name, language)
+
+
+def find_in(session: Session, name: str, language: str) -> TemplateInfo:
+    row = session.scalar(
+        select(AlertTemplate).where(AlertTemplate.name == name, AlertTemplate.language == language)
+    )
+    if row is None:
+        raise NotFoundError(f"no template {name!r} in language {language!r}; sync first")
+    return _info(row)
 
 
 def body_parameters(info: TemplateInfo, params: Any) -> list[str]:

@@ -1,13 +1,17 @@
 """Alerts in the console (state and department administrators only): templates with their
 status and quality, campaigns, and one campaign's progress, refreshed while it sends, with
-its actions (approve by a second officer, start, pause, resume, cancel) and why it paused."""
+its actions (approve by a second officer, start, pause, resume, cancel) and why it paused.
+
+Everything runs in the request's own unit of work (`ctx.db`): on SQLite a second one from
+the same thread would wait for the write lock this one holds."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
-from manamitra import alerts
+from manamitra.alerts import campaigns, templates
+from manamitra.alerts.progress import campaign_list_in, progress_in
 from manamitra.console import audit
 from manamitra.console.page import Context, Forbidden, NotFound, check_csrf, labels
 from manamitra.console.wiring import Wiring
@@ -24,33 +28,32 @@ def _admin(ctx: Context) -> None:
 
 def alerts_router(wiring: Wiring) -> APIRouter:
     router = APIRouter(prefix="/console/alerts", include_in_schema=False)
-    database = wiring.runtime.database
 
     @router.get("")
     def overview(ctx: Context = Depends(wiring.signed_in)) -> Response:
         _admin(ctx)
-        campaigns = alerts.campaign_list(database)
+        campaigns = campaign_list_in(ctx.db)
         paused = [c for c in campaigns if c.state == "paused" and c.pause_reason != "officer"]
         return ctx.page(
             "alerts.html",
             campaigns=campaigns,
             paused=paused,
-            templates=alerts.all_templates(database),
+            templates=templates.templates_in(ctx.db),
         )
 
     @router.get("/campaigns/{campaign_id}")
     def campaign(campaign_id: int, ctx: Context = Depends(wiring.signed_in)) -> Response:
         _admin(ctx)
         try:
-            progress = alerts.progress(database, campaign_id)
+            found = progress_in(ctx.db, campaign_id)
         except NotFoundError:
             raise NotFound() from None
         flash = ctx.request.query_params.get("done")
         error = ctx.request.query_params.get("error")
         return ctx.page(
             "campaign.html",
-            p=progress,
-            live=progress.state in ("canary", "sending", "approved"),
+            p=found,
+            live=found.state in ("canary", "sending", "approved"),
             flash=ctx.words.campaign_done.get(flash) if flash else None,
             error=ctx.words.campaign_refused.get(error) if error else None,
         )
@@ -67,11 +70,11 @@ def alerts_router(wiring: Wiring) -> APIRouter:
             raise Forbidden(labels()[ctx.lang]["forbidden"])
         me = ctx.officer.username
         steps = {
-            "approve": lambda: alerts.approve(database, campaign_id, me),
-            "start": lambda: alerts.start(database, campaign_id),
-            "pause": lambda: alerts.pause(database, campaign_id),
-            "resume": lambda: alerts.resume(database, campaign_id),
-            "cancel": lambda: alerts.cancel(database, campaign_id),
+            "approve": lambda: campaigns.approve_in(ctx.db, campaign_id, me),
+            "start": lambda: campaigns.start_in(ctx.db, campaign_id),
+            "pause": lambda: campaigns.pause_in(ctx.db, campaign_id),
+            "resume": lambda: campaigns.resume_in(ctx.db, campaign_id),
+            "cancel": lambda: campaigns.cancel_in(ctx.db, campaign_id),
         }
         target = f"/console/alerts/campaigns/{campaign_id}"
         try:
