@@ -127,7 +127,12 @@ def create_app(
     runtime.add_job("outbox-sender", sender.run)
     # Campaigns: a lower-priority lane on the same numbers' token buckets (chat goes first).
     campaign_sender = CampaignSender(
-        runtime.database, graph, settings, bucket_for=sender.bucket_for, identity=sender.identity
+        runtime.database,
+        graph,
+        settings,
+        bucket_for=sender.bucket_for,
+        identity=sender.identity,
+        registered=lambda: sender.registered,
     )
     runtime.services["campaign_sender"] = campaign_sender
     runtime.add_job("campaign-sender", campaign_sender.run)

@@ -30,6 +30,8 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
+
 from manamitra import clock, processes
 from manamitra.alerts import queue, templates
 from manamitra.alerts.campaigns import pause_all
@@ -66,11 +68,15 @@ class CampaignSender:
         claim_batch: int = 200,
         poll_interval: float = 0.25,
         max_attempts: int = 8,
-        base_backoff: float = 2.0,
+        base_backoff: float = 0.5,
+        max_backoff: float = 60.0,
         jitter: Callable[[], float] = random.random,
+        registered: Callable[[], bool] | None = None,
     ) -> None:
         self.database = database
         self.graph = graph
+        # the outbox sender registers this process (same identity); None: register here
+        self._registered_elsewhere = registered
         self.numbers = settings.business_numbers
         own: dict[str, TokenBucket] = {}
         self.bucket_for = bucket_for or (
@@ -84,6 +90,7 @@ class CampaignSender:
         self.poll_interval = poll_interval
         self.max_attempts = max_attempts
         self.base_backoff = base_backoff
+        self.max_backoff = max_backoff
         self.jitter = jitter
         self.daily_limit = settings.alerts_daily_limit
         self.canary_wait = timedelta(seconds=settings.alerts_canary_wait_seconds)
@@ -109,7 +116,11 @@ class CampaignSender:
     # -- the loop ----------------------------------------------------------------------------
 
     async def run(self, stop: asyncio.Event) -> None:
-        await asyncio.to_thread(registry.register, self.database, self.identity)
+        if self._registered_elsewhere is None:
+            await asyncio.to_thread(self._register)
+        else:
+            while not self._registered_elsewhere() and not stop.is_set():
+                await asyncio.sleep(0.05)
         await self._release_orphans(force=True)
         try:
             while not stop.is_set():
@@ -119,6 +130,14 @@ class CampaignSender:
                         await asyncio.wait_for(stop.wait(), self.poll_interval)
         finally:
             await self.drain()
+
+    def _register(self) -> None:
+        """Register this process (the outbox sender does too, under the same id: whichever
+        comes second finds the row there)."""
+        try:
+            registry.register(self.database, self.identity)
+        except IntegrityError:
+            log.debug("process already registered by the outbox sender")
 
     async def step(self) -> bool:
         """Claim for every active campaign; True while there is work in hand."""
@@ -325,6 +344,10 @@ class CampaignSender:
         bucket: TokenBucket,
     ) -> Outcome:
         code = exc.error_code
+        log.warning(
+            "graph refused a campaign message",
+            extra={"recipient": recipient.id, "status": exc.status, "error_code": code},
+        )
         if code == THROUGHPUT:
             bucket.pause(getattr(exc, "backoff", None) or 1.0)
             return self._retry(recipient, code, str(exc), soon=True)
@@ -357,7 +380,11 @@ class CampaignSender:
             )
             return Outcome(recipient.id, "failed", error_code=code)
         self.retried += 1
-        delay = 0.2 if soon else self.base_backoff * 2 ** (recipient.attempts - 1)
+        delay = (
+            0.2
+            if soon
+            else min(self.max_backoff, self.base_backoff * 2 ** (recipient.attempts - 1))
+        )
         delay = max(delay * (0.5 + self.jitter()), hint or 0.0)
         return Outcome(
             recipient.id,

@@ -127,6 +127,11 @@ class OutboxSender:
             loop.call_soon_threadsafe(wake.set)
 
     @property
+    def registered(self) -> bool:
+        """This process is in `platform_process` (the campaign sender waits for it)."""
+        return self._registered
+
+    @property
     def in_flight(self) -> int:
         return len(self._inflight)
 
