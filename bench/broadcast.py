@@ -155,7 +155,7 @@ def run_layout(
             subprocess.Popen(uvicorn_command(free_port()), env={**env, "MM_ROLE": "jobs"}, cwd=ROOT)
         )
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 300
         while True:
             try:
                 if httpx.get(f"http://127.0.0.1:{web_port}/healthz", timeout=2).status_code == 200:

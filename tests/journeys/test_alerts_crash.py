@@ -67,7 +67,7 @@ def test_a_campaign_resumes_after_kill_9_without_sending_anyone_twice(
         database_url=url, public_url=f"http://127.0.0.1:{port}", data_dir=tmp_path / "var"
     )
     webhook = f"http://127.0.0.1:{port}/webhooks/whatsapp"
-    with emulator_server(settings, webhook) as (sandbox, graph_url):
+    with emulator_server(settings, webhook, statuses=False) as (sandbox, graph_url):
         # Meta-like latency, so requests are on the wire when the process dies
         sandbox.emulator.add_fault(Fault.build(mode="timeout", delay=0.15, count=10**6))
         env = {

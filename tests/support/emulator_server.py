@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 import uvicorn
 
-from manamitra.sandbox import Sandbox
+from manamitra.sandbox import RetryPolicy, Sandbox, StatusDelays
 from manamitra.settings import Settings
 
 
@@ -23,9 +23,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def emulator_server(settings: Settings, webhook_url: str) -> Iterator[tuple[Sandbox, str]]:
-    """(the sandbox, the Graph API base URL to give the platform as MM_GRAPH_API_URL)."""
-    sandbox = Sandbox.build(settings, webhook_url=webhook_url)
+def emulator_server(
+    settings: Settings, webhook_url: str, *, statuses: bool = True
+) -> Iterator[tuple[Sandbox, str]]:
+    """(the sandbox, the Graph API base URL to give the platform as MM_GRAPH_API_URL).
+    `statuses=False`: no sent/delivered webhooks (they pile up as retries while the platform
+    is down, and the test counts requests, not statuses)."""
+    sandbox = Sandbox.build(
+        settings,
+        webhook_url=webhook_url,
+        delays=StatusDelays(enabled=statuses),
+        retry=None if statuses else RetryPolicy(attempts=3),
+    )
     port = free_port()
     config = uvicorn.Config(
         sandbox.graph_app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"
