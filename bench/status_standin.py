@@ -33,6 +33,7 @@ WEBHOOK = sys.argv[2]
 SECRET = sys.argv[3].encode()
 READ_SHARE = float(sys.argv[4]) if len(sys.argv) > 4 else 0.5
 counter = itertools.count(1)
+RUN = f"{random.getrandbits(40):010x}"  # wamids stay unique across stand-in runs
 per_number: Counter[str] = Counter()
 stats = {"messages": 0, "statuses_posted": 0, "webhook_failures": 0, "started": 0.0}
 pending: list[dict[str, object]] = []
@@ -63,7 +64,7 @@ async def messages(request: Request) -> Response:
         stats["started"] = time.time()
     stats["messages"] += 1
     per_number[number] += 1
-    wamid = "wamid.B" + hashlib.blake2b(f"{n}".encode(), digest_size=12).hexdigest()
+    wamid = "wamid.B" + hashlib.blake2b(f"{RUN}.{n}".encode(), digest_size=12).hexdigest()
     pending.append(_status(wamid, to, "sent"))
     pending.append(_status(wamid, to, "delivered"))
     if random.random() < READ_SHARE:
