@@ -17,9 +17,11 @@ campaign. A fresh schema is created and dropped; all traffic stays on 127.0.0.1.
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import os
 import resource
+import secrets
 import subprocess
 import sys
 import time
@@ -137,6 +139,8 @@ def run_layout(
         "MM_ALERTS_CANARY_WAIT_SECONDS": "0",
         "MM_LOG_LEVEL": "WARNING",
         "MM_DATA_DIR": str(Path("/tmp") / f"mm-broadcast-{os.getpid()}"),
+        # one key for all the processes: started together, they would race to create it
+        "MM_DATA_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
     }
     standin = subprocess.Popen(
         [
