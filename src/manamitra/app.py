@@ -18,7 +18,9 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from starlette.types import Receive, Scope, Send
 
+from manamitra.alerts import apply_account_events
 from manamitra.channels.whatsapp import outbox_store
+from manamitra.channels.whatsapp.campaign_sender import CampaignSender
 from manamitra.channels.whatsapp.graph_client import GraphClient
 from manamitra.channels.whatsapp.sender import OutboxSender
 from manamitra.channels.whatsapp.webhook import PATH as WEBHOOK_PATH
@@ -155,6 +157,17 @@ def create_app(
     runtime.services.update(metrics=metrics, inbox=inbox, graph=graph, sender=sender)
     runtime.add_job("inbox-writer", inbox.run)
     runtime.add_job("outbox-sender", sender.run)
+    # Campaigns: a lower-priority lane on the same numbers' token buckets (chat goes first).
+    campaign_sender = CampaignSender(
+        runtime.database,
+        graph,
+        settings,
+        bucket_for=sender.bucket_for,
+        identity=sender.identity,
+        registered=lambda: sender.registered,
+    )
+    runtime.services["campaign_sender"] = campaign_sender
+    runtime.add_job("campaign-sender", campaign_sender.run)
     if runtime.database.is_sqlite:
         runtime.add_job("wal-checkpoint", partial(checkpoint_wal, runtime.database))
     else:
@@ -208,6 +221,11 @@ def create_app(
     app.add_middleware(SecurityHeaders)
 
     webhook_routes, app.webhook = build_webhook_router(settings, inbox, metrics)
+
+    async def on_account(events: list[Any]) -> None:
+        await asyncio.to_thread(apply_account_events, runtime.database, events)
+
+    app.webhook.on_account = on_account
     app.include_router(webhook_routes)
     app.include_router(metrics_router(metrics, settings.metrics_token))
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="web-static")

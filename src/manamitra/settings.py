@@ -64,6 +64,20 @@ class Settings(BaseSettings):
     metrics_token: str | None = None
     # declared departments (departments/declared/*.yaml) whose real API is called, comma-separated
     departments_live: str = ""
+    # Alerts and broadcasts (docs/alerts.md). Meta's portfolio limit of unique users a day
+    # outside their service window: 250, 2000, 10000, 100000, or 0 for unlimited.
+    alerts_daily_limit: int = 250
+    # A campaign sends its canary first, and goes on only if at most this share failed ...
+    alerts_canary_max_failure: float = Field(default=0.05, ge=0, le=1)
+    # ... counted this long after the canary's last send (failures come back as webhooks).
+    alerts_canary_wait_seconds: float = Field(default=30.0, ge=0)
+
+    @field_validator("alerts_daily_limit")
+    @classmethod
+    def _meta_tier(cls, value: int) -> int:
+        if value not in (0, 250, 2000, 10000, 100000):
+            raise ValueError("one of Meta's tiers: 250, 2000, 10000, 100000, or 0 (unlimited)")
+        return value
 
     @field_validator("graph_api_url", "public_url")
     @classmethod

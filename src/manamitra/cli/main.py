@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from manamitra.cli import alerts as _alerts
 from manamitra.cli import catalog as _catalog
 from manamitra.cli import chat as _chat
 from manamitra.cli import departments as _departments
@@ -29,6 +30,7 @@ _sla.register(app)
 _lake.register(app)
 _payments.register(app)
 _departments.register(app)
+_alerts.register(app)
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from manamitra.console.alerts import alerts_router
 from manamitra.console.analytics import analytics_router
 from manamitra.console.case import case_router
 from manamitra.console.departments import departments_router
@@ -38,6 +39,7 @@ def console_router(runtime: Runtime) -> APIRouter:
         departments_router,
         analytics_router,
         media_router,
+        alerts_router,
     ):
         router.include_router(part(wiring))
     return router

@@ -20,6 +20,7 @@ from manamitra.catalog.loader import Catalog
 from manamitra.conversation import draft
 from manamitra.conversation.runner import FlowRunner
 from manamitra.conversation.screens import STALE_SAFE_PREFIXES, Screens
+from manamitra.conversation.subscribe import alert_command_turn
 from manamitra.conversation.turn import ConversationState, Turn, flow_abandoned
 from manamitra.conversation.voice import Voice
 from manamitra.messaging.inbound import Inbound
@@ -76,6 +77,16 @@ class Engine:
             )
             handler(context, inbound)
             return context.replies
+        command = alert_command_turn(turn)
+        if command is not None:
+            # alerts on or off, confirmed; a first-time citizen is then asked their language,
+            # and START (also a greeting) shows the menu
+            if convo.language is None:
+                self.screens.choose_language(turn)
+            elif command.subscribe and not turn.state.get("flow"):
+                self.screens.show_menu(turn)
+            self._remember_choices(turn)
+            return turn.replies
         expired = self._expire_if_idle(turn)
         draft.prune(turn.state, clock.now(), self.draft_keep)
         turn.state["last_active"] = clock.now().isoformat()

@@ -1,5 +1,13 @@
 """Every table, one module per domain; importing this package registers them all."""
 
+from manamitra.store.models.alerts import (
+    AlertCampaign,
+    AlertRecipient,
+    AlertSubscription,
+    AlertSubscriptionChange,
+    AlertTemplate,
+    ConsumerLink,
+)
 from manamitra.store.models.applications import Application, ApplicationCounter
 from manamitra.store.models.bookings import Booking, BookingPool, BookingSeat
 from manamitra.store.models.console import AuditEntry, ConsoleSession, Officer, SigninFailures
@@ -31,6 +39,11 @@ from manamitra.store.models.trust import (
 )
 
 __all__ = [
+    "AlertCampaign",
+    "AlertRecipient",
+    "AlertSubscription",
+    "AlertSubscriptionChange",
+    "AlertTemplate",
     "Application",
     "ApplicationCase",
     "ApplicationCounter",
@@ -40,6 +53,7 @@ __all__ = [
     "BookingSeat",
     "CaseEvent",
     "ConsoleSession",
+    "ConsumerLink",
     "Conversation",
     "DepartmentPayment",
     "DepartmentWait",
