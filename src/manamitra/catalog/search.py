@@ -166,7 +166,7 @@ STOPWORDS = frozenset(
 )
 
 
-def _transliterate(text: str) -> str:
+def transliterate(text: str) -> str:
     """Telugu script to a Latin skeleton; other characters pass through."""
     out: list[str] = []
     chars = list(text)
@@ -189,7 +189,8 @@ def _transliterate(text: str) -> str:
     return "".join(out)
 
 
-def _fold(token: str) -> str:
+def fold_token(token: str) -> str:
+    """Romanised spellings folded to one skeleton ("pathram" → "patram", "aa" → "a")."""
     for old, new in _ROMAN_FOLDS:
         token = token.replace(old, new)
     token = re.sub(r"(.)\1+", r"\1", token)
@@ -202,9 +203,9 @@ def skeleton_tokens(text: str) -> list[str]:
     """The comparable tokens of any text in any of the three forms of writing."""
     text = unicodedata.normalize("NFC", text).casefold()
     text = "".join(str(unicodedata.digit(c)) if c.isdigit() else c for c in text)
-    text = _transliterate(text)
+    text = transliterate(text)
     raw = re.findall(r"[a-z0-9]+", text)
-    return [_fold(t) for t in raw if t]
+    return [fold_token(t) for t in raw if t]
 
 
 @dataclass(frozen=True)
@@ -262,7 +263,7 @@ def _index(catalog: Catalog) -> _Index:
     return cached
 
 
-def _within(a: str, b: str, limit: int) -> int | None:
+def within(a: str, b: str, limit: int) -> int | None:
     """Levenshtein distance of a and b if at most `limit`, else None (banded, early exit)."""
     if abs(len(a) - len(b)) > limit:
         return None
@@ -299,7 +300,7 @@ def _similar(token: str, index: _Index) -> dict[str, float]:
             shorter, longer = sorted((len(word), len(token)))
             found[word] = 0.6 + 0.3 * shorter / longer
         elif (limit and word[0] == token[0]) or (limit and word[:1] in token[1:2]):
-            distance = _within(token, word, limit)
+            distance = within(token, word, limit)
             if distance is not None:
                 found[word] = 0.8 * (1 - distance / max(len(token), len(word)))
     if len(index.similar) > 5000:
@@ -314,8 +315,9 @@ def search_services(catalog: Catalog, query: str, limit: int = 10) -> list[Servi
 
 
 def ranked_services(
-    catalog: Catalog, query: str, limit: int = 10
+    catalog: Catalog, query: str, limit: int = 10, floor: float = MIN_SCORE
 ) -> list[tuple[ServiceSpec, float]]:
+    """Services with their scores (0–1), best first; `floor` is the lowest score kept."""
     index = _index(catalog)
     tokens = [t for t in skeleton_tokens(query[:200]) if t not in STOPWORDS][:12]
     if not tokens:
@@ -349,7 +351,7 @@ def ranked_services(
             query_cover = covered / total_weight
             phrase_cover = len(used) / len(phrase.tokens)
             best = max(best, phrase.weight * (0.75 * query_cover + 0.25 * phrase_cover))
-        if best >= MIN_SCORE:
+        if best >= floor:
             scored.append((best, catalog.services[service_id].order, service_id))
     scored.sort(key=lambda item: (-item[0], item[1], item[2]))
     return [(catalog.services[sid], score) for score, _, sid in scored[:limit]]
