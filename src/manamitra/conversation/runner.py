@@ -27,9 +27,15 @@ from manamitra.conversation.flow import (
 )
 from manamitra.conversation.review import label_key, review_replies
 from manamitra.conversation.turn import Turn, leave_flow, set_screen, show_menu
+from manamitra.conversation.understood import (
+    answered_question,
+    prefill_decision,
+    prefill_question,
+    typed_answer,
+)
 from manamitra.errors import DepartmentUnavailableError, ValidationError
 from manamitra.fields import AskContext, get_field_type
-from manamitra.fields.base import PageRequest
+from manamitra.fields.base import FieldType, PageRequest
 from manamitra.fields.choice import chosen_title
 from manamitra.formatting import money
 from manamitra.messaging.i18n import normalise, t, words
@@ -61,6 +67,7 @@ class FlowRunner:
             "edit": self._edit_menu,
             "failed": lambda turn, spec: self._offer_retry(turn),
             "kind": self._resume_kind,
+            "prefill": self._confirm_prefill,
         }
         self._answer_in: dict[str, PhaseHandler] = {
             "steps": self._answer_step,
@@ -68,10 +75,15 @@ class FlowRunner:
             "edit": self._decision,
             "failed": self._decision,
             "kind": self._resume_kind,
+            "prefill": self._prefill_decision,
         }
 
     # ---- entry points -------------------------------------------------------------------
-    def start_flow(self, turn: Turn, spec: ServiceSpec) -> None:
+    def start_flow(
+        self, turn: Turn, spec: ServiceSpec, prefill: dict[str, Any] | None = None
+    ) -> None:
+        """Open the service's form; `prefill` holds answers the citizen's sentence already
+        gave, shown back for one tap before the flow asks only what is missing."""
         leave_flow(turn)
         set_screen(turn, "flow")
         saved = draft.take(turn.state, spec.id)
@@ -97,6 +109,9 @@ class FlowRunner:
         flow = turn.state["flow"]
         if pin is not None and store_location_ahead(spec, flow["answers"], flow["history"], pin):
             turn.say(Text(turn.t("flow.location_saved")))
+        if prefill:
+            flow["phase"] = "prefill"
+            flow["prefill"] = prefill
         self._advance(turn)
 
     def ask(self, turn: Turn) -> None:
@@ -209,7 +224,6 @@ class FlowRunner:
     # ---- answering a step -----------------------------------------------------------------
     def _answer_step(self, turn: Turn, spec: ServiceSpec) -> None:
         flow = turn.state["flow"]
-        inbound = turn.inbound
         pending = next_pending(spec, flow["answers"])
         if pending is None:
             self._finish_steps(turn, spec)
@@ -219,16 +233,11 @@ class FlowRunner:
         field_type = get_field_type(pending.step.type)
         ask = self._ask_context(turn)
         try:
-            if (
-                pending.step.optional
-                and inbound.kind == "text"
-                and inbound.text
-                and normalise(inbound.text) in words("skip")
-            ):
-                value: Any = None
-            else:
-                value = field_type.parse(pending.step, inbound, ask)
+            value = self._parse(turn, pending, field_type, ask)
         except ValidationError as error:
+            if answered_question(turn, self.catalog, self.services):
+                self.ask(turn)
+                return
             self._wrong_answer(turn, error)
             return
         except DepartmentUnavailableError:
@@ -239,12 +248,37 @@ class FlowRunner:
             flow["page"] = value.page
             self.ask(turn)
             return
+        self._store(turn, pending, field_type, ask, value)
+        self._advance(turn)
+
+    def _parse(self, turn: Turn, pending: Pending, field_type: FieldType, ask: AskContext) -> Any:
+        """The step's answer: as the field reads it, else as a person would read the text
+        ("tirupathi", "repu", "rendu")."""
+        inbound = turn.inbound
+        if (
+            pending.step.optional
+            and inbound.kind == "text"
+            and inbound.text
+            and normalise(inbound.text) in words("skip")
+        ):
+            return None
+        try:
+            return field_type.parse(pending.step, inbound, ask)
+        except ValidationError:
+            understood = typed_answer(turn, pending.step, field_type, ask)
+            if understood is None:
+                raise
+        return field_type.parse(pending.step, understood, ask)
+
+    def _store(
+        self, turn: Turn, pending: Pending, field_type: FieldType, ask: AskContext, value: Any
+    ) -> None:
+        flow = turn.state["flow"]
         turn.state["wrong"] = 0
         label = field_type.option_label(pending.step, value, ask) if value is not None else None
         store_answer(flow["answers"], flow["history"], pending, value)
         if label is not None:
             flow.setdefault("labels", {})[label_key(pending.path)] = label
-        self._advance(turn)
 
     def _location_ahead(self, turn: Turn, spec: ServiceSpec, pending: Pending) -> bool:
         """A pin shared before the location question (or instead of tapping "Share
@@ -284,6 +318,30 @@ class FlowRunner:
             )
             return
         self.ask(turn)
+
+    # ---- answers given in the sentence that opened the service -----------------------------
+    def _confirm_prefill(self, turn: Turn, spec: ServiceSpec) -> None:
+        flow = turn.state["flow"]
+        turn.say(prefill_question(spec, flow.get("prefill") or {}, self._ask_context(turn)))
+
+    def _prefill_decision(self, turn: Turn, spec: ServiceSpec) -> None:
+        flow = turn.state["flow"]
+        prefill = flow.pop("prefill", None) or {}
+        flow["phase"] = "steps"
+        decision = prefill_decision(turn.inbound)
+        if decision is None:
+            # neither yes nor change: the message answers the first question itself
+            self._answer_step(turn, spec)
+            return
+        if decision:
+            ask = self._ask_context(turn)
+            for step in spec.steps:
+                if step.id in prefill and step.id not in flow["answers"]:
+                    field_type = get_field_type(step.type)
+                    self._store(
+                        turn, Pending(path=(step.id,), step=step), field_type, ask, prefill[step.id]
+                    )
+        self._advance(turn)
 
     # ---- review: confirm, edit, retry -------------------------------------------------------
     def _finish_steps(self, turn: Turn, spec: ServiceSpec) -> None:

@@ -18,7 +18,7 @@ from manamitra.understanding.amounts import said_amounts
 from manamitra.understanding.dates import SaidDate, said_dates
 from manamitra.understanding.options import named_options
 from manamitra.understanding.places import mentions, origin_and_destination
-from manamitra.understanding.text import Message
+from manamitra.understanding.text import Message, skeleton
 
 # Providers whose options are the same for every citizen, so a sentence can be read against
 # them before the flow starts (the others list the citizen's own tickets, seats or slots).
@@ -27,6 +27,7 @@ SHARED_PROVIDERS = frozenset({"apsrtc_stops", "booking_dates", "temples", "photo
 JOURNEY_PROVIDERS = frozenset({"apsrtc_stops"})
 PLACE_TYPES = frozenset({"district", "mandal", "village"})
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+_NAME_WORDS: dict[str, frozenset[str]] = {}
 
 
 def _static(step: StepSpec) -> list[Option]:
@@ -74,7 +75,7 @@ def date_for_step(step: StepSpec, said: list[SaidDate], today: date) -> date | N
             continue
         if step.params.get("future") and value < today:
             continue
-        max_days = step.params.get("max_days")
+        max_days = step.params.get("max_days_ahead")
         if max_days is not None and value > today + timedelta(days=int(max_days)):
             continue
         return value
@@ -99,6 +100,7 @@ def extract(spec: ServiceSpec, message: Message, today: date, lang: str) -> dict
     said = said_dates(message)
     amounts = said_amounts(message.raw)
     journey = _journey_steps(spec)
+    spec_words = _name_words(spec)
     places_used: set[int] = set()
     for step in spec.steps:
         if step.type == "group" or (step.when is not None and not step.when.holds(answers)):
@@ -109,7 +111,7 @@ def extract(spec: ServiceSpec, message: Message, today: date, lang: str) -> dict
         if step.type in PLACE_TYPES:
             value = _place(step, message, answers, places_used)
         else:
-            value = _value(step, message, answers, said, amounts, today, lang)
+            value = _value(step, message, answers, said, amounts, today, lang, spec_words)
         if value is not None:
             answers[step.id] = value
     return answers
@@ -123,6 +125,7 @@ def _value(
     amounts: list[int],
     today: date,
     lang: str,
+    spec_words: frozenset[str],
 ) -> Any:
     if step.type == "date":
         found = date_for_step(step, said, today)
@@ -144,8 +147,25 @@ def _value(
             if value is not None and value.isoformat() in offered:
                 return offered[value.isoformat()].answer
         return None
-    hits = named_options(options, message.tokens)
+    hits = named_options(options, _beyond_the_name(message, spec_words))
     return hits[0].option.answer if hits else None
+
+
+def _name_words(spec: ServiceSpec) -> frozenset[str]:
+    """The words of the service's own name: they chose it, they do not answer its questions
+    ("office hours" is the service, not the option "MRO office")."""
+    cached = _NAME_WORDS.get(spec.id)
+    if cached is None:
+        texts = [spec.name.en, spec.name.te]
+        if spec.short_name is not None:
+            texts += [spec.short_name.en, spec.short_name.te]
+        cached = frozenset(t for text in texts for t in skeleton(text))
+        _NAME_WORDS[spec.id] = cached
+    return cached
+
+
+def _beyond_the_name(message: Message, spec_words: frozenset[str]) -> tuple[str, ...]:
+    return tuple("" if t in spec_words else t for t in message.tokens)
 
 
 def _place(step: StepSpec, message: Message, answers: dict[str, Any], used: set[int]) -> Any:

@@ -1,0 +1,117 @@
+"""The understanding engine inside a form: a typed answer read as a person would, a question
+about a service answered without losing the place, and the answers taken from the sentence
+that opened the service shown back for one tap."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from manamitra import clock
+from manamitra.catalog.loader import Catalog
+from manamitra.catalog.schema import ServiceSpec, StepSpec
+from manamitra.conversation.turn import Turn
+from manamitra.errors import DepartmentUnavailableError, ValidationError
+from manamitra.fields import AskContext, get_field_type
+from manamitra.fields.base import FieldType, Option
+from manamitra.messaging.i18n import normalise, t
+from manamitra.messaging.inbound import Inbound
+from manamitra.messaging.reply import Buttons, Choice, Reply, Text
+from manamitra.understanding import understand
+from manamitra.understanding.model import configured_model
+from manamitra.understanding.step_answer import answer_step
+
+PREFILL_YES, PREFILL_NO = "flow:prefill_yes", "flow:prefill_no"
+_KEEP = frozenset(
+    {
+        "yes",
+        "y",
+        "ok",
+        "okay",
+        "correct",
+        "right",
+        "continue",
+        "avunu",
+        "sare",
+        "అవును",
+        "ఔను",
+        "సరే",
+        "కొనసాగించు",
+    }
+)
+_CHANGE = frozenset({"no", "n", "change", "wrong", "kaadu", "kadu", "కాదు", "మార్చాలి", "మార్చు"})
+
+
+def _options(step: StepSpec, field_type: FieldType, ask: AskContext) -> list[Option] | None:
+    lister = getattr(field_type, "options", None)
+    if lister is None:
+        return None
+    try:
+        found: list[Option] = lister(step, ask)
+    except (ValidationError, DepartmentUnavailableError):
+        return None
+    return found
+
+
+def typed_answer(
+    turn: Turn, step: StepSpec, field_type: FieldType, ask: AskContext
+) -> Inbound | None:
+    """The tap or date the citizen's words stand for, for the field to parse again."""
+    inbound = turn.inbound
+    if inbound.kind != "text" or not inbound.text:
+        return None
+    today = clock.to_ist(clock.now()).date()
+    found = answer_step(step, _options(step, field_type, ask), inbound.text, today)
+    if found is None:
+        return None
+    if found.option_id is not None:
+        return replace(inbound, kind="choice", choice_id=f"opt:{found.option_id}", text=None)
+    return replace(inbound, text=found.text)
+
+
+def answered_question(turn: Turn, catalog: Catalog, services: dict[str, Any]) -> bool:
+    """A question about a service typed at a step ("fee entha?") gets its answer."""
+    inbound = turn.inbound
+    if inbound.kind != "text" or not inbound.text or len(inbound.text.split()) < 2:
+        return False
+    understood = understand(catalog, inbound.text, turn.lang, resolver=configured_model(services))
+    if understood.intent != "question" or understood.answer is None:
+        return False
+    turn.say(Text(understood.answer))
+    return True
+
+
+def prefill_question(spec: ServiceSpec, prefill: dict[str, Any], ask: AskContext) -> Reply:
+    """ "From your message: From Vijayawada, To Tirupati, Date 08-12-2026. Is this right?" """
+    lines = []
+    for step in spec.steps:
+        if step.id not in prefill:
+            continue
+        field_type = get_field_type(step.type)
+        label = field_type.option_label(step, prefill[step.id], ask)
+        shown = (
+            label.get(ask.lang) if label else field_type.display(step, prefill[step.id], ask.lang)
+        )
+        title = step.summary_label or step.prompt
+        lines.append(f"• {title.get(ask.lang) if title else step.id}: {shown}")
+    return Buttons(
+        body=t(ask.lang, "understanding.prefill", lines="\n".join(lines)),
+        choices=(
+            Choice(id=PREFILL_YES, title=t(ask.lang, "understanding.prefill_yes")),
+            Choice(id=PREFILL_NO, title=t(ask.lang, "understanding.prefill_no")),
+        ),
+    )
+
+
+def prefill_decision(inbound: Inbound) -> bool | None:
+    """True to keep the answers, False to give them afresh, None when it is neither."""
+    if inbound.choice_id == PREFILL_YES:
+        return True
+    if inbound.choice_id == PREFILL_NO:
+        return False
+    typed = normalise(inbound.text or "") if inbound.kind == "text" else ""
+    if typed in _KEEP:
+        return True
+    if typed in _CHANGE:
+        return False
+    return None
