@@ -24,6 +24,11 @@ from manamitra.understanding.text import Message, is_emoji_only
 ACCEPT = 0.34
 GUESS_FLOOR = 0.25
 MAX_GUESSES = 3
+# A message of more than LONG_MESSAGE service words is also read WINDOW words at a time; a
+# service found in a window counts a little less than one named by the whole message.
+LONG_MESSAGE, WINDOW, WINDOW_DISCOUNT = 5, 3, 0.8
+# A long message opens a service only on firmer ground; below it, its guesses are offered.
+ACCEPT_LONG = 0.45
 # Services within CLOSE of the best score are told apart by what the sentence fills in.
 CLOSE = 0.15
 SLOT_BONUS = 0.06
@@ -108,7 +113,22 @@ def _prefer_applications(ranked: list[tuple[ServiceSpec, float]]) -> tuple[Servi
 
 
 def _ranked(catalog: Catalog, query: str) -> list[tuple[ServiceSpec, float]]:
-    return ranked_services(catalog, query, limit=6, floor=GUESS_FLOOR) if query else []
+    """Services for the query; a long description is also read a few words at a time, since
+    the words naming the service are a small part of it ("the road near our school has…")."""
+    if not query:
+        return []
+    ranked = ranked_services(catalog, query, limit=6, floor=GUESS_FLOOR)
+    words = query.split()
+    if len(words) <= LONG_MESSAGE or (ranked and ranked[0][1] >= ACCEPT):
+        return ranked
+    best: dict[str, tuple[ServiceSpec, float]] = {s.id: (s, score) for s, score in ranked}
+    for start in range(len(words) - WINDOW + 1):
+        window = " ".join(words[start : start + WINDOW])
+        for spec, score in ranked_services(catalog, window, limit=3, floor=GUESS_FLOOR):
+            score *= WINDOW_DISCOUNT
+            if score > best.get(spec.id, (spec, 0.0))[1]:
+                best[spec.id] = (spec, score)
+    return sorted(best.values(), key=lambda item: (-item[1], item[0].order, item[0].id))[:6]
 
 
 def understand(
@@ -135,12 +155,14 @@ def understand(
     topic, topic_words = _topic(message)
     asking = topic is not None or bool(set(message.tokens) & lexicon.QUESTION_WORDS)
     drop = topic_words | {i for i, t in enumerate(message.tokens) if t in lexicon.QUESTION_WORDS}
-    ranked = _ranked(catalog, service_words(message, drop, catalog))
+    query = service_words(message, drop, catalog)
+    ranked = _ranked(catalog, query)
+    accept = ACCEPT if len(query.split()) <= LONG_MESSAGE else ACCEPT_LONG
     if topic is not None:
         # a question about documents, fees or time is about something one applies for
         facts = [(s, score) for s, score in ranked if s.kind != "information"]
         ranked = facts + [item for item in ranked if item not in facts] if facts else ranked
-    if not ranked or ranked[0][1] < ACCEPT:
+    if not ranked or ranked[0][1] < accept:
         return _unknown(message, ranked, lang, resolver)
     if topic is not None:
         spec, score = _prefer_applications(ranked)
