@@ -40,6 +40,8 @@ from manamitra.settings import Settings, load_settings
 from manamitra.store.wal import checkpoint_wal
 from manamitra.trust import TrustService
 from manamitra.trust.service import checkpoint_publisher
+from manamitra.understanding.model import SERVICE_KEY as MODEL_SERVICE_KEY
+from manamitra.understanding.model import ChatModel
 from manamitra.web import (
     STATIC_DIR,
     SecurityHeaders,
@@ -98,6 +100,11 @@ def create_app(
     # (embedded reference systems; a deployment puts an HttpDepartmentSystems here).
     runtime.services["privacy"] = Cipher.from_settings(settings)
     runtime.services["departments"] = embedded_systems()
+    # Free text the local engine cannot place may go to an operator's chat-completion model
+    # (MM_LLM_URL); off by default, the platform then runs fully offline.
+    chat_model = ChatModel.from_settings(settings)
+    if chat_model is not None:
+        runtime.services[MODEL_SERVICE_KEY] = chat_model
     engine = Engine(
         catalog,
         services=runtime.services,

@@ -11,6 +11,7 @@ from manamitra.cli import payments as _payments
 from manamitra.cli import platform as _platform
 from manamitra.cli import sla as _sla
 from manamitra.cli import trust as _trust
+from manamitra.cli import understand as _understand
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -25,6 +26,7 @@ _trust.register(app)
 _officers.register(app)
 _sla.register(app)
 _payments.register(app)
+_understand.register(app)
 
 
 def main() -> None:
