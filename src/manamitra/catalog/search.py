@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -222,6 +223,15 @@ class _Index:
     idf: dict[str, float]
     vocabulary: tuple[str, ...]
     similar: dict[str, dict[str, float]] = field(default_factory=dict)
+    ordered: list[str] = field(default_factory=list)
+    known: frozenset[str] = frozenset()
+    by_initial: dict[str, list[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.ordered = sorted(self.vocabulary)
+        self.known = frozenset(self.vocabulary)
+        for word in self.vocabulary:
+            self.by_initial.setdefault(word[0], []).append(word)
 
 
 def _phrases(spec: ServiceSpec) -> list[tuple[str, float]]:
@@ -289,20 +299,29 @@ def _similar(token: str, index: _Index) -> dict[str, float]:
         return cached
     found: dict[str, float] = {}
     limit = 0 if len(token) < 4 else (1 if len(token) < 7 else 2)
-    for word in index.vocabulary:
-        if word == token:
-            found[word] = 1.0
-        elif (
-            len(token) >= PREFIX_MIN
-            and len(word) >= PREFIX_MIN
-            and (word.startswith(token) or token.startswith(word))
-        ):
-            shorter, longer = sorted((len(word), len(token)))
-            found[word] = 0.6 + 0.3 * shorter / longer
-        elif (limit and word[0] == token[0]) or (limit and word[:1] in token[1:2]):
-            distance = within(token, word, limit)
-            if distance is not None:
-                found[word] = 0.8 * (1 - distance / max(len(token), len(word)))
+    if token in index.known:
+        found[token] = 1.0
+    if len(token) >= PREFIX_MIN:
+        # vocabulary words that start with the token ("adaya" → "adayam"), read off the
+        # sorted vocabulary, and those the token starts with (Telugu inflects: ఆదాయానికి)
+        at = bisect_left(index.ordered, token)
+        while at < len(index.ordered) and index.ordered[at].startswith(token):
+            word = index.ordered[at]
+            if word != token:
+                found[word] = 0.6 + 0.3 * len(token) / len(word)
+            at += 1
+        for end in range(PREFIX_MIN, len(token)):
+            if token[:end] in index.known:
+                found[token[:end]] = 0.6 + 0.3 * end / len(token)
+    if limit:
+        initials = {token[0], token[1]} if len(token) > 1 else {token[0]}
+        for initial in initials:
+            for word in index.by_initial.get(initial, ()):
+                if word in found or abs(len(word) - len(token)) > limit:
+                    continue
+                distance = within(token, word, limit)
+                if distance is not None:
+                    found[word] = 0.8 * (1 - distance / max(len(token), len(word)))
     if len(index.similar) > 5000:
         index.similar.clear()
     index.similar[token] = found
@@ -332,20 +351,27 @@ def ranked_services(
         for word in found
         for service_id in index.postings.get(word, ())
     }
+    # how well each query token matches each vocabulary word it resembles (0.0: not at all)
+    per_word = {
+        word: [matches[token].get(word, 0.0) for token in tokens]
+        for found in matches.values()
+        for word in found
+    }
     scored: list[tuple[float, int, str]] = []
     for service_id in candidates_of:
         best = 0.0
         for phrase in index.phrases[service_id]:
+            rows = [(word, per_word[word]) for word in phrase.token_set if word in per_word]
+            if not rows:
+                continue
             covered = 0.0
             used: set[str] = set()
-            for token, weight in zip(tokens, weights, strict=True):
-                found = matches[token]
-                common = phrase.token_set & found.keys()
-                if not common:
+            for i, weight in enumerate(weights):
+                quality = max(row[i] for _, row in rows)
+                if not quality:
                     continue
-                quality = max(found[w] for w in common)
                 covered += weight * quality
-                used.update(w for w in common if found[w] == quality)
+                used.update(word for word, row in rows if row[i] == quality)
             if not covered:
                 continue
             query_cover = covered / total_weight

@@ -5,6 +5,7 @@ flow would store."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from manamitra.fields.rupees import AmountTextError, parse_rupees
 from manamitra.understanding.text import ascii_digits
@@ -18,7 +19,8 @@ _AMOUNT = re.compile(
 _ROMAN_UNITS = {"velu": "వేలు", "vela": "వేల", "veyyi": "వెయ్యి", "lakshalu": "లక్షలు", "laksha": "లక్ష"}
 
 
-def said_amounts(text: str) -> list[int]:
+@lru_cache(maxsize=256)
+def said_amounts(text: str) -> tuple[int, ...]:
     """Paise of each amount said: with a unit or currency, or a bare number of 3+ digits."""
     found = []
     for match in _AMOUNT.finditer(ascii_digits(text).casefold()):
@@ -31,4 +33,4 @@ def said_amounts(text: str) -> list[int]:
             found.append(parse_rupees(words))
         except AmountTextError:
             continue
-    return found
+    return tuple(found)

@@ -9,6 +9,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from manamitra.understanding.lexicon import Phrase, phrases, words
 from manamitra.understanding.text import Message, ascii_digits, skeleton
@@ -124,8 +125,9 @@ def _calendar_date(
     return min(later) if later else (found[-1] if year else None)
 
 
+@lru_cache(maxsize=256)
 def said_dates(message: Message) -> list[SaidDate]:
-    """Every date the message says, in order."""
+    """Every date the message says, in order (the result is shared: do not change it)."""
     tokens = message.tokens
     found: list[SaidDate] = []
     used: set[int] = set()

@@ -18,7 +18,20 @@ def with_aliases(tokens: Iterable[str]) -> list[str]:
     return [ALIASES.get(token, token) for token in tokens]
 
 
-def _label_tokens(option: Option) -> set[str]:
+_LABELS: dict[tuple[str, tuple[tuple[str, str], ...]], frozenset[str]] = {}
+
+
+def _label_tokens(option: Option) -> frozenset[str]:
+    key = (option.id, tuple(sorted(option.label.items())))
+    cached = _LABELS.get(key)
+    if cached is None:
+        if len(_LABELS) > 5000:
+            _LABELS.clear()
+        cached = _LABELS[key] = frozenset(_label_words(option))
+    return cached
+
+
+def _label_words(option: Option) -> set[str]:
     found: set[str] = set()
     for text in (*option.label.values(), option.id.replace("_", " ")):
         found.update(with_aliases(skeleton(text)))

@@ -28,7 +28,22 @@ class Mention:
     role: str | None
 
 
-def _names(options: Sequence[Option]) -> list[set[str]]:
+@dataclass(frozen=True)
+class _Names:
+    """Each option's distinctive name words, indexed for exact and near (typo) lookups."""
+
+    exact: dict[str, int]
+    by_initial: dict[str, list[tuple[str, int]]]
+
+
+_NAMES: dict[tuple[str, ...], _Names] = {}
+
+
+def _names(options: Sequence[Option]) -> _Names:
+    key = tuple(o.id for o in options)
+    cached = _NAMES.get(key)
+    if cached is not None:
+        return cached
     names = []
     for option in options:
         found: set[str] = set()
@@ -42,15 +57,29 @@ def _names(options: Sequence[Option]) -> list[set[str]]:
             }
         )
     shared = Counter(t for name in names for t in name)
-    return [{t for t in name if shared[t] == 1} for name in names]
+    exact: dict[str, int] = {}
+    by_initial: dict[str, list[tuple[str, int]]] = {}
+    for index, name in enumerate(names):
+        for word in name:
+            if shared[word] == 1:
+                exact[word] = index
+                by_initial.setdefault(word[0], []).append((word, index))
+    built = _Names(exact, by_initial)
+    if len(_NAMES) > 2000:
+        _NAMES.clear()
+    _NAMES[key] = built
+    return built
 
 
-def _same(word: str, name: str) -> bool:
-    if word == name:
-        return True
-    if len(name) < 5 or word[:1] != name[:1]:
-        return False
-    return within(word, name, 1 if len(name) < 8 else 2) is not None
+def _lookup(names: _Names, word: str) -> int | None:
+    found = names.exact.get(word)
+    if found is not None or len(word) < 5:
+        return found
+    for name, index in names.by_initial.get(word[0], ()):
+        near = len(name) >= 5 and abs(len(name) - len(word)) <= 2
+        if near and within(word, name, 1 if len(name) < 8 else 2) is not None:
+            return index
+    return None
 
 
 def _stem(token: str) -> tuple[str, str | None]:
@@ -70,17 +99,13 @@ def mentions(options: Sequence[Option], tokens: Sequence[str]) -> list[Mention]:
     found: dict[str, Mention] = {}
     for position, token in enumerate(text):
         for candidate, implied in ((token, None), _stem(token)):
-            hit = next(
-                (
-                    o
-                    for o, name in zip(options, names, strict=True)
-                    if any(_same(candidate, n) for n in name)
-                ),
-                None,
-            )
-            if hit is not None and hit.id not in found:
+            index = _lookup(names, candidate)
+            if index is None:
+                continue
+            hit = options[index]
+            if hit.id not in found:
                 found[hit.id] = Mention(hit, position, implied or _role(text, position))
-                break
+            break
     return sorted(found.values(), key=lambda m: m.position)
 
 

@@ -9,6 +9,7 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
+from manamitra import clock
 from manamitra.catalog.places import gazetteer
 from manamitra.catalog.schema import ServiceSpec, StepSpec
 from manamitra.errors import ManamitraError
@@ -28,6 +29,7 @@ JOURNEY_PROVIDERS = frozenset({"apsrtc_stops"})
 PLACE_TYPES = frozenset({"district", "mandal", "village"})
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 _NAME_WORDS: dict[str, frozenset[str]] = {}
+_LISTED: dict[tuple[Any, ...], list[Option]] = {}
 
 
 def _static(step: StepSpec) -> list[Option]:
@@ -39,10 +41,23 @@ def step_options(step: StepSpec, answers: dict[str, Any], lang: str) -> list[Opt
     if step.options_from:
         if step.options_from not in SHARED_PROVIDERS:
             return None
-        try:
-            return OPTION_PROVIDERS[step.options_from](AskContext(lang=lang, answers=answers), step)
-        except (ManamitraError, KeyError):
-            return None
+        # the same options all day for everyone: listed once per day, step and earlier answers
+        key = (
+            step.options_from,
+            step.id,
+            clock.to_ist(clock.now()).date(),
+            tuple(sorted(map(str, answers.items()))),
+        )
+        if key not in _LISTED:
+            try:
+                _LISTED[key] = OPTION_PROVIDERS[step.options_from](
+                    AskContext(lang=lang, answers=answers), step
+                )
+            except (ManamitraError, KeyError):
+                _LISTED[key] = []
+            if len(_LISTED) > 512:
+                _LISTED.pop(next(iter(_LISTED)))
+        return _LISTED[key] or None
     if step.type in PLACE_TYPES:
         return _places(step, answers)
     return _static(step) if step.options else None
@@ -122,7 +137,7 @@ def _value(
     message: Message,
     answers: dict[str, Any],
     said: list[SaidDate],
-    amounts: list[int],
+    amounts: tuple[int, ...],
     today: date,
     lang: str,
     spec_words: frozenset[str],
