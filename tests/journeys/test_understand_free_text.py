@@ -11,8 +11,11 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from manamitra.messaging.i18n import t
 from manamitra.privacy import verhoeff_digit
+from tests.support.databases import postgres_base_url, postgres_url
 from tests.support.live import live_server
 from tests.support.phone import Phone, body_text, choice_ids, order_reference
 
@@ -107,38 +110,54 @@ def test_a_question_in_telugu_is_answered_from_the_catalogue_with_a_start_button
 
 def test_status_by_words_lists_that_service_or_says_there_is_none(tmp_path: Path) -> None:
     with live_server(tmp_path) as server, server.client() as client:
-        phone = Phone(client, "919700001607", "సుజాత")
-        _start(phone, "te")
-        found = phone.say("kula dhruvikarana patram kavali")
-        phone.tap("svc:revenue.caste_certificate", found)
-        for answer in (
-            "సుజాత కుమారి",
-            AADHAAR,
-            "9876543210",
-            "రామారావు",
-            "కుమార్తె",
-            "12-06-1995",
-            "ఎస్సీ",
-            "మాల",
-            "హిందూ",
-            "చదువు",
-            "గుంటూరు",
-            "తెనాలి",
-            "తెనాలి",
-        ):
-            phone.say(answer)
-        consent = phone.send(image={"data_base64": JPEG, "mime_type": "image/jpeg"})
-        summary = phone.tap("opt:agree", consent)
-        bill = phone.tap("flow:submit", summary)
-        done = phone.pay(order_reference(bill[-1]))
-        number = re.search(r"REV-\d{4}-\d{6}", _all_text(done))
-        assert number is not None
+        _status_by_words(Phone(client, "919700001607", "సుజాత"))
 
-        mine = phone.say("నా కుల ధృవీకరణ పత్రం ఎక్కడ ఉంది")
-        assert number.group(0) in _all_text(mine) and "దరఖాస్తు అందింది" in _all_text(mine)
-        none = phone.say("naa income certificate enti ayyindi")
-        assert "మీ *ఆదాయ ధృవీకరణ పత్రం* దరఖాస్తు ఏదీ మా దగ్గర లేదు" in _all_text(none)
-        assert number.group(0) in _all_text(none)  # and everything they have
+
+@pytest.mark.skipif(postgres_base_url() is None, reason="set MM_TEST_POSTGRES_URL to run it")
+def test_status_by_words_on_postgresql(tmp_path: Path) -> None:
+    base = postgres_base_url()
+    assert base is not None
+    with (
+        postgres_url(base) as url,
+        live_server(tmp_path, database_url=url) as server,
+        server.client() as client,
+    ):
+        _status_by_words(Phone(client, "919700001617", "సుజాత"))
+
+
+def _status_by_words(phone: Phone) -> None:
+    """A caste certificate applied for in Telugu, then asked after in words."""
+    _start(phone, "te")
+    found = phone.say("kula dhruvikarana patram kavali")
+    phone.tap("svc:revenue.caste_certificate", found)
+    for answer in (
+        "సుజాత కుమారి",
+        AADHAAR,
+        "9876543210",
+        "రామారావు",
+        "కుమార్తె",
+        "12-06-1995",
+        "ఎస్సీ",
+        "మాల",
+        "హిందూ",
+        "చదువు",
+        "గుంటూరు",
+        "తెనాలి",
+        "తెనాలి",
+    ):
+        phone.say(answer)
+    consent = phone.send(image={"data_base64": JPEG, "mime_type": "image/jpeg"})
+    summary = phone.tap("opt:agree", consent)
+    bill = phone.tap("flow:submit", summary)
+    done = phone.pay(order_reference(bill[-1]))
+    number = re.search(r"REV-\d{4}-\d{6}", _all_text(done))
+    assert number is not None
+
+    mine = phone.say("నా కుల ధృవీకరణ పత్రం ఎక్కడ ఉంది")
+    assert number.group(0) in _all_text(mine) and "దరఖాస్తు అందింది" in _all_text(mine)
+    none = phone.say("naa income certificate enti ayyindi")
+    assert "మీ *ఆదాయ ధృవీకరణ పత్రం* దరఖాస్తు ఏదీ మా దగ్గర లేదు" in _all_text(none)
+    assert number.group(0) in _all_text(none)  # and everything they have
 
 
 def test_never_a_dead_end(tmp_path: Path) -> None:
