@@ -69,7 +69,7 @@ class FreeText:
             return
         prefill = dict(found.slots)
         prefill.update(self._description(turn, spec, text))
-        if prefill:
+        if prefill and not found.tied:
             self.runner.start_flow(turn, spec, prefill)
             return
         query = " ".join(text.split())[:200]

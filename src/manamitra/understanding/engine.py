@@ -85,10 +85,11 @@ def _topic(message: Message) -> tuple[Topic | None, set[int]]:
 
 def _best_fit(
     ranked: list[tuple[ServiceSpec, float]], message: Message, day: date, lang: str
-) -> tuple[ServiceSpec, float, dict[str, Any]]:
+) -> tuple[ServiceSpec, float, dict[str, Any], tuple[str, ...]]:
     """Of the services scored alike, the one the rest of the sentence fits: each answer it
     already gives counts (a journey's two stops and date make it a ticket, not a bus pass),
-    and a complaint goes to a grievance."""
+    and a complaint goes to a grievance. Also the services that fit exactly as well (the
+    same complaint to three electricity companies)."""
     best = ranked[0][1]
     complaint = bool(set(message.tokens) & _COMPLAINT)
     fits = []
@@ -100,8 +101,10 @@ def _best_fit(
             SLOT_BONUS if complaint and spec.kind == "grievance" else 0
         )
         fits.append((score + bonus, -order, spec, score, slots))
-    _, _, spec, score, slots = max(fits, key=lambda item: (item[0], item[1]))
-    return spec, score, slots
+    fits.sort(key=lambda item: (-item[0], -item[1]))
+    _, _, spec, score, slots = fits[0]
+    tied = tuple(other.id for fit, _, other, _, _ in fits[1:] if abs(fit - fits[0][0]) < 1e-9)
+    return spec, score, slots, tied
 
 
 def _prefer_applications(ranked: list[tuple[ServiceSpec, float]]) -> tuple[ServiceSpec, float]:
@@ -164,18 +167,19 @@ def understand(
         ranked = facts + [item for item in ranked if item not in facts] if facts else ranked
     if not ranked or ranked[0][1] < accept:
         return _unknown(message, ranked, lang, resolver)
+    tied: tuple[str, ...] = ()
     if topic is not None:
         spec, score = _prefer_applications(ranked)
         slots = extract(spec, message, day, lang)
     else:
-        spec, score, slots = _best_fit(ranked, message, day, lang)
+        spec, score, slots, tied = _best_fit(ranked, message, day, lang)
     alternatives = tuple(s.id for s, _ in ranked if s.id != spec.id)[:MAX_GUESSES]
     if asking and (topic is not None) != (spec.kind == "information"):
         text_answer, _ = answer(spec, topic, lang)
         return Understanding(
             "question", spec.id, topic, slots, alternatives, text_answer, score=score
         )
-    return Understanding("service", spec.id, None, slots, alternatives, score=score)
+    return Understanding("service", spec.id, None, slots, alternatives, score=score, tied=tied)
 
 
 def _status(catalog: Catalog, message: Message, day: date, lang: str) -> Understanding | None:

@@ -15,7 +15,8 @@ class Understanding:
 
     `navigation` names the move for a navigation intent (menu, back, help, language, cancel,
     greet); `feeling` marks a message that is only thanks or emoji ("thanks", "emoji").
-    `source` is "local" or "model" (the configured chat-completion model picked the service).
+    `source` is "local" or "model" (the configured chat-completion model picked the service);
+    `tied` names services that fit exactly as well as `service` (the citizen must choose).
     """
 
     intent: Intent
@@ -28,6 +29,7 @@ class Understanding:
     feeling: str | None = None
     score: float = 0.0
     source: str = "local"
+    tied: tuple[str, ...] = ()
 
     def contract(self) -> dict[str, Any]:
         """The documented JSON shape: intent, service, topic, slots, alternatives, answer."""
