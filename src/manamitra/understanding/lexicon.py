@@ -243,8 +243,15 @@ ALIASES: dict[str, str] = {
     **_alias("durga", "durgamma", "దుర్గమ్మ", "indrakeeladri"),
     **_alias("phone", "cellphone", "cell", "ఫోను"),
 }
-# Words too common to pick an option on their own.
+# Words too common to pick an option on their own ("very nice" is not "Very poor").
 WEAK = words(
+    "very",
+    "too",
+    "so",
+    "much",
+    "nice",
+    "chala",
+    "చాలా",
     "no",
     "not",
     "ledu",

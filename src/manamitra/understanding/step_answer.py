@@ -19,7 +19,7 @@ from manamitra.understanding import lexicon
 from manamitra.understanding.dates import said_dates
 from manamitra.understanding.options import named_options, option_by_position
 from manamitra.understanding.places import mentions
-from manamitra.understanding.slots import date_for_step
+from manamitra.understanding.slots import PLACE_TYPES, SHARED_PROVIDERS, date_for_step
 from manamitra.understanding.text import Message
 
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -47,7 +47,7 @@ def answer_step(
         return None
     if step.type == "yes_no":
         return _yes_no(message)
-    chosen = _option(options, message, today)
+    chosen = _option(options, message, today, by_name=_named_places(step))
     return StepAnswer(option_id=chosen.id) if chosen is not None else None
 
 
@@ -59,7 +59,14 @@ def _yes_no(message: Message) -> StepAnswer | None:
     return StepAnswer(option_id="yes" if yes else "no")
 
 
-def _option(options: Sequence[Option], message: Message, today: date) -> Option | None:
+def _named_places(step: StepSpec) -> bool:
+    """Steps whose options are places or temples, read by name with a typo allowed."""
+    return step.type in PLACE_TYPES or step.options_from in SHARED_PROVIDERS
+
+
+def _option(
+    options: Sequence[Option], message: Message, today: date, *, by_name: bool
+) -> Option | None:
     by_place = option_by_position(options, message.tokens)
     if by_place is not None:
         return by_place
@@ -70,8 +77,9 @@ def _option(options: Sequence[Option], message: Message, today: date) -> Option 
             if day is not None and day.isoformat() in offered:
                 return offered[day.isoformat()]
         return None
-    named = mentions(options, message.tokens)
-    if len(named) == 1:
-        return named[0].option
+    if by_name:
+        named = mentions(options, message.tokens)
+        if len(named) == 1:
+            return named[0].option
     hits = named_options(options, message.tokens)
     return hits[0].option if hits else None
