@@ -60,7 +60,7 @@ def test_a_question_typed_at_a_step_is_answered_and_the_step_asked_again(chat: C
 
 def test_changing_the_answers_from_the_sentence_asks_every_question(chat: Chat) -> None:
     opened = chat.say("bus ticket from guntur to ongole tomorrow")
-    assert choice_ids(opened[-1]) == ["flow:prefill_yes", "flow:prefill_no"]
-    asked = chat.tap("flow:prefill_no")
+    assert choice_ids(opened[-1]) == ["flow:said_yes", "flow:said_no"]
+    asked = chat.tap("flow:said_no")
     assert "Travelling *from*" in texts(asked)[-1]
     assert chat.convo.state["flow"]["answers"] == {}

@@ -40,8 +40,8 @@ def test_a_bus_booking_from_one_sentence_asks_only_what_is_missing(tmp_path: Pat
         shown = body_text(opened[-1])
         assert "From your message" in shown
         assert "From: Vijayawada (PNBS)" in shown and "To: Tirupati" in shown
-        assert choice_ids(opened[-1]) == ["flow:prefill_yes", "flow:prefill_no"]
-        asked = english.tap("flow:prefill_yes", opened)
+        assert choice_ids(opened[-1]) == ["flow:said_yes", "flow:said_no"]
+        asked = english.tap("flow:said_yes", opened)
         # from, to and date are answered: the next question is the bus (4th of the form)
         assert "Choose the bus" in body_text(asked[-1]) and "4" in body_text(asked[-1])
         assert "Travelling *from*" not in _all_text(asked)
@@ -52,7 +52,7 @@ def test_a_bus_booking_from_one_sentence_asks_only_what_is_missing(tmp_path: Pat
         shown = body_text(opened[-1])
         assert "మీ సందేశం నుంచి" in shown
         assert "విజయవాడ (పీఎన్‌బీఎస్)" in shown and "విశాఖపట్నం (ద్వారకా)" in shown
-        asked = telugu.tap("flow:prefill_yes", opened)
+        asked = telugu.tap("flow:said_yes", opened)
         assert "బస్సును ఎంచుకోండి" in body_text(asked[-1])
 
 
@@ -193,7 +193,7 @@ def test_a_long_description_at_the_menu_becomes_the_grievance_description(
         opened = phone.say(described)
         shown = body_text(opened[-1])
         assert described in shown and "Potholes" in shown
-        asked = phone.tap("flow:prefill_yes", opened)
+        asked = phone.tap("flow:said_yes", opened)
         # the problem is not asked again: the next question is about photos
         assert "photo" in body_text(asked[-1]).lower()
         assert "Describe" not in _all_text(asked)

@@ -67,10 +67,10 @@ class FreeText:
         if spec is None:
             self._unknown(turn, found, text)
             return
-        prefill = dict(found.slots)
-        prefill.update(self._description(turn, spec, text))
-        if prefill and not found.tied:
-            self.runner.start_flow(turn, spec, prefill)
+        said = dict(found.slots)
+        said.update(self._description(turn, spec, text))
+        if said and not found.tied:
+            self.runner.start_flow(turn, spec, said)
             return
         query = " ".join(text.split())[:200]
         listed = [

@@ -28,9 +28,10 @@ from manamitra.conversation.flow import (
 from manamitra.conversation.review import label_key, review_replies
 from manamitra.conversation.turn import Turn, leave_flow, set_screen, show_menu
 from manamitra.conversation.understood import (
+    SAID_PHASE,
     answered_question,
-    prefill_decision,
-    prefill_question,
+    said_decision,
+    said_question,
     typed_answer,
 )
 from manamitra.errors import DepartmentUnavailableError, ValidationError
@@ -67,7 +68,7 @@ class FlowRunner:
             "edit": self._edit_menu,
             "failed": lambda turn, spec: self._offer_retry(turn),
             "kind": self._resume_kind,
-            "prefill": self._confirm_prefill,
+            SAID_PHASE: self._confirm_said,
         }
         self._answer_in: dict[str, PhaseHandler] = {
             "steps": self._answer_step,
@@ -75,14 +76,12 @@ class FlowRunner:
             "edit": self._decision,
             "failed": self._decision,
             "kind": self._resume_kind,
-            "prefill": self._prefill_decision,
+            SAID_PHASE: self._said_decision,
         }
 
     # ---- entry points -------------------------------------------------------------------
-    def start_flow(
-        self, turn: Turn, spec: ServiceSpec, prefill: dict[str, Any] | None = None
-    ) -> None:
-        """Open the service's form; `prefill` holds answers the citizen's sentence already
+    def start_flow(self, turn: Turn, spec: ServiceSpec, said: dict[str, Any] | None = None) -> None:
+        """Open the service's form; `said` holds answers the citizen's sentence already
         gave, shown back for one tap before the flow asks only what is missing."""
         leave_flow(turn)
         set_screen(turn, "flow")
@@ -109,9 +108,9 @@ class FlowRunner:
         flow = turn.state["flow"]
         if pin is not None and store_location_ahead(spec, flow["answers"], flow["history"], pin):
             turn.say(Text(turn.t("flow.location_saved")))
-        if prefill:
-            flow["phase"] = "prefill"
-            flow["prefill"] = prefill
+        if said:
+            flow["phase"] = SAID_PHASE
+            flow[SAID_PHASE] = said
         self._advance(turn)
 
     def ask(self, turn: Turn) -> None:
@@ -320,15 +319,15 @@ class FlowRunner:
         self.ask(turn)
 
     # ---- answers given in the sentence that opened the service -----------------------------
-    def _confirm_prefill(self, turn: Turn, spec: ServiceSpec) -> None:
+    def _confirm_said(self, turn: Turn, spec: ServiceSpec) -> None:
         flow = turn.state["flow"]
-        turn.say(prefill_question(spec, flow.get("prefill") or {}, self._ask_context(turn)))
+        turn.say(said_question(spec, flow.get(SAID_PHASE) or {}, self._ask_context(turn)))
 
-    def _prefill_decision(self, turn: Turn, spec: ServiceSpec) -> None:
+    def _said_decision(self, turn: Turn, spec: ServiceSpec) -> None:
         flow = turn.state["flow"]
-        prefill = flow.pop("prefill", None) or {}
+        said = flow.pop(SAID_PHASE, None) or {}
         flow["phase"] = "steps"
-        decision = prefill_decision(turn.inbound)
+        decision = said_decision(turn.inbound)
         if decision is None:
             # neither yes nor change: the message answers the first question itself
             self._answer_step(turn, spec)
@@ -336,10 +335,10 @@ class FlowRunner:
         if decision:
             ask = self._ask_context(turn)
             for step in spec.steps:
-                if step.id in prefill and step.id not in flow["answers"]:
+                if step.id in said and step.id not in flow["answers"]:
                     field_type = get_field_type(step.type)
                     self._store(
-                        turn, Pending(path=(step.id,), step=step), field_type, ask, prefill[step.id]
+                        turn, Pending(path=(step.id,), step=step), field_type, ask, said[step.id]
                     )
         self._advance(turn)
 

@@ -21,7 +21,9 @@ from manamitra.understanding import understand
 from manamitra.understanding.model import configured_model
 from manamitra.understanding.step_answer import answer_step
 
-PREFILL_YES, PREFILL_NO = "flow:prefill_yes", "flow:prefill_no"
+SAID_YES, SAID_NO = "flow:said_yes", "flow:said_no"
+# The flow phase (and its key) while the answers taken from the opening sentence are shown.
+SAID_PHASE = "from_sentence"
 _KEEP = frozenset(
     {
         "yes",
@@ -81,33 +83,31 @@ def answered_question(turn: Turn, catalog: Catalog, services: dict[str, Any]) ->
     return True
 
 
-def prefill_question(spec: ServiceSpec, prefill: dict[str, Any], ask: AskContext) -> Reply:
+def said_question(spec: ServiceSpec, said: dict[str, Any], ask: AskContext) -> Reply:
     """ "From your message: From Vijayawada, To Tirupati, Date 08-12-2026. Is this right?" """
     lines = []
     for step in spec.steps:
-        if step.id not in prefill:
+        if step.id not in said:
             continue
         field_type = get_field_type(step.type)
-        label = field_type.option_label(step, prefill[step.id], ask)
-        shown = (
-            label.get(ask.lang) if label else field_type.display(step, prefill[step.id], ask.lang)
-        )
+        label = field_type.option_label(step, said[step.id], ask)
+        shown = label.get(ask.lang) if label else field_type.display(step, said[step.id], ask.lang)
         title = step.summary_label or step.prompt
         lines.append(f"• {title.get(ask.lang) if title else step.id}: {shown}")
     return Buttons(
-        body=t(ask.lang, "understanding.prefill", lines="\n".join(lines)),
+        body=t(ask.lang, "understanding.said", lines="\n".join(lines)),
         choices=(
-            Choice(id=PREFILL_YES, title=t(ask.lang, "understanding.prefill_yes")),
-            Choice(id=PREFILL_NO, title=t(ask.lang, "understanding.prefill_no")),
+            Choice(id=SAID_YES, title=t(ask.lang, "understanding.said_yes")),
+            Choice(id=SAID_NO, title=t(ask.lang, "understanding.said_no")),
         ),
     )
 
 
-def prefill_decision(inbound: Inbound) -> bool | None:
+def said_decision(inbound: Inbound) -> bool | None:
     """True to keep the answers, False to give them afresh, None when it is neither."""
-    if inbound.choice_id == PREFILL_YES:
+    if inbound.choice_id == SAID_YES:
         return True
-    if inbound.choice_id == PREFILL_NO:
+    if inbound.choice_id == SAID_NO:
         return False
     typed = normalise(inbound.text or "") if inbound.kind == "text" else ""
     if typed in _KEEP:
