@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -23,13 +24,16 @@ from manamitra.channels.whatsapp.sender import OutboxSender
 from manamitra.channels.whatsapp.webhook import PATH as WEBHOOK_PATH
 from manamitra.channels.whatsapp.webhook import WebhookReceiver, build_webhook_router
 from manamitra.conversation.engine import Engine
-from manamitra.departments.reference import embedded_systems
+from manamitra.departments.wiring import wire_departments
 from manamitra.documents import DocumentService, document_types
 from manamitra.observability import Metrics, metrics_router
 from manamitra.pipeline import inbox_store
+from manamitra.pipeline.department_retry import department_retry_job
 from manamitra.pipeline.document_check import DocumentCheckQueue
 from manamitra.pipeline.inbox import InboxWriter
 from manamitra.pipeline.retention import retention_job
+from manamitra.pipeline.speech import SpeechWorker, speech_retention_job
+from manamitra.pipeline.speech_in import pending_count as speech_pending
 from manamitra.pipeline.wakeup import wake_on_inbox
 from manamitra.pipeline.worker import ConversationWorker
 from manamitra.privacy import Cipher
@@ -37,6 +41,8 @@ from manamitra.runtime import Runtime
 from manamitra.services.catalog_check import load_checked_catalog
 from manamitra.services.registry import register_all
 from manamitra.settings import Settings, load_settings
+from manamitra.speech.config import SpeechConfig
+from manamitra.speech.factory import build_provider
 from manamitra.store.wal import checkpoint_wal
 from manamitra.trust import TrustService
 from manamitra.trust.service import checkpoint_publisher
@@ -96,10 +102,17 @@ def create_app(
     register_all()
     catalog = load_checked_catalog()
     runtime.services["catalog"] = catalog
-    # Personal data sealed at rest (Aadhaar); department registers behind lookups and downloads
-    # (embedded reference systems; a deployment puts an HttpDepartmentSystems here).
+    # Personal data sealed at rest (Aadhaar); department registers behind lookups and downloads:
+    # declared departments live (MM_DEPARTMENTS_LIVE) or, in the demo, on their sandbox
+    # stand-ins; the other registers on the embedded reference systems.
     runtime.services["privacy"] = Cipher.from_settings(settings)
-    runtime.services["departments"] = embedded_systems()
+    departments = wire_departments(
+        live={name.strip() for name in settings.departments_live.split(",") if name.strip()},
+        env=os.environ,
+        stand_ins=demo,
+        tls_stand_in=_sandbox_tls(settings) if demo else None,
+    )
+    departments.install(runtime.services)
     # Free text the local engine cannot place may go to an operator's chat-completion model
     # (MM_LLM_URL); off by default, the platform then runs fully offline.
     chat_model = ChatModel.from_settings(settings)
@@ -116,6 +129,13 @@ def create_app(
     runtime.services["worker"] = worker
     for index in range(max(1, settings.inbox_workers if not runtime.database.is_sqlite else 1)):
         runtime.add_job(f"conversation-worker-{index}", worker.run)
+    if departments.engines:
+        runtime.add_job(
+            "department-retry",
+            department_retry_job(
+                runtime.database, departments, settings.whatsapp_phone_number_id, worker.wake
+            ),
+        )
 
     # The WhatsApp edge: webhook → inbox (group commit) → workers → outbox → sender → Graph.
     metrics = Metrics()
@@ -126,7 +146,13 @@ def create_app(
     )
     graph = GraphClient(settings)
     sender = OutboxSender(runtime.database, graph, settings, metrics=metrics)
-    worker.on_replies = sender.notify
+    speech = _wire_speech(runtime, settings, graph, on_transcript=worker.wake, notify=sender.notify)
+
+    def replies_written() -> None:
+        sender.notify()
+        speech.wake()  # a reply to speak waits parked for the speech worker
+
+    worker.on_replies = replies_written
     runtime.services.update(metrics=metrics, inbox=inbox, graph=graph, sender=sender)
     runtime.add_job("inbox-writer", inbox.run)
     runtime.add_job("outbox-sender", sender.run)
@@ -147,6 +173,7 @@ def create_app(
     metrics.add_queue_depth(
         "outbound_pending", lambda: outbox_store.pending_count(runtime.database)
     )
+    metrics.add_queue_depth("speech_pending", lambda: speech_pending(runtime.database))
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -162,6 +189,7 @@ def create_app(
             await inbox.aclose()
             await runtime.stop()
             await graph.aclose()
+            departments.close()
 
     app = Platform(
         title="Mana Mitra", lifespan=lifespan, docs_url="/api/docs", openapi_url="/api/openapi.json"
@@ -201,8 +229,10 @@ def create_app(
 
     if demo:
         from manamitra.sandbox import mount_sandbox
+        from manamitra.sandbox.departments import build_department_stand_in_router
 
         mount_sandbox(app, settings)
+        app.include_router(build_department_stand_in_router(departments.stand_ins))
 
     if settings.role != "all":
         if runtime.database.is_sqlite:
@@ -210,6 +240,43 @@ def create_app(
         if settings.role == "web":
             runtime.keep_only(WEB_JOBS)
     return app
+
+
+def _wire_speech(
+    runtime: Runtime,
+    settings: Settings,
+    graph: GraphClient,
+    *,
+    on_transcript: Any,
+    notify: Any,
+) -> SpeechWorker:
+    """Voice notes in and voice replies out: the provider (MM_SPEECH_PROVIDER), read by the
+    conversation as `services["speech"]`, and the worker that does the speech work."""
+    config = SpeechConfig()
+    provider = build_provider(config, settings.public_url)
+    runtime.services["speech"] = provider
+    worker = SpeechWorker(
+        runtime.database,
+        graph,
+        provider,
+        timeout=config.speech_timeout_seconds,
+        max_seconds=config.speech_max_seconds,
+        cipher=runtime.services["privacy"],
+        on_transcript=on_transcript,
+        on_reply=notify,
+    )
+    runtime.add_job("speech-worker", worker.run)
+    runtime.add_job(
+        "speech-retention", speech_retention_job(runtime.database, settings.inbox_retention_hours)
+    )
+    return worker
+
+
+def _sandbox_tls(settings: Settings) -> Any:
+    """The demo's mutual-TLS stand-ins: certificates under MM_DATA_DIR, a listener each."""
+    from manamitra.sandbox.mtls import tls_stand_in
+
+    return tls_stand_in(settings.data_dir / "sandbox-mtls")
 
 
 def _wire_payments(

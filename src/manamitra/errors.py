@@ -6,6 +6,7 @@
     ├── SpecError                 a service spec that does not validate
     ├── ValidationError           a citizen's answer that does not fit a field
     ├── DepartmentUnavailableError  a department system that did not answer
+    ├── DepartmentRefusedError    a department that answered no, with words for the citizen
     ├── NotFoundError             a record that does not exist
     ├── GraphApiError             the Graph API refused a request
     └── ConflictError             a state change that lost a race (seat taken, case moved)
@@ -25,11 +26,14 @@ class ErrorCode(StrEnum):
     SPEC_INVALID = "spec_invalid"
     ANSWER_INVALID = "answer_invalid"
     DEPARTMENT_UNAVAILABLE = "department_unavailable"
+    DEPARTMENT_REFUSED = "department_refused"
     NOT_FOUND = "not_found"
     GRAPH_API = "graph_api"
     CONFLICT = "conflict"
     FORBIDDEN = "forbidden"
     NOT_ISSUED = "not_issued"
+    SPEECH_UNAVAILABLE = "speech_unavailable"
+    SPEECH_REJECTED = "speech_rejected"
 
 
 class ManamitraError(Exception):
@@ -65,7 +69,25 @@ class ValidationError(ManamitraError):
 
 
 class DepartmentUnavailableError(ManamitraError):
+    """`department` names the declared department system, when one is known."""
+
     code = ErrorCode.DEPARTMENT_UNAVAILABLE
+
+    def __init__(self, message: str = "", *, department: str | None = None) -> None:
+        super().__init__(message)
+        self.department = department
+
+
+class DepartmentRefusedError(ManamitraError):
+    """The department answered, but refused (a blocked card, a sealed record): `message` is
+    its declared explanation for the citizen, {"en": …, "te": …}, from the declaration."""
+
+    code = ErrorCode.DEPARTMENT_REFUSED
+
+    def __init__(self, message: dict[str, str], *, department: str | None = None) -> None:
+        super().__init__(message.get("en", ""))
+        self.message = message
+        self.department = department
 
 
 class NotFoundError(ManamitraError):

@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     # /metrics answers a scraper that sends `Authorization: Bearer <token>`; with no token set
     # it answers only clients on this machine (loopback), so a public address never shows it.
     metrics_token: str | None = None
+    # declared departments (departments/declared/*.yaml) whose real API is called, comma-separated
+    departments_live: str = ""
 
     @field_validator("graph_api_url", "public_url")
     @classmethod

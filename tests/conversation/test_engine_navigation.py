@@ -40,7 +40,7 @@ def test_choosing_telugu_shows_main_menu_in_telugu(chat: Chat) -> None:
     assert isinstance(menu, ListMenu)
     ids = choice_ids(menu)
     assert ids[: len(CATEGORIES)] == [f"cat:{c}" for c in CATEGORIES]
-    assert ids[-2:] == ["nav:status", "nav:lang"]
+    assert ids[-3:] == ["nav:status", "prof:details", "nav:lang"]
     assert len(ids) <= 10
     assert menu.body == t("te", "main_menu.body")
 

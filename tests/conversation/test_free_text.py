@@ -3,11 +3,16 @@ tests/journeys/test_understand_free_text.py go through the simulator API)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+from sqlalchemy.orm import Session
 
 from manamitra.messaging.i18n import t
 from manamitra.messaging.reply import Buttons, Text
 from manamitra.services.catalog_check import load_checked_catalog
+from manamitra.store import Database
+from tests.support import databases
 from tests.support.engine_driver import Chat, choice_ids, make_engine, texts
 
 
@@ -16,9 +21,23 @@ def catalog():
     return load_checked_catalog()
 
 
+@pytest.fixture(scope="module")
+def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    with databases.sqlite_url(tmp_path_factory.mktemp("free_text")) as url, databases.migrated(url):
+        db = Database(url)
+        yield db
+        db.dispose()
+
+
 @pytest.fixture
-def chat(catalog) -> Chat:
-    talk = Chat(make_engine(catalog))
+def session(database: Database) -> Iterator[Session]:
+    with database.unit_of_work() as session:
+        yield session
+
+
+@pytest.fixture
+def chat(catalog, session: Session) -> Chat:
+    talk = Chat(make_engine(catalog), db=session)
     talk.say("Hi")
     talk.tap("lang:en")
     return talk

@@ -134,7 +134,8 @@ def test_citizen_rates_and_closes_in_chat(database: Database) -> None:
         said = texts(chat.tap("flow:submit"))  # the review before the rating is recorded
         assert row.state == "closed" and row.rating == 4
         assert row.rating_comment == "Quick work, thank you"
-        assert any("4 ★" in text for text in said)
+        assert any("4/10" in text for text in said)
+        assert row.rating_scale == 10
 
 
 def test_citizen_reopens_in_chat_but_not_after_ten_days(database: Database) -> None:

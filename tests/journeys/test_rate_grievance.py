@@ -1,6 +1,7 @@
-"""Journey through the simulator API: a resolved grievance is rated however the citizen
-writes the rating (stars, "4/5", the number in Telugu or English words, a tap), in Telugu and
-English; the citizen is thanked once; anything else gets a clear message and a second try."""
+"""Journey through the simulator API: a resolved grievance is rated from 1 to 10 however the
+citizen writes the rating (stars, "8/10", "4/5", the number in Telugu or English words, a
+tap), in Telugu and English; the citizen is thanked once; anything else gets a clear message
+and a second try."""
 
 from __future__ import annotations
 
@@ -63,11 +64,11 @@ def _rate(phone: Phone, database: Database, lang: str, rating: str) -> tuple[str
 def test_every_way_of_writing_a_rating_rates_once(tmp_path: Path) -> None:
     ways = [
         ("919700000301", "en", "⭐⭐⭐⭐", 4),
-        ("919700000302", "en", "4/5", 4),
-        ("919700000303", "te", "నాలుగు", 4),
-        ("919700000304", "en", "four", 4),
+        ("919700000302", "en", "4/5", 8),  # the citizen's 1–5, placed on 1–10
+        ("919700000303", "te", "ఎనిమిది", 8),
+        ("919700000304", "en", "nine", 9),
         ("919700000305", "te", "⭐⭐⭐️", 3),
-        ("919700000306", "en", "2", 2),
+        ("919700000306", "en", "10", 10),
     ]
     with live_server(tmp_path) as server, server.client(timeout=30) as client:
         database = Database(server.settings.database_url)
@@ -75,16 +76,16 @@ def test_every_way_of_writing_a_rating_rates_once(tmp_path: Path) -> None:
             for citizen, lang, rating, expected in ways:
                 phone = Phone(client, citizen, "Lakshmi")
                 number, said = _rate(phone, database, lang, rating)
-                thanks = [t for t in said if number in t and "★" in t]
+                thanks = [t for t in said if number in t and "/10" in t]
                 assert len(thanks) == 1, (rating, said)
-                assert f"{expected} ★" in thanks[0]
+                assert f"{expected}/10" in thanks[0]
                 # nothing else thanks or announces the closing, now or a moment later
                 later = [body_text(b) for b in phone.send(text="menu")]
                 assert not any(number in t for t in later), later
                 with database.unit_of_work() as db:
                     row = cases.find_grievance(db, number)
                     assert row is not None and row.state == "closed", rating
-                    assert row.rating == expected, rating
+                    assert (row.rating, row.rating_scale) == (expected, 10), rating
         finally:
             database.dispose()
 
@@ -94,8 +95,8 @@ def test_a_word_that_is_not_a_rating_is_explained_and_asked_again(tmp_path: Path
         database = Database(server.settings.database_url)
         try:
             for citizen, lang, explained in (
-                ("919700000311", "en", "Please rate from 1 to 5"),
-                ("919700000312", "te", "1 నుంచి 5 మధ్య రేటింగ్"),
+                ("919700000311", "en", "Please rate from 1 to 10"),
+                ("919700000312", "te", "1 నుంచి 10 మధ్య రేటింగ్"),
             ):
                 phone = Phone(client, citizen, "Ravi")
                 number = _open_feedback(phone, database, lang)

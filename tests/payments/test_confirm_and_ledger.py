@@ -62,7 +62,8 @@ def test_duplicate_and_out_of_order_webhooks_record_the_payment_once(database: D
         sent = list(
             db.scalars(select(OutboundMessage.kind).where(OutboundMessage.citizen == CITIZEN))
         )
-        assert sent == ["order_status", "text", "document"]
+        # the receipt, then the one rating list of the payment
+        assert sent == ["order_status", "text", "document", "list"]
         assert BILL_SYSTEMS["apspdcl"].lookup(db, "1121402003456").dues == []
         assert reconcile(db, payments.gateway).unexplained == 0
 

@@ -89,7 +89,7 @@ def test_adangal_copy_for_a_village_and_survey_number(session) -> None:
 
 
 class _Down:
-    def lookup(self, source: str, identifier: str):
+    def lookup(self, source: str, identifier: str, answers=None):
         raise DepartmentUnavailableError(source)
 
     document = lookup

@@ -124,6 +124,19 @@ class StepSpec(BaseModel):
         return self
 
 
+class SpecMigration(BaseModel):
+    """How answers given under an earlier `version` of this service move to the current one
+    (goflow-style, declared): steps renamed, answers dropped, answers set. A conversation inside
+    a version with no migration to the current one finishes on the version it started."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    from_version: int = Field(alias="from", ge=1)
+    rename: dict[str, str] = {}
+    drop: tuple[str, ...] = ()
+    set: dict[str, Any] = {}
+
+
 class ServiceSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -154,6 +167,21 @@ class ServiceSpec(BaseModel):
     booking: dict[str, Any] | None = None
     grievance: dict[str, Any] | None = None
     order: int = 100
+    # this service's own revision: raise it when its steps change, and declare `migrations`
+    # from earlier versions whose conversations may move across (catalog/versions.py)
+    version: int = Field(default=1, ge=1)
+    migrations: tuple[SpecMigration, ...] = ()
+
+    @model_validator(mode="after")
+    def _migrations_lead_here(self) -> ServiceSpec:
+        seen: set[int] = set()
+        for migration in self.migrations:
+            if migration.from_version >= self.version or migration.from_version in seen:
+                raise ValueError(
+                    f"migrations: from {migration.from_version} must be an earlier version, once"
+                )
+            seen.add(migration.from_version)
+        return self
 
     @field_validator("spec_version")
     @classmethod

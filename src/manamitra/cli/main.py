@@ -6,6 +6,7 @@ import typer
 
 from manamitra.cli import catalog as _catalog
 from manamitra.cli import chat as _chat
+from manamitra.cli import departments as _departments
 from manamitra.cli import officers as _officers
 from manamitra.cli import payments as _payments
 from manamitra.cli import platform as _platform
@@ -27,6 +28,7 @@ _officers.register(app)
 _sla.register(app)
 _payments.register(app)
 _understand.register(app)
+_departments.register(app)
 
 
 def main() -> None:

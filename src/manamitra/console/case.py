@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
-from manamitra import clock
+from manamitra import clock, ratings
 from manamitra.console import audit, display, queries
 from manamitra.console.page import Context, Forbidden, NotFound, check_csrf, labels
 from manamitra.console.wiring import Wiring
@@ -124,7 +124,9 @@ def _case_facts(
             (words["location"], _where(case, ctx.lang)),
         ]
         if case.rating:
-            facts.append((words["rating"], f"{case.rating} ★ {case.rating_comment or ''}"))
+            scale = case.rating_scale or 5
+            rated = f"{ratings.shown(case.rating, scale)} {case.rating_comment or ''}"
+            facts.append((words["rating"], rated.strip()))
         return facts, list(case.attachments or []), category_label(case.category, ctx.lang)
     application = find_application(ctx.db, case.reference)
     facts = []

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from manamitra import clock
+from manamitra import clock, ratings
 from manamitra.catalog.loader import Catalog
 from manamitra.catalog.places import Place
 from manamitra.console import auth
@@ -317,7 +317,8 @@ class _Seeding:
                     db, row, "assign", actor=officer, actor_kind="officer", notify_citizen=False
                 )
             elif action == "close":
-                row.rating = rng.choice((5, 5, 4, 4, 4, 3, 2, 1))
+                row.rating = rng.choice((10, 9, 9, 8, 8, 7, 5, 3, 1))
+                row.rating_scale = ratings.SCALE
                 cases.transition(
                     db, row, "close", actor="citizen", actor_kind="citizen", notify_citizen=False
                 )

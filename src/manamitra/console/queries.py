@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Select, and_, false, not_, or_, select
 from sqlalchemy.orm import Session
 
-from manamitra import clock, formatting
+from manamitra import clock, formatting, ratings
 from manamitra.console.display import Names
 from manamitra.grievances import cases
 from manamitra.grievances.applications import case_for, find_application, sync_cases
@@ -264,7 +264,7 @@ def dashboard(db: Session, officer: Officer, lang: str, office: str | None = Non
         for g in resolved
         if g.resolved_at is not None
     ]
-    rated = [g.rating for g in grievances if g.rating]
+    rated = [(g.rating, g.rating_scale or 5) for g in grievances if g.rating]
     categories: dict[str, int] = {}
     for g in grievances:
         if g.state in open_states:
@@ -288,7 +288,7 @@ def dashboard(db: Session, officer: Officer, lang: str, office: str | None = Non
         closed_cases=len(everything) - open_cases,
         breach_rate=(breached / len(everything)) if everything else 0.0,
         average_resolution_hours=(sum(hours) / len(hours)) if hours else None,
-        satisfaction=(sum(rated) / len(rated)) if rated else None,
+        satisfaction=ratings.average_on_ten(rated),
         ratings=len(rated),
         by_category=sorted(categories.items(), key=lambda kv: -kv[1])[:8],
         by_state=sorted(states.items(), key=lambda kv: -kv[1]),

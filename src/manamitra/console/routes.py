@@ -1,5 +1,6 @@
 """The console's routers put together: sign-in (`signin`), inbox and search (`inbox`), a case
-and its actions (`case`), escalations, dashboard and audit (`oversight`), and media (`media`).
+and its actions (`case`), escalations, dashboard and audit (`oversight`), media (`media`), and department health and
+service switches (`departments`).
 
 Every POST carries the session's CSRF token; every case page checks jurisdiction (403).
 """
@@ -13,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from manamitra.console.case import case_router
+from manamitra.console.departments import departments_router
 from manamitra.console.inbox import inbox_router
 from manamitra.console.media import media_router
 from manamitra.console.oversight import oversight_router
@@ -26,7 +28,14 @@ from manamitra.runtime import Runtime
 def console_router(runtime: Runtime) -> APIRouter:
     wiring = wire(runtime)
     router = APIRouter(include_in_schema=False)
-    for part in (signin_router, inbox_router, case_router, oversight_router, media_router):
+    for part in (
+        signin_router,
+        inbox_router,
+        case_router,
+        oversight_router,
+        media_router,
+        departments_router,
+    ):
         router.include_router(part(wiring))
     return router
 

@@ -21,6 +21,7 @@ from manamitra.conversation import draft
 from manamitra.conversation.runner import FlowRunner
 from manamitra.conversation.screens import STALE_SAFE_PREFIXES, Screens
 from manamitra.conversation.turn import ConversationState, Turn
+from manamitra.conversation.voice import Voice
 from manamitra.messaging.inbound import Inbound
 from manamitra.messaging.reply import Buttons, ListMenu, Reply, Text
 from manamitra.services.kind import EVENT_HANDLERS, EventContext
@@ -28,6 +29,13 @@ from manamitra.services.kind import EVENT_HANDLERS, EventContext
 __all__ = ["ConversationState", "Engine"]
 
 SILENT_KINDS = frozenset({"reaction"})
+# Rows of a message sent outside any conversation (the rating list that came with a
+# certificate days after the citizen last wrote) mean the same after an idle restart.
+STANDALONE_PREFIXES = ("rate:",)
+
+
+def _answers_a_sent_message(inbound: Inbound) -> bool:
+    return inbound.kind == "choice" and (inbound.choice_id or "").startswith(STANDALONE_PREFIXES)
 
 
 class Engine:
@@ -45,10 +53,13 @@ class Engine:
         self.draft_keep = draft_keep
         self.runner = FlowRunner(catalog, self.services)
         self.screens = Screens(catalog, self.services, self.runner)
+        self.voice = Voice(catalog, self.services, self.screens.reprompt)
         # the screen a message arrives on → what handles it; anything else is a menu screen
         self._on_screen: dict[str, Callable[[Turn], None]] = {
             "flow": self._flow_or_menu,
             "language": self.screens.language_turn,
+            "profile_fix": self.screens.profile.fix_turn,
+            "rating_comment": self._rating_comment,
         }
 
     # ---- entry point -------------------------------------------------------------------
@@ -68,9 +79,11 @@ class Engine:
         expired = self._expire_if_idle(turn)
         draft.prune(turn.state, clock.now(), self.draft_keep)
         turn.state["last_active"] = clock.now().isoformat()
-        if convo.language is None:
+        if convo.language is None and self.voice.speaks_first(turn, self._dispatch):
+            pass  # a voice note, or its transcript, before any language was chosen
+        elif convo.language is None:
             self.screens.choose_language(turn)
-        elif expired:
+        elif expired and not _answers_a_sent_message(inbound):
             kept = self.screens.draft_spec(turn)
             if kept is not None:
                 turn.say(Text(turn.t("draft.expired_saved", service=kept.name.get(turn.lang))))
@@ -78,7 +91,7 @@ class Engine:
                 turn.say(Text(turn.t("session_expired")))
             self.screens.show_menu(turn)
         else:
-            self._dispatch(turn)
+            self.voice.dispatch(turn, self._dispatch)
         self._remember_choices(turn)
         return turn.replies
 
@@ -130,6 +143,10 @@ class Engine:
         if inbound.kind == "text" and inbound.text and screens.global_word(turn, inbound.text):
             return
         self._on_screen.get(turn.state.get("screen") or "", screens.menu_turn)(turn)
+
+    def _rating_comment(self, turn: Turn) -> None:
+        if not self.screens.rating.comment_turn(turn):
+            self.screens.menu_turn(turn)
 
     def _flow_or_menu(self, turn: Turn) -> None:
         if turn.state.get("flow"):

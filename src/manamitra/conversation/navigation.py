@@ -5,9 +5,10 @@ from __future__ import annotations
 from manamitra.catalog.loader import Catalog
 from manamitra.catalog.schema import CATEGORIES, HEADLINE_CATEGORIES, ServiceSpec
 from manamitra.messaging.i18n import t
-from manamitra.messaging.limits import MAX_ROW_DESCRIPTION, MAX_ROW_TITLE, clip
+from manamitra.messaging.limits import MAX_LIST_ROWS, MAX_ROW_DESCRIPTION, MAX_ROW_TITLE, clip
 from manamitra.messaging.paging import choices_message
 from manamitra.messaging.reply import Buttons, Choice, ListMenu, Reply, Section
+from manamitra.profile.show import t as profile_text
 
 LANGUAGE_CHOICES = (Choice(id="lang:te", title="తెలుగు"), Choice(id="lang:en", title="English"))
 
@@ -42,11 +43,20 @@ def main_menu(lang: str, draft: ServiceSpec | None = None) -> Reply:
     )
     rows.append(
         Choice(
-            id="nav:lang",
-            title=t(lang, "change_language"),
-            description=t(lang, "change_language_desc"),
+            id="prof:details",
+            title=clip(profile_text(lang, "menu_row"), MAX_ROW_TITLE),
+            description=clip(profile_text(lang, "menu_row_desc"), MAX_ROW_DESCRIPTION),
         )
     )
+    if len(rows) < MAX_LIST_ROWS:
+        # with a draft's row the list is full: the language stays one word away ("language")
+        rows.append(
+            Choice(
+                id="nav:lang",
+                title=t(lang, "change_language"),
+                description=t(lang, "change_language_desc"),
+            )
+        )
     return ListMenu(
         body=t(lang, "main_menu.body"),
         button=t(lang, "main_menu.button"),

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from manamitra import clock
 from manamitra.catalog.loader import Catalog
 from manamitra.catalog.schema import ServiceSpec
 from manamitra.conversation import draft, navigation
@@ -20,28 +21,35 @@ from manamitra.conversation.flow import (
     count_questions,
     forget,
     next_pending,
-    store_answer,
     store_location_ahead,
     top_level_position,
     undo_last,
 )
-from manamitra.conversation.review import label_key, review_replies
+from manamitra.conversation.prefill import CONSENT_PHASE, OFFER_PHASE, Prefill
+from manamitra.conversation.review import review_replies
 from manamitra.conversation.turn import Turn, leave_flow, set_screen, show_menu
 from manamitra.conversation.understood import (
     SAID_PHASE,
     answered_question,
+    keep_answer,
+    parse_answer,
+    said_answers,
     said_decision,
     said_question,
-    typed_answer,
 )
-from manamitra.errors import DepartmentUnavailableError, ValidationError
+from manamitra.errors import (
+    DepartmentRefusedError,
+    DepartmentUnavailableError,
+    ValidationError,
+)
 from manamitra.fields import AskContext, get_field_type
-from manamitra.fields.base import FieldType, PageRequest
+from manamitra.fields.base import PageRequest
 from manamitra.fields.choice import chosen_title
 from manamitra.formatting import money
-from manamitra.messaging.i18n import normalise, t, words
+from manamitra.messaging.i18n import normalise, t
 from manamitra.messaging.paging import choices_message, page_of
 from manamitra.messaging.reply import Buttons, Choice, Text
+from manamitra.services import department_waits, spec_versions, switches
 from manamitra.services.kind import (
     AskAgain,
     Continue,
@@ -62,6 +70,7 @@ class FlowRunner:
     def __init__(self, catalog: Catalog, services: dict[str, Any]) -> None:
         self.catalog = catalog
         self.services = services
+        self.prefill = Prefill(catalog, self._advance, self._edit_menu)
         self._ask_in: dict[str, PhaseHandler] = {
             "steps": self._ask_step,
             "confirm": self._confirm,
@@ -69,6 +78,8 @@ class FlowRunner:
             "failed": lambda turn, spec: self._offer_retry(turn),
             "kind": self._resume_kind,
             SAID_PHASE: self._confirm_said,
+            CONSENT_PHASE: self.prefill.ask_consent,
+            OFFER_PHASE: self.prefill.ask_offer,
         }
         self._answer_in: dict[str, PhaseHandler] = {
             "steps": self._answer_step,
@@ -77,12 +88,22 @@ class FlowRunner:
             "failed": self._decision,
             "kind": self._resume_kind,
             SAID_PHASE: self._said_decision,
+            CONSENT_PHASE: self.prefill.answer_consent,
+            OFFER_PHASE: self.prefill.answer_offer,
         }
 
     # ---- entry points -------------------------------------------------------------------
     def start_flow(self, turn: Turn, spec: ServiceSpec, said: dict[str, Any] | None = None) -> None:
         """Open the service's form; `said` holds answers the citizen's sentence already
         gave, shown back for one tap before the flow asks only what is missing."""
+        gate = switches.availability(turn.db, spec.id, clock.now())
+        if not gate.open:
+            # switched off from the console: said with its return date, the citizen's own
+            # flow (if any) left as it was
+            turn.say(Text(switches.closed_message(gate, spec.name.get(turn.lang), turn.lang)))
+            if "flow" not in turn.state:
+                show_menu(turn, self.catalog)
+            return
         leave_flow(turn)
         set_screen(turn, "flow")
         saved = draft.take(turn.state, spec.id)
@@ -93,6 +114,7 @@ class FlowRunner:
             return
         turn.state["flow"] = {
             "service": spec.id,
+            "spec": spec_versions.begin(turn.db, spec),
             "answers": {},
             "history": [],
             "phase": "steps",
@@ -109,8 +131,13 @@ class FlowRunner:
         if pin is not None and store_location_ahead(spec, flow["answers"], flow["history"], pin):
             turn.say(Text(turn.t("flow.location_saved")))
         if said:
+            # answers from the opening sentence come first; the profile's offer is for
+            # forms opened without them
             flow["phase"] = SAID_PHASE
             flow[SAID_PHASE] = said
+        elif self.prefill.begin(turn, spec):
+            # Ask once: details verified before are offered (with consent) before the first step
+            return
         self._advance(turn)
 
     def ask(self, turn: Turn) -> None:
@@ -125,6 +152,9 @@ class FlowRunner:
         spec = self.spec(turn)
         if spec is None:
             show_menu(turn, self.catalog, cancel=True)
+            return
+        if turn.state["flow"].pop("migrated", False):
+            self.ask(turn)  # moved to the current version: ask where the answers now stand
             return
         phase = turn.state["flow"].get("phase", "steps")
         self._answer_in.get(phase, self._answer_step)(turn, spec)
@@ -147,7 +177,11 @@ class FlowRunner:
 
     def spec(self, turn: Turn) -> ServiceSpec | None:
         flow = turn.state.get("flow")
-        return self.catalog.service(flow["service"]) if flow else None
+        current = self.catalog.service(flow["service"]) if flow else None
+        if current is None or flow is None:
+            return None
+        # a conversation inside an earlier version finishes on it, or moves by a migration
+        return spec_versions.resolve(turn.db, current, flow)
 
     # ---- asking ---------------------------------------------------------------------------
     @staticmethod
@@ -232,7 +266,7 @@ class FlowRunner:
         field_type = get_field_type(pending.step.type)
         ask = self._ask_context(turn)
         try:
-            value = self._parse(turn, pending, field_type, ask)
+            value = parse_answer(turn, pending, field_type, ask)
         except ValidationError as error:
             if answered_question(turn, self.catalog, self.services):
                 self.ask(turn)
@@ -247,37 +281,19 @@ class FlowRunner:
             flow["page"] = value.page
             self.ask(turn)
             return
-        self._store(turn, pending, field_type, ask, value)
+        keep_answer(turn, pending, field_type, ask, value)
+        if pending.step.type == "district" and self._outside_pilot(turn, spec, str(value)):
+            return
         self._advance(turn)
 
-    def _parse(self, turn: Turn, pending: Pending, field_type: FieldType, ask: AskContext) -> Any:
-        """The step's answer: as the field reads it, else as a person would read the text
-        ("tirupathi", "repu", "rendu")."""
-        inbound = turn.inbound
-        if (
-            pending.step.optional
-            and inbound.kind == "text"
-            and inbound.text
-            and normalise(inbound.text) in words("skip")
-        ):
-            return None
-        try:
-            return field_type.parse(pending.step, inbound, ask)
-        except ValidationError:
-            understood = typed_answer(turn, pending.step, field_type, ask)
-            if understood is None:
-                raise
-        return field_type.parse(pending.step, understood, ask)
-
-    def _store(
-        self, turn: Turn, pending: Pending, field_type: FieldType, ask: AskContext, value: Any
-    ) -> None:
-        flow = turn.state["flow"]
-        turn.state["wrong"] = 0
-        label = field_type.option_label(pending.step, value, ask) if value is not None else None
-        store_answer(flow["answers"], flow["history"], pending, value)
-        if label is not None:
-            flow.setdefault("labels", {})[label_key(pending.path)] = label
+    def _outside_pilot(self, turn: Turn, spec: ServiceSpec, district: str) -> bool:
+        """A service piloted in some districts, asked from another: told, answers kept."""
+        gate = switches.availability(turn.db, spec.id, clock.now())
+        if gate.admits_district(district):
+            return False
+        turn.say(Text(switches.pilot_message(gate, spec.name.get(turn.lang), district, turn.lang)))
+        show_menu(turn, self.catalog, cancel=True)
+        return True
 
     def _location_ahead(self, turn: Turn, spec: ServiceSpec, pending: Pending) -> bool:
         """A pin shared before the location question (or instead of tapping "Share
@@ -328,18 +344,13 @@ class FlowRunner:
         said = flow.pop(SAID_PHASE, None) or {}
         flow["phase"] = "steps"
         decision = said_decision(turn.inbound)
-        if decision is None:
-            # neither yes nor change: the message answers the first question itself
+        if decision is None:  # neither yes nor change: it answers the first question itself
             self._answer_step(turn, spec)
             return
         if decision:
             ask = self._ask_context(turn)
-            for step in spec.steps:
-                if step.id in said and step.id not in flow["answers"]:
-                    field_type = get_field_type(step.type)
-                    self._store(
-                        turn, Pending(path=(step.id,), step=step), field_type, ask, said[step.id]
-                    )
+            for pending, value in said_answers(spec, said, flow["answers"]):
+                keep_answer(turn, pending, get_field_type(pending.step.type), ask, value)
         self._advance(turn)
 
     # ---- review: confirm, edit, retry -------------------------------------------------------
@@ -439,13 +450,28 @@ class FlowRunner:
 
     def _complete(self, turn: Turn, spec: ServiceSpec) -> None:
         context = self._service_context(turn, spec)
+        if turn.state["flow"].pop("waiting_department", None) is not None:
+            department_waits.done(turn.db, turn.convo.citizen)
         try:
             result = get_kind(spec.kind).complete(context)
-        except DepartmentUnavailableError:
-            log.warning("department unavailable", extra={"service": spec.id})
+        except DepartmentUnavailableError as exc:
+            log.warning(
+                "department unavailable", extra={"service": spec.id, "department": exc.department}
+            )
             turn.say(*context.replies)
             turn.say(Text(turn.t("errors.department_unavailable")))
+            if exc.department is not None:
+                # finished for the citizen when the department answers again
+                department_waits.wait(turn.db, turn.convo.citizen, spec.id, exc.department)
+                turn.state["flow"]["waiting_department"] = exc.department
+                turn.say(Text(turn.t("errors.department_auto_retry")))
             self._offer_retry(turn)
+            return
+        except DepartmentRefusedError as refusal:
+            # the department's own words for the citizen, declared in Telugu and English
+            turn.say(Text(refusal.message.get(turn.lang) or refusal.message.get("en", "")))
+            leave_flow(turn, finished=True)
+            turn.say(navigation.after_service(turn.lang))
             return
         self._apply_result(turn, spec, result, context)
 

@@ -14,6 +14,8 @@ from manamitra.catalog.loader import Catalog
 from manamitra.catalog.schema import ServiceSpec
 from manamitra.conversation import draft, navigation
 from manamitra.conversation.free_text import FreeText
+from manamitra.conversation.profile_screen import ProfileScreen
+from manamitra.conversation.rating_screen import RatingScreen
 from manamitra.conversation.runner import FlowRunner
 from manamitra.conversation.turn import Turn, draft_spec, leave_flow, set_screen, show_menu
 from manamitra.errors import ValidationError
@@ -22,11 +24,14 @@ from manamitra.messaging.i18n import normalise, t, words
 from manamitra.messaging.inbound import Inbound
 from manamitra.messaging.paging import choices_message, page_of
 from manamitra.messaging.reply import Buttons, Choice, Text
+from manamitra.profile.show import t as profile_text
 from manamitra.services import status as status_registry
 from manamitra.services.kind import UNSOLICITED_HANDLERS, EventContext
 from manamitra.services.status_view import item_replies, status_replies
 
-STALE_SAFE_PREFIXES = ("nav:", "lang:", "cat:", "dept:", "svc:")
+# Taps understood on any screen: navigation, and rows of messages sent outside a turn (the
+# rating list with a certificate or receipt) or kept for later (My details).
+STALE_SAFE_PREFIXES = ("nav:", "lang:", "cat:", "dept:", "svc:", "prof:", "rate:", "ratings:")
 UNSOLICITED_KINDS = (
     "image",
     "document",
@@ -50,6 +55,8 @@ class Screens:
         self.catalog = catalog
         self.services = services
         self.runner = runner
+        self.profile = ProfileScreen(catalog, services)
+        self.rating = RatingScreen(catalog)
         self._render: dict[str, ScreenHandler] = {
             "category": self._render_category,
             "department": self._render_department,
@@ -200,6 +207,16 @@ class Screens:
             leave_flow(turn)
             set_screen(turn, "department", category=category, department=department, page=0)
             turn.say(navigation.department_menu(self.catalog, category, department, turn.lang))
+        elif prefix == "prof":
+            leave_flow(turn)
+            self.profile.choice(turn, rest)
+        elif prefix == "rate":
+            in_flow = turn.state.get("screen") == "flow" and bool(turn.state.get("flow"))
+            self.rating.tap(turn, choice_id, in_flow=in_flow)
+            if in_flow:
+                self.reprompt(turn)
+        elif prefix == "ratings":
+            self.rating.skip(turn)
         elif prefix == "svc":
             spec = self.catalog.service(rest)
             if spec is None:
@@ -228,6 +245,9 @@ class Screens:
             self._status(turn)
         elif word in words("language"):
             self._language_screen(turn)
+        elif word in _profile_words("menu_row") or word in _profile_words("my_documents"):
+            leave_flow(turn)
+            self.profile.choice(turn, "details" if word in _profile_words("menu_row") else "docs")
         else:
             return False
         return True
@@ -367,3 +387,8 @@ class Screens:
     def _navigate_to(self, turn: Turn, move: str) -> None:
         """A navigation word said in a sentence ("main menu chupinchu", "english lo")."""
         self._navigate[_MOVES.get(move, move)](turn)
+
+
+def _profile_words(key: str) -> set[str]:
+    """ "my details", "నా వివరాలు": the menu row's words, typed, in either language."""
+    return {normalise(profile_text(lang, key)) for lang in ("te", "en")}

@@ -10,11 +10,13 @@ from typing import Any
 from manamitra import clock
 from manamitra.catalog.loader import Catalog
 from manamitra.catalog.schema import ServiceSpec, StepSpec
+from manamitra.conversation.flow import Pending, store_answer
+from manamitra.conversation.review import label_key
 from manamitra.conversation.turn import Turn
 from manamitra.errors import DepartmentUnavailableError, ValidationError
 from manamitra.fields import AskContext, get_field_type
 from manamitra.fields.base import FieldType, Option
-from manamitra.messaging.i18n import normalise, t
+from manamitra.messaging.i18n import normalise, t, words
 from manamitra.messaging.inbound import Inbound
 from manamitra.messaging.reply import Buttons, Choice, Reply, Text
 from manamitra.understanding import understand
@@ -69,6 +71,45 @@ def typed_answer(
     if found.option_id is not None:
         return replace(inbound, kind="choice", choice_id=f"opt:{found.option_id}", text=None)
     return replace(inbound, text=found.text)
+
+
+def parse_answer(turn: Turn, pending: Pending, field_type: FieldType, ask: AskContext) -> Any:
+    """The step's answer: as the field reads it, else as a person would read the text
+    ("tirupathi", "repu", "rendu"); an optional step's *skip* is None."""
+    inbound = turn.inbound
+    typed = inbound.text if inbound.kind == "text" else None
+    if pending.step.optional and typed and normalise(typed) in words("skip"):
+        return None
+    try:
+        return field_type.parse(pending.step, inbound, ask)
+    except ValidationError:
+        understood = typed_answer(turn, pending.step, field_type, ask)
+        if understood is None:
+            raise
+    return field_type.parse(pending.step, understood, ask)
+
+
+def keep_answer(
+    turn: Turn, pending: Pending, field_type: FieldType, ask: AskContext, value: Any
+) -> None:
+    """Store a step's answer, with the label of the option it names for the review."""
+    flow = turn.state["flow"]
+    turn.state["wrong"] = 0
+    label = field_type.option_label(pending.step, value, ask) if value is not None else None
+    store_answer(flow["answers"], flow["history"], pending, value)
+    if label is not None:
+        flow.setdefault("labels", {})[label_key(pending.path)] = label
+
+
+def said_answers(
+    spec: ServiceSpec, said: dict[str, Any], answers: dict[str, Any]
+) -> list[tuple[Pending, Any]]:
+    """The answers kept from the opening sentence, in the form's order, not yet answered."""
+    return [
+        (Pending(path=(step.id,), step=step), said[step.id])
+        for step in spec.steps
+        if step.id in said and step.id not in answers
+    ]
 
 
 def answered_question(turn: Turn, catalog: Catalog, services: dict[str, Any]) -> bool:

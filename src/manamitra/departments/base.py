@@ -1,15 +1,17 @@
 """What a department system must answer, per kind of service.
 
-    RecordLookup.lookup(source, identifier)   -> Record | None   (lookup kind)
-    DocumentSource.document(source, identifier) -> Record | None (download kind)
+    RecordLookup.lookup(source, identifier, answers)     -> Record | None   (lookup kind)
+    DocumentSource.document(source, identifier, answers) -> Record | None   (download kind)
 
 `source` names a register ("ration_card", "ssc_result", "adangal"…); `identifier` is the key
-the citizen gave (a card number, a hall ticket number, "village-id/survey-number"). None means
+the citizen gave (a card number, a hall ticket number, "village-id/survey-number"); `answers` are
+the service's other answers, which a declared department's request may carry. None means
 "no such record"; a system that does not answer raises DepartmentUnavailableError.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
@@ -41,11 +43,15 @@ def render_value(value: Any, lang: str) -> str:
 
 
 class RecordLookup(Protocol):
-    def lookup(self, source: str, identifier: str) -> Record | None: ...
+    def lookup(
+        self, source: str, identifier: str, answers: Mapping[str, Any] | None = None
+    ) -> Record | None: ...
 
 
 class DocumentSource(Protocol):
-    def document(self, source: str, identifier: str) -> Record | None: ...
+    def document(
+        self, source: str, identifier: str, answers: Mapping[str, Any] | None = None
+    ) -> Record | None: ...
 
 
 class DepartmentSystems(RecordLookup, DocumentSource, Protocol):
@@ -77,8 +83,12 @@ class RoutedSystems:
     def _for(self, source: str) -> DepartmentSystems:
         return self.routes.get(source, self.default)
 
-    def lookup(self, source: str, identifier: str) -> Record | None:
-        return self._for(source).lookup(source, identifier)
+    def lookup(
+        self, source: str, identifier: str, answers: Mapping[str, Any] | None = None
+    ) -> Record | None:
+        return self._for(source).lookup(source, identifier, answers)
 
-    def document(self, source: str, identifier: str) -> Record | None:
-        return self._for(source).document(source, identifier)
+    def document(
+        self, source: str, identifier: str, answers: Mapping[str, Any] | None = None
+    ) -> Record | None:
+        return self._for(source).document(source, identifier, answers)

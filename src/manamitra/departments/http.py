@@ -1,26 +1,62 @@
-"""A department's HTTP API as a RecordLookup/DocumentSource: timeouts, retries, clear failure.
+"""The platform's own record protocol, for a department that implements it, on the declared
+engine (`declared.py`): every register the same two operations, every fact as sent.
 
     GET {base_url}/records/{source}/{identifier}    → 200 {"facts": {...}, "rows": [...]}
     GET {base_url}/documents/{source}/{identifier}  → 200 the same shape; 404 = no such record
 
-Connection errors, timeouts and 5xx/429 answers are retried with exponential backoff; when the
-attempts are spent the adapter raises DepartmentUnavailableError (the engine tells the citizen
-and keeps their answers). Requests carry an idempotency key so a repeated turn is harmless.
+Retries, backoff, timeouts, the idempotency key and the circuit are the engine's. A department
+with an API of its own shape is declared instead (`declaration.py`).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
+from manamitra.departments.auth import Credentials
 from manamitra.departments.base import Record
-from manamitra.errors import DepartmentUnavailableError
+from manamitra.departments.declaration import Declaration
+from manamitra.departments.declared import DeclaredDepartment
 
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+TOKEN_VARIABLE = "MM_DEPT_RECORDS_TOKEN"
+
+
+def records_declaration(
+    area: str,
+    source: str,
+    base_url: str,
+    *,
+    timeout: float,
+    attempts: int,
+    backoff: float,
+    token: bool,
+) -> Declaration:
+    response = {"facts_at": "facts", "rows_at": "rows"}
+    auth: dict[str, Any] = (
+        {"type": "api_key", "header": "Authorization", "key": TOKEN_VARIABLE}
+        if token
+        else {"type": "none"}
+    )
+    return Declaration.model_validate(
+        {
+            "id": "records",
+            "name": {"en": "Department records", "te": "శాఖ రికార్డులు"},
+            "base_url": base_url,
+            "auth": auth,
+            "timeout_seconds": timeout,
+            "retries": {"attempts": attempts, "backoff_seconds": backoff},
+            "operations": [
+                {
+                    "source": source,
+                    "path": f"/{area}/{source}/{{identifier}}",
+                    "response": response,
+                }
+            ],
+        }
+    )
 
 
 class HttpDepartmentSystems:
@@ -35,57 +71,41 @@ class HttpDepartmentSystems:
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        self._client = httpx.Client(
-            base_url=base_url.rstrip("/"),
-            timeout=httpx.Timeout(timeout, connect=min(timeout, 3.0)),
-            headers=headers,
-            transport=transport,
-        )
-        self.attempts = max(1, attempts)
-        self.backoff = backoff
+        self.base_url = base_url.rstrip("/")
+        self._timeout, self._attempts, self._backoff = timeout, max(1, attempts), backoff
+        self._credentials = Credentials({TOKEN_VARIABLE: f"Bearer {token}"} if token else {})
+        self._token = token is not None
+        self._transport = transport
         self._sleep = sleep
+        self._engines: dict[tuple[str, str], DeclaredDepartment] = {}
 
     def close(self) -> None:
-        self._client.close()
+        for engine in self._engines.values():
+            engine.close()
 
-    def lookup(self, source: str, identifier: str) -> Record | None:
-        return self._get("records", source, identifier)
+    def _engine(self, area: str, source: str) -> DeclaredDepartment:
+        key = (area, source)
+        if key not in self._engines:
+            declaration = records_declaration(
+                area,
+                source,
+                self.base_url,
+                timeout=self._timeout,
+                attempts=self._attempts,
+                backoff=self._backoff,
+                token=self._token,
+            )
+            self._engines[key] = DeclaredDepartment(
+                declaration, self._credentials, transport=self._transport, sleep=self._sleep
+            )
+        return self._engines[key]
 
-    def document(self, source: str, identifier: str) -> Record | None:
-        return self._get("documents", source, identifier)
+    def lookup(
+        self, source: str, identifier: str, answers: Mapping[str, Any] | None = None
+    ) -> Record | None:
+        return self._engine("records", source).lookup(source, identifier, answers)
 
-    def _get(self, area: str, source: str, identifier: str) -> Record | None:
-        path = f"/{area}/{quote(source, safe='')}/{quote(identifier, safe='')}"
-        last: Exception | None = None
-        for attempt in range(self.attempts):
-            if attempt:
-                self._sleep(self.backoff * (2 ** (attempt - 1)))
-            try:
-                response = self._client.get(
-                    path, headers={"Idempotency-Key": f"{source}:{identifier}"}
-                )
-            except httpx.TransportError as exc:
-                last = exc
-                continue
-            if response.status_code == 404:
-                return None
-            if response.status_code in RETRY_STATUSES:
-                last = RuntimeError(f"HTTP {response.status_code}")
-                continue
-            if response.status_code != 200:
-                raise DepartmentUnavailableError(f"{source}: HTTP {response.status_code}")
-            return self._record(source, identifier, response)
-        raise DepartmentUnavailableError(
-            f"{source}: no answer after {self.attempts} attempts"
-        ) from last
-
-    @staticmethod
-    def _record(source: str, identifier: str, response: httpx.Response) -> Record:
-        try:
-            body: dict[str, Any] = response.json()
-            facts = dict(body["facts"])
-            rows = tuple(dict(row) for row in body.get("rows", []))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise DepartmentUnavailableError(f"{source}: unreadable answer") from exc
-        return Record(source=source, identifier=identifier, facts=facts, rows=rows)
+    def document(
+        self, source: str, identifier: str, answers: Mapping[str, Any] | None = None
+    ) -> Record | None:
+        return self._engine("documents", source).lookup(source, identifier, answers)

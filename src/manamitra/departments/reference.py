@@ -11,6 +11,7 @@ Lookups normalise the identifier (upper case, no spaces) the way the identifier 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -49,7 +50,9 @@ class EmbeddedSystems:
     def identifiers(self, source: str) -> list[str]:
         return list(self.registers.get(source, {}))
 
-    def lookup(self, source: str, identifier: str) -> Record | None:
+    def lookup(
+        self, source: str, identifier: str, answers: Mapping[str, Any] | None = None
+    ) -> Record | None:
         facts = self.registers.get(source, {}).get(normalise_identifier(identifier))
         if facts is None:
             return None
@@ -61,7 +64,9 @@ class EmbeddedSystems:
             rows=rows,
         )
 
-    def document(self, source: str, identifier: str) -> Record | None:
+    def document(
+        self, source: str, identifier: str, answers: Mapping[str, Any] | None = None
+    ) -> Record | None:
         return self.lookup(source, identifier)
 
 

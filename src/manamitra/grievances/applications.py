@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from manamitra import clock
+from manamitra import clock, ratings
 from manamitra.documents.certificate_facts import certificate_request
 from manamitra.documents.issue import new_number
 from manamitra.documents.render import Office as PrintedOffice
@@ -166,8 +166,7 @@ def _issue_certificate(
         lang = "te" if application.language == "te" else "en"
         title = (application.title or {}).get(lang) or (application.title or {}).get("en", "")
         caption = t(lang, "status.document_caption", title=title, reference=issued.number)
-        enqueue(
-            db,
-            case.citizen,
-            [Document(media_key=issued.media_key, filename=issued.filename, caption=caption)],
-        )
+        delivered = Document(media_key=issued.media_key, filename=issued.filename, caption=caption)
+        # the certificate is delivered: the citizen may rate the service, once
+        rating = ratings.ask_rating(db, "certificate", application.number, lang)
+        enqueue(db, case.citizen, [delivered, *rating])

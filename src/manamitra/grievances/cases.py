@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from manamitra import clock
+from manamitra import clock, ratings
 from manamitra.errors import ConflictError, ValidationError
 from manamitra.formatting import date_words
 from manamitra.grievances import notify, sla
@@ -231,10 +231,23 @@ def reopen(db: Session, grievance: Grievance, reason: str | None) -> bool:
 
 
 def rate(db: Session, grievance: Grievance, rating: int, comment: str | None) -> None:
-    if not 1 <= rating <= 5:
+    """The citizen's 1–10 rating closes the grievance (stored once, with every other rating)."""
+    if not 1 <= rating <= ratings.SCALE:
         raise ValidationError("grievances.rating_range")
     grievance.rating = rating
+    grievance.rating_scale = ratings.SCALE
     grievance.rating_comment = comment
+    ratings.record_rating(
+        db,
+        subject_kind="grievance",
+        subject_ref=grievance.number,
+        citizen=grievance.citizen,
+        score=rating,
+        lang=grievance.lang,
+        service_id=grievance.service_id,
+        department=grievance.department,
+        comment=comment,
+    )
     # the citizen is in the chat and is thanked there: a "closed" notice would thank twice
     transition(
         db,

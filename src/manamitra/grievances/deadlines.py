@@ -13,9 +13,10 @@ from typing import Any, cast
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from manamitra import clock
+from manamitra import clock, ratings
 from manamitra.grievances import cases, notify
 from manamitra.grievances.workflow import load_workflow
+from manamitra.messaging.outbox import enqueue
 from manamitra.store.models.grievances import ApplicationCase, Grievance
 
 BATCH = 500
@@ -103,6 +104,12 @@ def _auto_close(db: Session, now: datetime, report: SlaReport) -> None:
     for grievance in rows:
         cases.transition(db, grievance, "close", actor="system", actor_kind="system")
         report.closed.append(grievance.number)
+        if notify.in_window(db, grievance.citizen):
+            # closed without the citizen's verdict: ask for the rating (a free-form list, so
+            # only inside WhatsApp's 24-hour window)
+            rating = ratings.ask_rating(db, "grievance", grievance.number, grievance.lang)
+            if rating:
+                enqueue(db, grievance.citizen, rating)
 
 
 def run_in(database: Any, services: dict[str, Any] | None = None) -> SlaReport:

@@ -55,3 +55,30 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFC", text).casefold().strip()
     text = " ".join(text.split())
     return text.strip(".!?,;:।॥ ")
+
+
+class AreaCatalogue:
+    """An area's own Telugu and English catalogue (`messages/te.yaml`, `messages/en.yaml`
+    beside its code), so each area edits only its own files; called like `t`."""
+
+    def __init__(self, directory: Path, area: str) -> None:
+        self.directory = directory
+        self.area = area
+
+    @cache  # noqa: B019 - one catalogue object per area, alive for the process
+    def _data(self, lang: str) -> dict[str, Any]:
+        path = self.directory / f"{lang}.yaml"
+        data = load_yaml(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError(f"{path}: expected a mapping")
+        return data
+
+    def __call__(self, lang: str, key: str, **params: object) -> str:
+        node: Any = self._data("te" if lang == "te" else "en")
+        for part in key.split("."):
+            if not isinstance(node, dict) or part not in node:
+                raise KeyError(f"message {key!r} missing from the {lang} {self.area} catalogue")
+            node = node[part]
+        if not isinstance(node, str):
+            raise KeyError(f"message {key!r} is not a sentence")
+        return node.format(**params) if params else node

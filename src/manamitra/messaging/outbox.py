@@ -4,6 +4,7 @@ replies commit together. Any layer may queue; the pipeline batches these rows an
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Any, cast
 
 import orjson
@@ -11,7 +12,7 @@ from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from manamitra import clock
-from manamitra.messaging.reply import Reply, reply_to_json, reply_type
+from manamitra.messaging.reply import Reply, Speak, reply_to_json, reply_type
 from manamitra.privacy import mask_aadhaar_deep, may_hold_aadhaar
 from manamitra.store.models import Conversation, OutboundMessage
 
@@ -20,6 +21,11 @@ from manamitra.store.models import Conversation, OutboundMessage
 OUTBOX_BUFFER = "manamitra.outbox_buffer"
 # ... and beside it, the business number each citizen in the batch is being answered from
 OUTBOX_NUMBERS = "manamitra.outbox_numbers"
+# A reply still to be spoken (`Speak`) waits as a pending row due at this moment, which never
+# comes: the sender does not take it, and, pending, it holds the citizen's later replies behind
+# it (replies leave in order). The speech worker finds parked rows by this time, makes the
+# audio and makes the row due now.
+PARKED = datetime(9999, 1, 1, tzinfo=UTC)
 
 
 def outbox_rows(
@@ -39,7 +45,7 @@ def outbox_rows(
             "kind": reply_type(reply),
             "status": "pending",
             "attempts": 0,
-            "next_attempt_at": now,
+            "next_attempt_at": PARKED if isinstance(reply, Speak) else now,
             "created_at": now,
             "source_inbound_id": source_inbound_id,
             "phone_number_id": phone_number_id,

@@ -63,6 +63,26 @@ class Image:
 
 
 @dataclass(frozen=True)
+class Audio:
+    """A voice note to send (OGG Opus); `media_key` names its bytes in the media store."""
+
+    media_key: str
+    mime_type: str = "audio/ogg"
+
+
+@dataclass(frozen=True)
+class Speak:
+    """Text to be spoken to the citizen as a voice note, after the messages before it.
+
+    Its outbox row is parked (see `messaging.outbox`) until the speech worker has made the
+    audio and turned the row into an `Audio`, or, when it cannot, into a short `Text` note.
+    """
+
+    text: str
+    lang: str
+
+
+@dataclass(frozen=True)
 class LocationRequest:
     body: str
 
@@ -119,6 +139,8 @@ Reply = (
     | ListMenu
     | Document
     | Image
+    | Audio
+    | Speak
     | LocationRequest
     | CtaUrl
     | Template
@@ -145,6 +167,8 @@ _REPLY_TYPES: dict[str, type] = {
     "list": ListMenu,
     "document": Document,
     "image": Image,
+    "audio": Audio,
+    "speak": Speak,
     "location_request": LocationRequest,
     "cta_url": CtaUrl,
     "template": Template,

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from manamitra import clock
+from manamitra import clock, ratings
 from manamitra.messaging.reply import OrderStatus, Reply, Text
 from manamitra.payments import ledger
 from manamitra.payments.fulfil import fulfil
@@ -25,6 +25,9 @@ from manamitra.payments.text import rupees, text
 from manamitra.store.models import PaymentOrder
 
 log = logging.getLogger(__name__)
+
+# A paid application fee is rated when its certificate comes, not when the fee is paid.
+RATED_PURPOSES = frozenset({"bill", "donation", "booking"})
 
 
 def confirm(
@@ -102,6 +105,9 @@ def _captured(
         refund(db, payments, order, payment, note="unfulfilled")
         order.status = "refunded"
     replies.extend(outcome.replies)
+    if not outcome.refund and order.purpose in RATED_PURPOSES:
+        kind = "booking" if order.purpose == "booking" else "payment"
+        replies.extend(ratings.ask_rating(db, kind, order.id, lang))
     return replies
 
 

@@ -30,6 +30,7 @@ from manamitra.sandbox.graph_error import GraphError
 from manamitra.sandbox.page import STATIC_DIR, build_page_router
 from manamitra.sandbox.payload import Business
 from manamitra.sandbox.phone import InboundError, Phone
+from manamitra.sandbox.speech import StandIn, build_speech_router, voice_hook
 from manamitra.settings import Settings
 
 if TYPE_CHECKING:
@@ -44,6 +45,7 @@ class Sandbox:
     emulator: GraphEmulator
     phone: Phone
     graph_app: Starlette
+    speech: StandIn
 
     @classmethod
     def build(
@@ -73,13 +75,21 @@ class Sandbox:
             delivery=delivery,
             delays=delays,
         )
-        return cls(emulator=emulator, phone=Phone(emulator), graph_app=build_graph_app(emulator))
+        speech = StandIn()
+        speech.learn_samples()
+        return cls(
+            emulator=emulator,
+            phone=Phone(emulator),
+            graph_app=build_graph_app(emulator),
+            speech=speech,
+        )
 
     def mount(self, app: FastAPI, *, default_phones: list[tuple[str, str]] | None = None) -> None:
         app.mount(GRAPH_PREFIX, self.graph_app, name="sandbox-graph")
         app.mount("/sandbox/static", StaticFiles(directory=str(STATIC_DIR)), name="sandbox-static")
         app.mount("/sandbox/fonts", StaticFiles(directory=str(FONTS)), name="sandbox-fonts")
-        app.include_router(build_api_router(self.emulator, self.phone))
+        app.include_router(build_api_router(self.emulator, self.phone, voice_hook(self.speech)))
+        app.include_router(build_speech_router(self.speech))
         app.include_router(
             build_page_router(
                 self.emulator, DEFAULT_PHONES if default_phones is None else default_phones

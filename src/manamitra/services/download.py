@@ -229,7 +229,7 @@ class Download(ServiceKind):
     def complete(self, ctx: ServiceContext) -> KindResult:
         config = ctx.spec.download or {}
         key = record_key(ctx.spec, config, ctx.answers)
-        record = systems_for(ctx.services).document(config["source"], key)
+        record = systems_for(ctx.services).document(config["source"], key, ctx.answers)
         if record is None:
             return not_found(ctx.spec, config, ctx.answers, key)
         if not verified(config, record, ctx.answers):

@@ -37,11 +37,11 @@ from manamitra.grievances import cases
 from manamitra.grievances.categories import category_label
 from manamitra.grievances.offices import office_name
 from manamitra.grievances.places import place_of_pin
-from manamitra.grievances.rating import parse_rating
 from manamitra.grievances.workflow import load_workflow
 from manamitra.messaging.i18n import t
 from manamitra.messaging.inbound import Inbound
 from manamitra.messaging.reply import Text
+from manamitra.ratings import SCALE, parse_score, shown
 from manamitra.services.kind import (
     AskAgain,
     Done,
@@ -66,6 +66,8 @@ class ComplaintField(FieldType):
     """
 
     name = "complaint"
+    # a voice note here is the complaint itself, kept as an attachment, not transcribed
+    keeps_audio = True
 
     def parse(self, step: StepSpec, inbound: Inbound, ctx: AskContext) -> Any:
         if inbound.kind == "audio" and inbound.media is not None:
@@ -89,14 +91,14 @@ class ComplaintField(FieldType):
 
 
 class RatingField(ChoiceField):
-    """1 to 5, tapped from the list or typed as stars, a digit, "4/5" or the word::
+    """1 to 10, tapped from the list or typed as stars, a digit, "8/10", "4/5" or the word::
 
     - id: rating
       type: rating
       prompt: {en: "How would you rate the service?", te: "సేవకు మీ రేటింగ్ ఎంత?"}
       options:
-        - {id: "5", label: {en: "5 – Excellent", te: "5 – చాలా బాగుంది"}}
-        - {id: "1", label: {en: "1 – Very poor", te: "1 – అస్సలు బాగాలేదు"}}
+        - {id: "10", label: {en: "10 – Excellent", te: "10 – అద్భుతం"}}
+        - {id: "1", label: {en: "1 – Terrible", te: "1 – అస్సలు బాగాలేదు"}}
     """
 
     name = "rating"
@@ -104,7 +106,7 @@ class RatingField(ChoiceField):
 
     def parse(self, step: StepSpec, inbound: Inbound, ctx: AskContext) -> Any:
         if inbound.kind == "text" and inbound.text:
-            rating = parse_rating(inbound.text)
+            rating = parse_score(inbound.text)
             if rating is not None:
                 return str(rating)
         return super().parse(step, inbound, ctx)
@@ -321,10 +323,11 @@ class GrievanceKind(ServiceKind):
                 days = cases.reopen_window().days
                 ctx.say(Text(ctx.t("grievances.reopen_window_over", number=row.number, days=days)))
             return Done()
-        rating = int(str(ctx.answers.get("rating") or "5"))
+        rating = int(str(ctx.answers.get("rating") or SCALE))
         comment = ctx.answers.get("comment")
         cases.rate(ctx.db, row, rating, str(comment) if comment else None)
-        ctx.say(Text(ctx.t("grievances.thanks_rating", number=row.number, rating=rating)))
+        rated = shown(rating, SCALE)
+        ctx.say(Text(ctx.t("grievances.thanks_rating", number=row.number, rating=rated)))
         return Done()
 
 

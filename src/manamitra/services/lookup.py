@@ -27,6 +27,7 @@ from manamitra import clock
 from manamitra.catalog.places import gazetteer
 from manamitra.catalog.schema import Localized, ServiceSpec
 from manamitra.departments.base import Record, render_value, systems_for
+from manamitra.departments.coverage import unmapped
 from manamitra.errors import SpecError
 from manamitra.messaging.reply import Text
 from manamitra.services.application import find_application, status_label
@@ -69,6 +70,16 @@ def check_record_block(spec: ServiceSpec, config: dict[str, Any], block: str) ->
     for index, item in enumerate(config.get("verify") or []):
         if not isinstance(item, dict) or item.get("step") not in step_ids or "fact" not in item:
             raise SpecError(f"{block}.verify[{index}]: needs an existing `step` and a `fact`")
+    named = {
+        str(item["fact"]) for item in (config.get("show") or []) + (config.get("verify") or [])
+    }
+    rows = config.get("rows") or {}
+    gap = unmapped(config["source"], named, {str(f) for f in rows.get("fields") or []})
+    if gap is not None:
+        raise SpecError(
+            f"{block}: {gap[1]!r} is not in the {gap[0]} declaration's answer for "
+            f"{config['source']} (departments/declared/{gap[0]}.yaml)"
+        )
 
 
 def record_key(spec: ServiceSpec, config: dict[str, Any], answers: dict[str, Any]) -> str:
@@ -149,7 +160,7 @@ class Lookup(ServiceKind):
         key = record_key(ctx.spec, config, ctx.answers)
         if config["source"] == APPLICATION_SOURCE:
             return self._application(ctx, key)
-        record = systems_for(ctx.services).lookup(config["source"], key)
+        record = systems_for(ctx.services).lookup(config["source"], key, ctx.answers)
         if record is None:
             return not_found(ctx.spec, config, ctx.answers, key)
         if not verified(config, record, ctx.answers):

@@ -19,6 +19,16 @@ def test_every_reply_type_has_a_renderer() -> None:
     assert set(typing.get_args(r.Reply)) == set(RENDERERS)
 
 
+def test_a_voice_reply_is_an_audio_message_by_its_uploaded_media_id() -> None:
+    reply = r.Audio(media_key="voice-reply:7")
+    assert render(TO, reply, media_ids={"voice-reply:7": "1013859600285441"}) == {
+        **BASE,
+        "type": "audio",
+        "audio": {"id": "1013859600285441"},
+    }
+    assert media_key(reply) == "voice-reply:7"
+
+
 def test_text_never_asks_for_a_link_preview() -> None:
     assert render(TO, r.Text("నమస్కారం")) == {
         **BASE,

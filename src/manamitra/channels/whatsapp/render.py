@@ -172,6 +172,16 @@ def _image(citizen: str, reply: r.Image, media_ids: Mapping[str, str]) -> Body:
     return _envelope(citizen, "image", content)
 
 
+def _audio(citizen: str, reply: r.Audio, media_ids: Mapping[str, str]) -> Body:
+    # a voice note: media uploaded as audio/ogg (Opus codec); WhatsApp takes no caption
+    return _envelope(citizen, "audio", {"id": _media_id(media_ids, reply.media_key)})
+
+
+def _speak(_citizen: str, reply: r.Speak, _m: Mapping[str, str]) -> Body:
+    # parked until the speech worker turns it into Audio; the sender never takes it as it is
+    raise RenderError("a reply to speak leaves as the audio made of it, not as itself")
+
+
 def _location_request(citizen: str, reply: r.LocationRequest, _m: Mapping[str, str]) -> Body:
     return _interactive(citizen, "location_request_message", reply.body, {"name": "send_location"})
 
@@ -301,6 +311,8 @@ RENDERERS: dict[type, Callable[[str, Any, Mapping[str, str]], Body]] = {
     r.ListMenu: _list,
     r.Document: _document,
     r.Image: _image,
+    r.Audio: _audio,
+    r.Speak: _speak,
     r.LocationRequest: _location_request,
     r.CtaUrl: _cta_url,
     r.Template: _template,
@@ -312,7 +324,7 @@ RENDERERS: dict[type, Callable[[str, Any, Mapping[str, str]], Body]] = {
 
 def media_key(reply: r.Reply) -> str | None:
     """The media store key a reply needs uploaded before it can be rendered, if any."""
-    return reply.media_key if isinstance(reply, r.Document | r.Image) else None
+    return reply.media_key if isinstance(reply, r.Document | r.Image | r.Audio) else None
 
 
 def render(citizen: str, reply: r.Reply, *, media_ids: Mapping[str, str] | None = None) -> Body:

@@ -209,8 +209,89 @@
         name: data.get("name") || null, address: data.get("address") || null,
       }});
     });
+    wireVoice(phone, root, attachMenu);
     const sheet = root.querySelector("[data-testid=list-sheet]");
     sheet.addEventListener("click", (event) => { if (event.target === sheet) sheet.hidden = true; });
+  };
+
+  // ---- voice notes: record in the browser or pick a sample, with the words spoken ---------
+  const RECORDING_TYPES = ["audio/ogg;codecs=opus", "audio/webm;codecs=opus", "audio/webm"];
+  const wireVoice = (phone, root, attachMenu) => {
+    const form = root.querySelector("[data-testid=voice-form]");
+    const select = form.querySelector("[data-testid=voice-sample]");
+    const words = form.querySelector("[data-testid=voice-transcript]");
+    const preview = form.querySelector("[data-testid=voice-preview]");
+    const status = form.querySelector("[data-testid=voice-status]");
+    const recordButton = form.querySelector("[data-testid=voice-record]");
+    const sendButton = form.querySelector("[data-testid=voice-send]");
+    let clip = null;
+    let recorder = null;
+    const useClip = (blob, label) => {
+      clip = blob;
+      preview.src = URL.createObjectURL(blob);
+      preview.hidden = false;
+      status.textContent = label;
+      sendButton.disabled = false;
+    };
+    root.querySelector("[data-testid=record-voice]").addEventListener("click", async () => {
+      attachMenu.hidden = true;
+      form.hidden = false;
+      if (select.options.length > 1) return;
+      const response = await fetch(`${API}/speech/samples`);
+      for (const sample of await response.json()) {
+        select.append(el("option", {value: sample.name, "data-transcript": sample.transcript,
+          text: `${sample.lang}: ${sample.transcript}`}));
+      }
+    });
+    select.addEventListener("change", async () => {
+      const option = select.selectedOptions[0];
+      if (!select.value) return;
+      const response = await fetch(`${API}/speech/samples/${select.value}`);
+      words.value = option.dataset.transcript || "";
+      useClip(await response.blob(), `sample ${select.value}`);
+    });
+    recordButton.addEventListener("click", async () => {
+      if (recorder && recorder.state === "recording") { recorder.stop(); return; }
+      let stream;
+      try {
+        stream = await navigator.mediaDevices.getUserMedia({audio: true});
+      } catch (error) {
+        toast(phone, `No microphone: ${error.message}`);
+        return;
+      }
+      const mimeType = RECORDING_TYPES.find((type) => MediaRecorder.isTypeSupported(type)) || "";
+      const chunks = [];
+      recorder = new MediaRecorder(stream, mimeType ? {mimeType} : {});
+      recorder.addEventListener("dataavailable", (event) => chunks.push(event.data));
+      recorder.addEventListener("stop", () => {
+        stream.getTracks().forEach((track) => track.stop());
+        recordButton.classList.remove("recording");
+        recordButton.textContent = "● Record";
+        select.value = "";
+        useClip(new Blob(chunks, {type: recorder.mimeType || "audio/webm"}), "recorded");
+      });
+      recorder.start();
+      recordButton.classList.add("recording");
+      recordButton.textContent = "■ Stop";
+      status.textContent = "recording…";
+    });
+    form.querySelector("[data-testid=voice-cancel]").addEventListener("click", () => {
+      form.hidden = true;
+    });
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      if (!clip) return;
+      const media = {data_base64: await readFile(clip), mime_type: (clip.type || "audio/ogg").replace(/;.*/, ""),
+        voice: true, transcript: words.value.trim() || null};
+      form.hidden = true;
+      clip = null;
+      sendButton.disabled = true;
+      preview.hidden = true;
+      words.value = "";
+      select.value = "";
+      status.textContent = "or pick a sample";
+      await send(phone, {audio: media});
+    });
   };
 
   // ---- list picker (bottom sheet) --------------------------------------------------------

@@ -3,6 +3,7 @@
 from manamitra.store.models.applications import Application, ApplicationCounter
 from manamitra.store.models.bookings import Booking, BookingPool, BookingSeat
 from manamitra.store.models.console import AuditEntry, ConsoleSession, Officer, SigninFailures
+from manamitra.store.models.departments import DepartmentWait
 from manamitra.store.models.grievances import ApplicationCase, CaseEvent, Grievance, Office
 from manamitra.store.models.payments import (
     DepartmentPayment,
@@ -17,6 +18,9 @@ from manamitra.store.models.pipeline import (
     OutboundMessage,
     PlatformProcess,
 )
+from manamitra.store.models.profile import ProfileConsent, ProfileCorrection, ServiceRating
+from manamitra.store.models.speech import SpeechJob
+from manamitra.store.models.switches import ServiceSpecVersion, ServiceSwitch
 from manamitra.store.models.trust import (
     IssuedDocument,
     LogCheckpoint,
@@ -37,6 +41,7 @@ __all__ = [
     "ConsoleSession",
     "Conversation",
     "DepartmentPayment",
+    "DepartmentWait",
     "GatewayEvent",
     "Grievance",
     "InboundMessage",
@@ -52,5 +57,11 @@ __all__ = [
     "OutboundMessage",
     "PaymentOrder",
     "PlatformProcess",
+    "ProfileConsent",
+    "ProfileCorrection",
+    "ServiceRating",
+    "ServiceSpecVersion",
+    "ServiceSwitch",
     "SigninFailures",
+    "SpeechJob",
 ]

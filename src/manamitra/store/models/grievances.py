@@ -74,6 +74,8 @@ class Grievance(CaseFields, Base):
     rejection_reason: Mapped[str | None] = mapped_column(Text, default=None)
     resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
     rating: Mapped[int | None] = mapped_column(Integer, default=None)
+    # 10 for ratings since 1–10 began; 5 for the 1–5 ratings given before (kept as given)
+    rating_scale: Mapped[int | None] = mapped_column(Integer, default=None)
     rating_comment: Mapped[str | None] = mapped_column(Text, default=None)
     reopen_count: Mapped[int] = mapped_column(Integer, default=0)
 
