@@ -53,6 +53,8 @@ from manamitra.speech.factory import build_provider
 from manamitra.store.wal import checkpoint_wal
 from manamitra.trust import TrustService
 from manamitra.trust.service import checkpoint_publisher
+from manamitra.understanding.model import SERVICE_KEY as MODEL_SERVICE_KEY
+from manamitra.understanding.model import ChatModel
 from manamitra.web import (
     STATIC_DIR,
     SecurityHeaders,
@@ -119,6 +121,11 @@ def create_app(
         tls_stand_in=_sandbox_tls(settings) if demo else None,
     )
     departments.install(runtime.services)
+    # Free text the local engine cannot place may go to an operator's chat-completion model
+    # (MM_LLM_URL); off by default, the platform then runs fully offline.
+    chat_model = ChatModel.from_settings(settings)
+    if chat_model is not None:
+        runtime.services[MODEL_SERVICE_KEY] = chat_model
     engine = Engine(
         catalog,
         services=runtime.services,

@@ -31,6 +31,12 @@ class Settings(BaseSettings):
     session_idle_hours: float = 24.0
     # An unfinished form is kept this long after the citizen leaves it or goes quiet.
     draft_keep_days: float = Field(default=7.0, gt=0)
+    # An optional chat-completion model (OpenAI-compatible /v1/chat/completions: vLLM,
+    # Ollama, a state-hosted model) for messages the local engine cannot place; empty = off.
+    llm_url: str = ""
+    llm_model: str = ""
+    llm_api_key: str = ""
+    llm_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
     # How long the inbox keeps what a citizen wrote once the message is processed; then only
     # what deduplication, audit and support need stays (wamid, sender, type, times, the
     # option tapped). Third-party numbers and answers typed in messages go with the text.

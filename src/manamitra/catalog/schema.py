@@ -13,6 +13,8 @@ A spec is one YAML document::
     documents_required: [{en: Ration card, te: రేషన్ కార్డు}]
     fee_paise: 3500
     sla_days: 7
+    eligibility: {en: "Residents of Andhra Pradesh...", te: "..."}
+    office: {en: "Apply here or at the village secretariat; the Tahsildar decides.", te: "..."}
     steps:
       - {id: applicant_name, type: name, prompt: {en: "Your full name?", te: "మీ పూర్తి పేరు?"}}
       - {id: has_land, type: yes_no, prompt: {en: "...", te: "..."}}

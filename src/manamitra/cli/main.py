@@ -14,6 +14,7 @@ from manamitra.cli import payments as _payments
 from manamitra.cli import platform as _platform
 from manamitra.cli import sla as _sla
 from manamitra.cli import trust as _trust
+from manamitra.cli import understand as _understand
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -29,6 +30,7 @@ _officers.register(app)
 _sla.register(app)
 _lake.register(app)
 _payments.register(app)
+_understand.register(app)
 _departments.register(app)
 _alerts.register(app)
 
