@@ -14,7 +14,8 @@ from manamitra.parts import MissingPartError, Parts
 from tests.channels.whatsapp.support import settings
 from tests.support.parts import build_parts
 
-OPTIONAL = {"department_stand_ins"}  # outside the demo, no department has a sandbox stand-in
+# outside the demo no department has a sandbox stand-in; without MM_LLM_URL, no model
+OPTIONAL = {"department_stand_ins", "understanding_model"}
 
 
 @pytest.mark.parametrize(
@@ -26,8 +27,9 @@ def test_a_missing_part_is_refused_by_name(name: str) -> None:
     assert e.value.code is ErrorCode.PART_MISSING
 
 
-def test_only_the_sandbox_stand_ins_may_be_absent() -> None:
-    assert build_parts(department_stand_ins=None).department_stand_ins is None
+def test_only_the_sandbox_stand_ins_and_the_model_may_be_absent() -> None:
+    parts = build_parts(department_stand_ins=None, understanding_model=None)
+    assert parts.department_stand_ins is None and parts.understanding_model is None
 
 
 def test_a_speech_provider_that_cannot_speak_is_refused() -> None:

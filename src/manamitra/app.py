@@ -18,7 +18,9 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from starlette.types import Receive, Scope, Send
 
+from manamitra.alerts import apply_account_events
 from manamitra.channels.whatsapp import outbox_store
+from manamitra.channels.whatsapp.campaign_sender import CampaignSender
 from manamitra.channels.whatsapp.graph_client import GraphClient
 from manamitra.channels.whatsapp.sender import OutboxSender
 from manamitra.channels.whatsapp.webhook import PATH as WEBHOOK_PATH
@@ -26,6 +28,10 @@ from manamitra.channels.whatsapp.webhook import WebhookReceiver, build_webhook_r
 from manamitra.conversation.engine import Engine
 from manamitra.departments.wiring import wire_departments
 from manamitra.documents import DocumentService, document_types
+from manamitra.events.pseudonym import configure as configure_pseudonyms
+from manamitra.events.pseudonym import key_from_settings as pseudonym_key
+from manamitra.lake.job import lake_job
+from manamitra.lake.layout import Lake
 from manamitra.observability import Metrics, metrics_router
 from manamitra.parts import Parts
 from manamitra.payments import Payments, PaymentsConfig
@@ -51,9 +57,11 @@ from manamitra.speech.factory import build_provider
 from manamitra.store.wal import checkpoint_wal
 from manamitra.trust import TrustService
 from manamitra.trust.service import checkpoint_publisher
+from manamitra.understanding.model import ChatModel
 from manamitra.web import (
     STATIC_DIR,
     SecurityHeaders,
+    build_open_data_router,
     build_transparency_router,
     build_verification_router,
 )
@@ -110,6 +118,10 @@ def create_app(
         tls_stand_in=_sandbox_tls(settings) if demo else None,
     )
     speech_config = SpeechConfig()
+    # Domain events: the citizen's pseudonym key (outside the database); the lake they are
+    # exported to, which the analytics and the open data read.
+    configure_pseudonyms(pseudonym_key(settings))
+    lake = Lake(settings.resolved_lake_dir)
     parts = Parts(
         catalog=load_checked_catalog(),
         # Personal data sealed at rest (Aadhaar, typed text the inbox masked).
@@ -126,7 +138,11 @@ def create_app(
         # voice notes in and voice replies out (MM_SPEECH_PROVIDER)
         speech=build_provider(speech_config, settings.public_url),
         # outside the demo no department is answered by a stand-in
+        lake=lake,
         department_stand_ins=departments.stand_ins or None,
+        # Free text the local engine cannot place may go to an operator's chat-completion
+        # model (MM_LLM_URL); off by default, the platform then runs fully offline.
+        understanding_model=ChatModel.from_settings(settings),
     )
     runtime.put_parts(parts)
     runtime.add_job(
@@ -171,6 +187,16 @@ def create_app(
     worker.on_replies = replies_written
     runtime.add_job("inbox-writer", inbox.run)
     runtime.add_job("outbox-sender", sender.run)
+    # Campaigns: a lower-priority lane on the same numbers' token buckets (chat goes first).
+    campaign_sender = CampaignSender(
+        runtime.database,
+        graph,
+        settings,
+        bucket_for=sender.bucket_for,
+        identity=sender.identity,
+        registered=lambda: sender.registered,
+    )
+    runtime.add_job("campaign-sender", campaign_sender.run)
     if runtime.database.is_sqlite:
         runtime.add_job("wal-checkpoint", partial(checkpoint_wal, runtime.database))
     else:
@@ -179,6 +205,13 @@ def create_app(
     runtime.add_job(
         "inbox-retention", retention_job(runtime.database, settings.inbox_retention_hours)
     )
+    if settings.lake_export_minutes:
+        runtime.add_job(
+            "lake-export",
+            lake_job(
+                runtime.database, lake, settings.lake_export_minutes, settings.lake_retention_days
+            ),
+        )
     metrics.add_queue_depth("inbox_writer", lambda: inbox.queue_depth)
     metrics.add_queue_depth("inbound_pending", lambda: inbox_store.pending_count(runtime.database))
     metrics.add_queue_depth(
@@ -209,11 +242,17 @@ def create_app(
     app.add_middleware(SecurityHeaders)
 
     webhook_routes, app.webhook = build_webhook_router(settings, inbox, metrics)
+
+    async def on_account(events: list[Any]) -> None:
+        await asyncio.to_thread(apply_account_events, runtime.database, events)
+
+    app.webhook.on_account = on_account
     app.include_router(webhook_routes)
     app.include_router(metrics_router(metrics, settings.metrics_token))
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="web-static")
     app.include_router(build_verification_router(trust, runtime.database))
     app.include_router(build_transparency_router(trust, runtime.database))
+    app.include_router(build_open_data_router(parts.lake))
     _payment_routes(app, runtime, settings, demo=demo)
     from manamitra.console import install as install_console
     from manamitra.grievances.deadlines import sla_job

@@ -1,16 +1,18 @@
 """The platform's parts: the long-lived adapters the composition root (`app.py`) builds once —
 the catalogue, the data key, the department systems and their health board (and, in the demo,
 their sandbox stand-ins), the document issuer, payments, the trust service, the sent-document
-checker, the outbox sender's wake-up, the Graph API's media, the speech provider — held in one
-frozen, typed container that every layer reads instead of a string-keyed dict.
+checker, the outbox sender's wake-up, the Graph API's media, the speech provider, the data lake
+(and an operator's understanding model, where one is configured) — held in one frozen, typed
+container that every layer reads instead of a string-keyed dict.
 
 Each role is a Protocol here, in the core that every layer may import; the implementations live
 in their own layers (`departments.reference`, `documents.issue`, `pipeline.document_check`,
 `channels.whatsapp`…) and meet only in `app.py` (or in a test's builder, tests/support/parts.py).
 A part that is missing, or that does not play its role, is refused when the container is built:
-the platform does not start, rather than fail halfway through a citizen's application. The one
-optional part (`department_stand_ins`) is None where a deployment honestly has none: outside the
-demo, no department is answered by a sandbox stand-in.
+the platform does not start, rather than fail halfway through a citizen's application. The two
+optional parts are None where a deployment honestly has none: `department_stand_ins` outside the
+demo (no department is answered by a sandbox stand-in), `understanding_model` unless MM_LLM_URL
+names one (the platform then understands free text fully offline).
 
 The types named only in annotations (`Catalog`, `Record`, `Payments`…) are imported for the type
 checker alone: this module depends on nothing above the core when it runs.
@@ -28,10 +30,12 @@ from manamitra.privacy import Cipher
 
 if TYPE_CHECKING:
     from manamitra.catalog.loader import Catalog
+    from manamitra.catalog.schema import ServiceSpec
     from manamitra.departments.base import Record
     from manamitra.departments.declaration import Declaration
     from manamitra.departments.health import DepartmentHealth
     from manamitra.documents.issue import Draft, Issued
+    from manamitra.lake.layout import Lake
     from manamitra.messaging.inbound import Media
     from manamitra.payments.service import Payments
     from manamitra.pipeline.media import MediaLocation
@@ -145,6 +149,14 @@ class SpeechService(Protocol):
     async def synthesise(self, text: str, lang: str) -> bytes: ...
 
 
+@runtime_checkable
+class UnderstandingModel(Protocol):
+    """An operator's chat-completion model for free text the local engine cannot place: given
+    the citizen's words and the candidate services, the id of one of them, or None."""
+
+    def __call__(self, text: str, candidates: list[ServiceSpec], lang: str) -> str | None: ...
+
+
 @dataclass(frozen=True)
 class Parts:
     """The platform's parts, built once. Field names are the keys of the old
@@ -162,7 +174,9 @@ class Parts:
     metrics: Metrics
     department_health: DepartmentBoard
     speech: SpeechService
+    lake: Lake
     department_stand_ins: Mapping[str, DepartmentStandIn] | None = None
+    understanding_model: UnderstandingModel | None = None
 
     def __post_init__(self) -> None:
         for part in fields(self):
@@ -195,11 +209,13 @@ _ROLES = {
     "metrics": "the Prometheus metrics",
     "department_health": "the declared departments' health board",
     "speech": "the speech provider for voice notes and spoken replies",
+    "lake": "the data lake the analytics and open data read",
     "department_stand_ins": "the declared departments' sandbox stand-ins (demo only)",
+    "understanding_model": "the operator's model for free text (MM_LLM_URL, optional)",
 }
 
 # parts a deployment may honestly lack: None there, never a stand-in in production
-_OPTIONAL = frozenset({"department_stand_ins"})
+_OPTIONAL = frozenset({"department_stand_ins", "understanding_model"})
 
 _PROTOCOLS: dict[str, type] = {
     "privacy": Cipher,
@@ -211,4 +227,5 @@ _PROTOCOLS: dict[str, type] = {
     "metrics": Metrics,
     "department_health": DepartmentBoard,
     "speech": SpeechService,
+    "understanding_model": UnderstandingModel,
 }

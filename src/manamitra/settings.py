@@ -31,6 +31,12 @@ class Settings(BaseSettings):
     session_idle_hours: float = 24.0
     # An unfinished form is kept this long after the citizen leaves it or goes quiet.
     draft_keep_days: float = Field(default=7.0, gt=0)
+    # An optional chat-completion model (OpenAI-compatible /v1/chat/completions: vLLM,
+    # Ollama, a state-hosted model) for messages the local engine cannot place; empty = off.
+    llm_url: str = ""
+    llm_model: str = ""
+    llm_api_key: str = ""
+    llm_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
     # How long the inbox keeps what a citizen wrote once the message is processed; then only
     # what deduplication, audit and support need stays (wamid, sender, type, times, the
     # option tapped). Third-party numbers and answers typed in messages go with the text.
@@ -44,6 +50,16 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./var")
     keys_dir: Path | None = None
     data_key: str | None = None  # base64 32-byte key for encrypting personal data at rest
+    # The key of the citizen pseudonym in domain events (a keyed HMAC of the WhatsApp id):
+    # base64, 32 bytes; kept outside the database so the lake alone cannot be re-identified.
+    # Unset, a key file is generated once under data_dir (events.key, mode 0600).
+    events_key: str | None = None
+    # Where `manamitra lake export` writes Parquet (default: data_dir/lake).
+    lake_dir: Path | None = None
+    # The platform exports events to the lake this often (minutes; 0 turns the job off).
+    lake_export_minutes: float = Field(default=15.0, ge=0)
+    # Date partitions older than this are dropped by the export job (days; 0 keeps all).
+    lake_retention_days: int = Field(default=0, ge=0)
     log_level: str = "INFO"
     # How certificates are drawn: "fast" (≥ 100 a second a core; reaches into fpdf2's private
     # API, so fpdf2 is pinned and start-up refuses an fpdf2 whose internals moved) or "plain"
@@ -54,6 +70,20 @@ class Settings(BaseSettings):
     metrics_token: str | None = None
     # declared departments (departments/declared/*.yaml) whose real API is called, comma-separated
     departments_live: str = ""
+    # Alerts and broadcasts (docs/alerts.md). Meta's portfolio limit of unique users a day
+    # outside their service window: 250, 2000, 10000, 100000, or 0 for unlimited.
+    alerts_daily_limit: int = 250
+    # A campaign sends its canary first, and goes on only if at most this share failed ...
+    alerts_canary_max_failure: float = Field(default=0.05, ge=0, le=1)
+    # ... counted this long after the canary's last send (failures come back as webhooks).
+    alerts_canary_wait_seconds: float = Field(default=30.0, ge=0)
+
+    @field_validator("alerts_daily_limit")
+    @classmethod
+    def _meta_tier(cls, value: int) -> int:
+        if value not in (0, 250, 2000, 10000, 100000):
+            raise ValueError("one of Meta's tiers: 250, 2000, 10000, 100000, or 0 (unlimited)")
+        return value
 
     @field_validator("graph_api_url", "public_url")
     @classmethod
@@ -71,6 +101,10 @@ class Settings(BaseSettings):
     @property
     def graph_base(self) -> str:
         return f"{self.graph_api_url}/{self.graph_api_version}"
+
+    @property
+    def resolved_lake_dir(self) -> Path:
+        return self.lake_dir or self.data_dir / "lake"
 
     @property
     def resolved_keys_dir(self) -> Path:

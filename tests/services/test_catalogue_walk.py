@@ -12,7 +12,7 @@ from manamitra import clock
 from manamitra.messaging.reply import Document, Text
 from manamitra.services.catalog_check import load_checked_catalog
 from manamitra.store import Database
-from manamitra.store.models import Application
+from manamitra.store.models import Application, ApplicationCounter
 from tests.services.walk import walk
 from tests.support import databases
 from tests.support.engine_driver import Chat, make_engine
@@ -45,6 +45,9 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
                     sla_due_at=now,
                 )
             )
+            # A system holding REV-2026-000123 has handed out that many REV numbers: the
+            # walk's own revenue applications are numbered after it, as they would be.
+            session.add(ApplicationCounter(prefix="REV", year=2026, value=123))
         yield db
         db.dispose()
 

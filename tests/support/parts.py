@@ -5,7 +5,8 @@ trust service whose keys live in a temporary folder kept for the test session, p
 an in-memory sandbox gateway, and the edges that need the network or the app's background jobs
 (the Graph API, the sent-document queue, the sender's wake-up, the speech provider) are
 recording or refusing stand-ins; no declared department is wired (an empty health board, no
-sandbox stand-ins).
+sandbox stand-ins), the data lake is an empty temporary folder and no understanding model is
+configured (free text understood offline, as by default).
 Pass any part by name to use another: `build_parts(departments=Down())`.
 """
 
@@ -24,6 +25,7 @@ from manamitra.departments.health import HealthBoard
 from manamitra.departments.reference import embedded_systems
 from manamitra.departments.wiring import WiredDepartments
 from manamitra.documents import DocumentService
+from manamitra.lake.layout import Lake
 from manamitra.messaging.inbound import Media
 from manamitra.observability import Metrics
 from manamitra.parts import Parts
@@ -92,6 +94,14 @@ def no_declared_departments() -> WiredDepartments:
 
 
 @cache
+def test_lake() -> Lake:
+    """An empty data lake in a temporary folder kept for the test session."""
+    folder = Path(tempfile.mkdtemp(prefix="mm-test-lake-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return Lake(folder)
+
+
+@cache
 def test_catalog() -> Catalog:
     return load_checked_catalog()
 
@@ -133,7 +143,9 @@ def build_parts(catalog: Catalog | None = _SHARED, **given: Any) -> Parts:
         "metrics": Metrics(),
         "department_health": no_declared_departments(),
         "speech": NoSpeech(),
+        "lake": test_lake(),
         "department_stand_ins": None,
+        "understanding_model": None,
     }
     unknown = set(given) - set(parts)
     if unknown:

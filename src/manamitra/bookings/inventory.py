@@ -20,6 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from manamitra import clock
+from manamitra.events import code_of, department_of, record_event
 from manamitra.store.models import Booking, BookingPool, BookingSeat
 
 SeatPicker = Callable[[set[str]], list[str] | None]
@@ -226,6 +227,7 @@ def settle(db: Session, booking: Booking, pick: SeatPicker | None = None) -> str
     if booking.status == "held":
         booking.status = "confirmed"
         booking.updated_at = now
+        _made(db, booking)
         return "fulfilled"
     if booking.status != "expired":
         return "refund"
@@ -244,7 +246,21 @@ def settle(db: Session, booking: Booking, pick: SeatPicker | None = None) -> str
     if seats:
         booking.details = {**booking.details, "seats": seats}
     booking.updated_at = now
+    _made(db, booking)
     return "reallocated"
+
+
+def _made(db: Session, booking: Booking) -> None:
+    record_event(
+        db,
+        "booking.made",
+        citizen=booking.citizen,
+        service=code_of(booking.service_id),
+        department=department_of(booking.service_id),
+        kind=code_of(booking.domain),
+        quantity=booking.quantity,
+        amount_paise=booking.amount_paise,
+    )
 
 
 def release(db: Session, booking: Booking) -> None:

@@ -11,6 +11,7 @@ import yaml
 from pydantic import ValidationError as PydanticValidationError
 
 from manamitra.catalog.documents import with_document_steps
+from manamitra.catalog.families import FAMILIES_FILE, Families
 from manamitra.catalog.schema import (
     CATEGORIES,
     DepartmentSpec,
@@ -67,7 +68,8 @@ def _describe(error: PydanticValidationError) -> str:
     return "; ".join(parts)
 
 
-def _documents(path: Path) -> Iterable[tuple[str, dict[str, Any]]]:
+def _documents(path: Path, families: Families) -> Iterable[tuple[str, dict[str, Any]]]:
+    """Each spec of a file with its family and shared steps filled in."""
     try:
         loaded = load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
@@ -76,12 +78,21 @@ def _documents(path: Path) -> Iterable[tuple[str, dict[str, Any]]]:
         items = loaded["services"]
         if not isinstance(items, list):
             raise SpecError(f"{path.name}: services: must be a list")
+        local = families.with_local(loaded.get("families"), path.name)
         for index, item in enumerate(items):
-            yield f"{path.name}: services[{index}]", item
+            where = f"{path.name}: services[{index}]"
+            yield where, _resolved(local, item, where)
     elif isinstance(loaded, dict):
-        yield path.name, loaded
+        yield path.name, _resolved(families, loaded, path.name)
     else:
         raise SpecError(f"{path.name}: expected a mapping (one spec) or `services:` list")
+
+
+def _resolved(families: Families, item: Any, where: str) -> dict[str, Any]:
+    try:
+        return families.resolve(item)
+    except SpecError as exc:
+        raise SpecError(f"{where}: {exc}") from exc
 
 
 def load_departments(path: Path = DEPARTMENTS_FILE) -> dict[str, DepartmentSpec]:
@@ -102,15 +113,17 @@ def load_catalog(
     services_dir: Path = SERVICES_DIR,
     departments_file: Path = DEPARTMENTS_FILE,
     *,
+    families_file: Path = FAMILIES_FILE,
     check_step: StepChecker | None = None,
     check_kind: KindChecker | None = None,
 ) -> Catalog:
     """Load and validate every spec; the first error raises SpecError naming file and field."""
     departments = load_departments(departments_file)
+    families = Families.from_file(families_file)
     services: dict[str, ServiceSpec] = {}
     sources: dict[str, Path] = {}
     for path in sorted(services_dir.rglob("*.yaml")):
-        for where, document in _documents(path):
+        for where, document in _documents(path, families):
             try:
                 spec = ServiceSpec.model_validate(document)
             except PydanticValidationError as exc:

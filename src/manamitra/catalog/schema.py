@@ -13,6 +13,8 @@ A spec is one YAML document::
     documents_required: [{en: Ration card, te: రేషన్ కార్డు}]
     fee_paise: 3500
     sla_days: 7
+    eligibility: {en: "Residents of Andhra Pradesh...", te: "..."}
+    office: {en: "Apply here or at the village secretariat; the Tahsildar decides.", te: "..."}
     steps:
       - {id: applicant_name, type: name, prompt: {en: "Your full name?", te: "మీ పూర్తి పేరు?"}}
       - {id: has_land, type: yes_no, prompt: {en: "...", te: "..."}}
@@ -154,6 +156,8 @@ class ServiceSpec(BaseModel):
     documents_required: tuple[Localized, ...] = ()
     fee_paise: int = Field(default=0, ge=0)
     sla_days: int | None = Field(default=None, ge=0)
+    eligibility: Localized | None = None
+    office: Localized | None = None
     steps: tuple[StepSpec, ...] = ()
     application: dict[str, Any] | None = None
     lookup: dict[str, Any] | None = None

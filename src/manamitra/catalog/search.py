@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -166,7 +167,7 @@ STOPWORDS = frozenset(
 )
 
 
-def _transliterate(text: str) -> str:
+def transliterate(text: str) -> str:
     """Telugu script to a Latin skeleton; other characters pass through."""
     out: list[str] = []
     chars = list(text)
@@ -189,7 +190,8 @@ def _transliterate(text: str) -> str:
     return "".join(out)
 
 
-def _fold(token: str) -> str:
+def fold_token(token: str) -> str:
+    """Romanised spellings folded to one skeleton ("pathram" → "patram", "aa" → "a")."""
     for old, new in _ROMAN_FOLDS:
         token = token.replace(old, new)
     token = re.sub(r"(.)\1+", r"\1", token)
@@ -202,9 +204,9 @@ def skeleton_tokens(text: str) -> list[str]:
     """The comparable tokens of any text in any of the three forms of writing."""
     text = unicodedata.normalize("NFC", text).casefold()
     text = "".join(str(unicodedata.digit(c)) if c.isdigit() else c for c in text)
-    text = _transliterate(text)
+    text = transliterate(text)
     raw = re.findall(r"[a-z0-9]+", text)
-    return [_fold(t) for t in raw if t]
+    return [fold_token(t) for t in raw if t]
 
 
 @dataclass(frozen=True)
@@ -221,6 +223,15 @@ class _Index:
     idf: dict[str, float]
     vocabulary: tuple[str, ...]
     similar: dict[str, dict[str, float]] = field(default_factory=dict)
+    ordered: list[str] = field(default_factory=list)
+    known: frozenset[str] = frozenset()
+    by_initial: dict[str, list[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.ordered = sorted(self.vocabulary)
+        self.known = frozenset(self.vocabulary)
+        for word in self.vocabulary:
+            self.by_initial.setdefault(word[0], []).append(word)
 
 
 def _phrases(spec: ServiceSpec) -> list[tuple[str, float]]:
@@ -262,7 +273,7 @@ def _index(catalog: Catalog) -> _Index:
     return cached
 
 
-def _within(a: str, b: str, limit: int) -> int | None:
+def within(a: str, b: str, limit: int) -> int | None:
     """Levenshtein distance of a and b if at most `limit`, else None (banded, early exit)."""
     if abs(len(a) - len(b)) > limit:
         return None
@@ -288,20 +299,29 @@ def _similar(token: str, index: _Index) -> dict[str, float]:
         return cached
     found: dict[str, float] = {}
     limit = 0 if len(token) < 4 else (1 if len(token) < 7 else 2)
-    for word in index.vocabulary:
-        if word == token:
-            found[word] = 1.0
-        elif (
-            len(token) >= PREFIX_MIN
-            and len(word) >= PREFIX_MIN
-            and (word.startswith(token) or token.startswith(word))
-        ):
-            shorter, longer = sorted((len(word), len(token)))
-            found[word] = 0.6 + 0.3 * shorter / longer
-        elif (limit and word[0] == token[0]) or (limit and word[:1] in token[1:2]):
-            distance = _within(token, word, limit)
-            if distance is not None:
-                found[word] = 0.8 * (1 - distance / max(len(token), len(word)))
+    if token in index.known:
+        found[token] = 1.0
+    if len(token) >= PREFIX_MIN:
+        # vocabulary words that start with the token ("adaya" → "adayam"), read off the
+        # sorted vocabulary, and those the token starts with (Telugu inflects: ఆదాయానికి)
+        at = bisect_left(index.ordered, token)
+        while at < len(index.ordered) and index.ordered[at].startswith(token):
+            word = index.ordered[at]
+            if word != token:
+                found[word] = 0.6 + 0.3 * len(token) / len(word)
+            at += 1
+        for end in range(PREFIX_MIN, len(token)):
+            if token[:end] in index.known:
+                found[token[:end]] = 0.6 + 0.3 * end / len(token)
+    if limit:
+        initials = {token[0], token[1]} if len(token) > 1 else {token[0]}
+        for initial in initials:
+            for word in index.by_initial.get(initial, ()):
+                if word in found or abs(len(word) - len(token)) > limit:
+                    continue
+                distance = within(token, word, limit)
+                if distance is not None:
+                    found[word] = 0.8 * (1 - distance / max(len(token), len(word)))
     if len(index.similar) > 5000:
         index.similar.clear()
     index.similar[token] = found
@@ -314,8 +334,9 @@ def search_services(catalog: Catalog, query: str, limit: int = 10) -> list[Servi
 
 
 def ranked_services(
-    catalog: Catalog, query: str, limit: int = 10
+    catalog: Catalog, query: str, limit: int = 10, floor: float = MIN_SCORE
 ) -> list[tuple[ServiceSpec, float]]:
+    """Services with their scores (0–1), best first; `floor` is the lowest score kept."""
     index = _index(catalog)
     tokens = [t for t in skeleton_tokens(query[:200]) if t not in STOPWORDS][:12]
     if not tokens:
@@ -330,26 +351,33 @@ def ranked_services(
         for word in found
         for service_id in index.postings.get(word, ())
     }
+    # how well each query token matches each vocabulary word it resembles (0.0: not at all)
+    per_word = {
+        word: [matches[token].get(word, 0.0) for token in tokens]
+        for found in matches.values()
+        for word in found
+    }
     scored: list[tuple[float, int, str]] = []
     for service_id in candidates_of:
         best = 0.0
         for phrase in index.phrases[service_id]:
+            rows = [(word, per_word[word]) for word in phrase.token_set if word in per_word]
+            if not rows:
+                continue
             covered = 0.0
             used: set[str] = set()
-            for token, weight in zip(tokens, weights, strict=True):
-                found = matches[token]
-                common = phrase.token_set & found.keys()
-                if not common:
+            for i, weight in enumerate(weights):
+                quality = max(row[i] for _, row in rows)
+                if not quality:
                     continue
-                quality = max(found[w] for w in common)
                 covered += weight * quality
-                used.update(w for w in common if found[w] == quality)
+                used.update(word for word, row in rows if row[i] == quality)
             if not covered:
                 continue
             query_cover = covered / total_weight
             phrase_cover = len(used) / len(phrase.tokens)
             best = max(best, phrase.weight * (0.75 * query_cover + 0.25 * phrase_cover))
-        if best >= MIN_SCORE:
+        if best >= floor:
             scored.append((best, catalog.services[service_id].order, service_id))
     scored.sort(key=lambda item: (-item[0], item[1], item[2]))
     return [(catalog.services[sid], score) for score, _, sid in scored[:limit]]

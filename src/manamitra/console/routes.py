@@ -13,6 +13,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from manamitra.console.alerts import alerts_router
+from manamitra.console.analytics import analytics_router
 from manamitra.console.case import case_router
 from manamitra.console.departments import departments_router
 from manamitra.console.inbox import inbox_router
@@ -35,6 +37,9 @@ def console_router(runtime: Runtime) -> APIRouter:
         oversight_router,
         media_router,
         departments_router,
+        analytics_router,
+        media_router,
+        alerts_router,
     ):
         router.include_router(part(wiring))
     return router

@@ -18,7 +18,8 @@ from manamitra import clock
 from manamitra.conversation import draft
 from manamitra.conversation.runner import FlowRunner
 from manamitra.conversation.screens import STALE_SAFE_PREFIXES, Screens
-from manamitra.conversation.turn import ConversationState, Turn
+from manamitra.conversation.subscribe import alert_command_turn
+from manamitra.conversation.turn import ConversationState, Turn, flow_abandoned
 from manamitra.conversation.voice import Voice
 from manamitra.messaging.inbound import Inbound
 from manamitra.messaging.reply import Buttons, ListMenu, Reply, Text
@@ -72,6 +73,16 @@ class Engine:
             context = EventContext(db=db, citizen=convo.citizen, lang=turn.lang, parts=self.parts)
             handler(context, inbound)
             return context.replies
+        command = alert_command_turn(turn)
+        if command is not None:
+            # alerts on or off, confirmed; a first-time citizen is then asked their language,
+            # and START (also a greeting) shows the menu
+            if convo.language is None:
+                self.screens.choose_language(turn)
+            elif command.subscribe and not turn.state.get("flow"):
+                self.screens.show_menu(turn)
+            self._remember_choices(turn)
+            return turn.replies
         expired = self._expire_if_idle(turn)
         draft.prune(turn.state, clock.now(), self.draft_keep)
         turn.state["last_active"] = clock.now().isoformat()
@@ -99,6 +110,7 @@ class Engine:
         if clock.now() - datetime.fromisoformat(last) <= self.idle:
             return False
         flow = turn.state.get("flow")
+        flow_abandoned(turn, flow, "idle")
         if flow is not None and draft.worth_keeping(flow):
             draft.save(turn.state, flow, datetime.fromisoformat(last))
         turn.convo.state = {draft.DRAFTS: turn.state.get(draft.DRAFTS, {})}

@@ -20,14 +20,22 @@ from manamitra.conversation.flow import (
     count_questions,
     forget,
     next_pending,
-    store_answer,
     store_location_ahead,
     top_level_position,
     undo_last,
 )
 from manamitra.conversation.prefill import CONSENT_PHASE, OFFER_PHASE, Prefill
-from manamitra.conversation.review import label_key, review_replies
-from manamitra.conversation.turn import Turn, leave_flow, set_screen, show_menu
+from manamitra.conversation.review import review_replies
+from manamitra.conversation.turn import Turn, leave_flow, set_screen, show_menu, step_reached
+from manamitra.conversation.understood import (
+    SAID_PHASE,
+    answered_question,
+    keep_answer,
+    parse_answer,
+    said_answers,
+    said_decision,
+    said_question,
+)
 from manamitra.errors import (
     DepartmentRefusedError,
     DepartmentUnavailableError,
@@ -37,7 +45,7 @@ from manamitra.fields import AskContext, get_field_type
 from manamitra.fields.base import PageRequest
 from manamitra.fields.choice import chosen_title
 from manamitra.formatting import money
-from manamitra.messaging.i18n import normalise, t, words
+from manamitra.messaging.i18n import normalise, t
 from manamitra.messaging.paging import choices_message, page_of
 from manamitra.messaging.reply import Buttons, Choice, Text
 from manamitra.parts import Parts
@@ -69,6 +77,7 @@ class FlowRunner:
             "edit": self._edit_menu,
             "failed": lambda turn, spec: self._offer_retry(turn),
             "kind": self._resume_kind,
+            SAID_PHASE: self._confirm_said,
             CONSENT_PHASE: self.prefill.ask_consent,
             OFFER_PHASE: self.prefill.ask_offer,
         }
@@ -78,12 +87,15 @@ class FlowRunner:
             "edit": self._decision,
             "failed": self._decision,
             "kind": self._resume_kind,
+            SAID_PHASE: self._said_decision,
             CONSENT_PHASE: self.prefill.answer_consent,
             OFFER_PHASE: self.prefill.answer_offer,
         }
 
     # ---- entry points -------------------------------------------------------------------
-    def start_flow(self, turn: Turn, spec: ServiceSpec) -> None:
+    def start_flow(self, turn: Turn, spec: ServiceSpec, said: dict[str, Any] | None = None) -> None:
+        """Open the service's form; `said` holds answers the citizen's sentence already
+        gave, shown back for one tap before the flow asks only what is missing."""
         gate = switches.availability(turn.db, spec.id, clock.now())
         if not gate.open:
             # switched off from the console: said with its return date, the citizen's own
@@ -118,8 +130,13 @@ class FlowRunner:
         flow = turn.state["flow"]
         if pin is not None and store_location_ahead(spec, flow["answers"], flow["history"], pin):
             turn.say(Text(turn.t("flow.location_saved")))
-        # Ask once: details verified before are offered (with consent) before the first step
-        if self.prefill.begin(turn, spec):
+        if said:
+            # answers from the opening sentence come first; the profile's offer is for
+            # forms opened without them
+            flow["phase"] = SAID_PHASE
+            flow[SAID_PHASE] = said
+        elif self.prefill.begin(turn, spec):
+            # Ask once: details verified before are offered (with consent) before the first step
             return
         self._advance(turn)
 
@@ -211,6 +228,8 @@ class FlowRunner:
             self._finish_steps(turn, spec)
             return
         field_type = get_field_type(pending.step.type)
+        position = top_level_position(spec, flow["answers"], str(pending.path[0]))
+        step_reached(turn, spec, pending.step.id, position)
         turn.say(
             *field_type.prompt(
                 pending.step,
@@ -240,7 +259,6 @@ class FlowRunner:
     # ---- answering a step -----------------------------------------------------------------
     def _answer_step(self, turn: Turn, spec: ServiceSpec) -> None:
         flow = turn.state["flow"]
-        inbound = turn.inbound
         pending = next_pending(spec, flow["answers"])
         if pending is None:
             self._finish_steps(turn, spec)
@@ -250,16 +268,11 @@ class FlowRunner:
         field_type = get_field_type(pending.step.type)
         ask = self._ask_context(turn)
         try:
-            if (
-                pending.step.optional
-                and inbound.kind == "text"
-                and inbound.text
-                and normalise(inbound.text) in words("skip")
-            ):
-                value: Any = None
-            else:
-                value = field_type.parse(pending.step, inbound, ask)
+            value = parse_answer(turn, pending, field_type, ask)
         except ValidationError as error:
+            if answered_question(turn, self.parts):
+                self.ask(turn)
+                return
             self._wrong_answer(turn, error)
             return
         except DepartmentUnavailableError:
@@ -270,11 +283,7 @@ class FlowRunner:
             flow["page"] = value.page
             self.ask(turn)
             return
-        turn.state["wrong"] = 0
-        label = field_type.option_label(pending.step, value, ask) if value is not None else None
-        store_answer(flow["answers"], flow["history"], pending, value)
-        if label is not None:
-            flow.setdefault("labels", {})[label_key(pending.path)] = label
+        keep_answer(turn, pending, field_type, ask, value)
         if pending.step.type == "district" and self._outside_pilot(turn, spec, str(value)):
             return
         self._advance(turn)
@@ -326,6 +335,25 @@ class FlowRunner:
             )
             return
         self.ask(turn)
+
+    # ---- answers given in the sentence that opened the service -----------------------------
+    def _confirm_said(self, turn: Turn, spec: ServiceSpec) -> None:
+        flow = turn.state["flow"]
+        turn.say(said_question(spec, flow.get(SAID_PHASE) or {}, self._ask_context(turn)))
+
+    def _said_decision(self, turn: Turn, spec: ServiceSpec) -> None:
+        flow = turn.state["flow"]
+        said = flow.pop(SAID_PHASE, None) or {}
+        flow["phase"] = "steps"
+        decision = said_decision(turn.inbound)
+        if decision is None:  # neither yes nor change: it answers the first question itself
+            self._answer_step(turn, spec)
+            return
+        if decision:
+            ask = self._ask_context(turn)
+            for pending, value in said_answers(spec, said, flow["answers"]):
+                keep_answer(turn, pending, get_field_type(pending.step.type), ask, value)
+        self._advance(turn)
 
     # ---- review: confirm, edit, retry -------------------------------------------------------
     def _finish_steps(self, turn: Turn, spec: ServiceSpec) -> None:

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 from manamitra.catalog.schema import ServiceSpec
-from manamitra.catalog.search import search_services
 from manamitra.conversation import draft, navigation
+from manamitra.conversation.free_text import FreeText
 from manamitra.conversation.profile_screen import ProfileScreen
 from manamitra.conversation.rating_screen import RatingScreen
 from manamitra.conversation.runner import FlowRunner
@@ -21,7 +21,6 @@ from manamitra.errors import ValidationError
 from manamitra.fields import AskContext, get_field_type
 from manamitra.messaging.i18n import normalise, t, words
 from manamitra.messaging.inbound import Inbound
-from manamitra.messaging.limits import clip
 from manamitra.messaging.paging import choices_message, page_of
 from manamitra.messaging.reply import Buttons, Choice, Text
 from manamitra.parts import Parts
@@ -47,6 +46,8 @@ UNSOLICITED_KINDS = (
 UNSUPPORTED_KINDS = ("sticker", "unsupported", "contacts", "video", "audio")
 
 ScreenHandler = Callable[[Turn, dict[str, Any]], None]
+# The understanding engine's navigation moves → this screen's navigation table.
+_MOVES = {"greet": "menu", "language": "lang", "cancel": "menu"}
 
 
 class Screens:
@@ -70,6 +71,7 @@ class Screens:
             "resume": self.reprompt,
             "draft": self._resume_latest_draft,
         }
+        self.free_text = FreeText(parts, runner, self._navigate_to, self.draft_spec)
 
     def show_menu(self, turn: Turn, *, cancel: bool = False) -> None:
         show_menu(turn, self.catalog, cancel=cancel)
@@ -380,14 +382,11 @@ class Screens:
         if item is not None:
             turn.say(*item_replies(item, turn.lang))
             return
-        query = " ".join(text.split())[:200]
-        found = search_services(self.catalog, query, limit=10)
-        if not found:
-            turn.say(Text(turn.t("no_search_results", query=clip(query, 40))))
-            self.show_menu(turn)
-            return
-        set_screen(turn, "search", query=query, ids=[s.id for s in found])
-        turn.say(navigation.search_results(found, query, turn.lang))
+        self.free_text.at_menu(turn, text)
+
+    def _navigate_to(self, turn: Turn, move: str) -> None:
+        """A navigation word said in a sentence ("main menu chupinchu", "english lo")."""
+        self._navigate[_MOVES.get(move, move)](turn)
 
 
 def _profile_words(key: str) -> set[str]:

@@ -12,6 +12,7 @@ from manamitra import clock
 from manamitra.catalog.loader import Catalog
 from manamitra.catalog.schema import ServiceSpec
 from manamitra.conversation import draft, navigation
+from manamitra.events import code_of, department_of, record_event
 from manamitra.messaging.i18n import t
 from manamitra.messaging.inbound import Inbound
 from manamitra.messaging.reply import Reply
@@ -59,9 +60,48 @@ def set_screen(turn: Turn, screen: str, *, push: bool = True, **params: Any) -> 
     turn.state["params"] = params
 
 
+def step_reached(turn: Turn, spec: ServiceSpec, step_id: str, position: int) -> None:
+    """The funnel's step.reached, once per question reached (not again for its next page or
+    a second try); the flow remembers it for a later step.abandoned."""
+    flow = turn.state.get("flow")
+    if flow is None or flow.get("reached") == step_id:
+        return
+    flow["reached"], flow["reached_position"] = step_id, position
+    if turn.db is None:  # the engine run without a store (its unit tests): nothing to record
+        return
+    record_event(
+        turn.db,
+        "step.reached",
+        citizen=turn.convo.citizen,
+        service=code_of(spec.id),
+        department=code_of(spec.department),
+        step=code_of(step_id),
+        position=position,
+    )
+
+
+def flow_abandoned(turn: Turn, flow: dict[str, Any] | None, reason: str) -> None:
+    """step.abandoned at the last question the flow reached (a draft may still resume it)."""
+    if not flow or not flow.get("reached") or turn.db is None:
+        return
+    service = str(flow.get("service", ""))
+    record_event(
+        turn.db,
+        "step.abandoned",
+        citizen=turn.convo.citizen,
+        service=code_of(service),
+        department=department_of(service),
+        step=code_of(flow["reached"]),
+        position=flow.get("reached_position"),
+        reason=reason,
+    )
+
+
 def leave_flow(turn: Turn, *, finished: bool = False) -> None:
     """Close the live flow; unless it finished, its answers are kept as a draft."""
     flow = turn.state.pop("flow", None)
+    if not finished:
+        flow_abandoned(turn, flow, "left")
     if not finished and draft.worth_keeping(flow):
         draft.save(turn.state, flow, clock.now())
     turn.state.pop("wrong", None)

@@ -16,7 +16,7 @@ from manamitra.documents.issue import new_number
 from manamitra.documents.render import Office as PrintedOffice
 from manamitra.documents.render import Officer as PrintedOfficer
 from manamitra.errors import ManamitraError
-from manamitra.grievances import cases, notify, sla
+from manamitra.grievances import cases, domain_events, notify, sla
 from manamitra.grievances.offices import route
 from manamitra.messaging.i18n import t
 from manamitra.messaging.outbox import enqueue
@@ -155,6 +155,7 @@ def _issue_certificate(
     case.certificate_number = issued.number
     case.certificate_media_key = issued.media_key
     cases.record(db, case, "system", "certificate_issued", number=issued.number)
+    domain_events.issued(db, case, request.doc_type)
     if notify.in_window(db, case.citizen):
         lang = "te" if application.language == "te" else "en"
         title = (application.title or {}).get(lang) or (application.title or {}).get("en", "")

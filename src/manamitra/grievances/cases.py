@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from manamitra import clock, ratings
 from manamitra.errors import ConflictError, ValidationError
 from manamitra.formatting import date_words
-from manamitra.grievances import notify, sla
+from manamitra.grievances import domain_events, notify, sla
 from manamitra.grievances.offices import office_name, route
 from manamitra.grievances.workflow import Actor, load_workflow
 from manamitra.store.models.grievances import ApplicationCase, CaseEvent, Grievance, Office
@@ -150,6 +150,7 @@ def register_grievance(db: Session, new: NewGrievance) -> Grievance:
     db.flush()
     row.number = f"GRV-{clock.to_ist(now).year}-{row.id:06d}"
     record(db, row, "citizen", "submitted", to_state="submitted", office=row.office_id or "-")
+    domain_events.opened(db, row)
     return row
 
 
@@ -185,6 +186,7 @@ def transition(
         case.finished_at = now
     _apply_side(case, step.to, note, now)
     record(db, case, actor, name, from_state=before, to_state=step.to, note=note)
+    domain_events.transitioned(db, case, step.to)
     if notify_citizen and step.notify:
         notify.notify(db, case.citizen, case.lang, step.notify, **_params(db, case, note))
 
@@ -247,6 +249,7 @@ def rate(db: Session, grievance: Grievance, rating: int, comment: str | None) ->
         service_id=grievance.service_id,
         department=grievance.department,
         comment=comment,
+        district=grievance.district,
     )
     # the citizen is in the chat and is thanked there: a "closed" notice would thank twice
     transition(
@@ -274,6 +277,7 @@ def escalate(db: Session, case: Case, *, actor: str = "system", reason: str = "s
     case.updated_at = now
     case.step_due_at = case_policy(case).escalated_due(now)
     record(db, case, actor, "escalated", note=reason, office_from=before, office_to=case.office_id)
+    domain_events.escalated(db, case, before, reason)
     event = "escalated" if isinstance(case, Grievance) else "app_escalated"
     notify.notify(db, case.citizen, case.lang, event, **_params(db, case))
     return True

@@ -12,6 +12,7 @@ from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from manamitra import clock
+from manamitra.events import code_of, event_row, record_events
 from manamitra.messaging.reply import Reply, Speak, reply_to_json, reply_type
 from manamitra.privacy import mask_aadhaar_deep, may_hold_aadhaar
 from manamitra.store.models import Conversation, OutboundMessage
@@ -67,6 +68,23 @@ def insert_rows(session: Session, rows: list[dict[str, Any]]) -> None:
     """One executemany INSERT; ids ascend in the order of `rows`."""
     if rows:
         session.execute(insert(cast(Table, OutboundMessage.__table__)), rows)
+        _record_sent(session, rows)
+
+
+def _record_sent(session: Session, rows: list[dict[str, Any]]) -> None:
+    # message.out: the reply's type and time only, never its body
+    record_events(
+        session,
+        [
+            event_row(
+                "message.out",
+                citizen=row["citizen"],
+                at=row["created_at"],
+                dimensions={"kind": code_of(row["kind"])},
+            )
+            for row in rows
+        ],
+    )
 
 
 def enqueue(
@@ -99,4 +117,6 @@ def enqueue(
     if not rows:
         return []
     statement = insert(OutboundMessage).returning(OutboundMessage.id, sort_by_parameter_order=True)
-    return list(session.scalars(statement, rows))
+    ids = list(session.scalars(statement, rows))
+    _record_sent(session, rows)
+    return ids

@@ -14,6 +14,7 @@ import logging
 from sqlalchemy.orm import Session
 
 from manamitra import clock, ratings
+from manamitra.events import code_of, department_of, record_event
 from manamitra.messaging.reply import OrderStatus, Reply, Text
 from manamitra.parts import Parts
 from manamitra.payments import ledger
@@ -87,6 +88,16 @@ def _captured(
     order.method = payment.method
     order.paid_at = payment.created_at
     order.updated_at = now
+    record_event(
+        db,
+        "payment.confirmed",
+        citizen=order.citizen,
+        service=code_of(order.service_id),
+        department=department_of(order.service_id),
+        kind=code_of(order.purpose),
+        method=code_of(payment.method),
+        amount_paise=payment.amount_paise,
+    )
     outcome = fulfil(db, order, parts)
     order.outcome = outcome.outcome
     replies: list[Reply] = []
@@ -156,6 +167,16 @@ def refund(
         gateway_ref=done.id,
         idempotency_key=key,
         note=note,
+    )
+    record_event(
+        db,
+        "payment.refunded",
+        citizen=order.citizen,
+        service=code_of(order.service_id),
+        department=department_of(order.service_id),
+        kind=code_of(order.purpose),
+        reason=code_of(note),
+        amount_paise=done.amount_paise,
     )
     return done.amount_paise
 

@@ -18,6 +18,8 @@ from sqlalchemy import case, func, or_, select
 from sqlalchemy.engine import Connection
 
 from manamitra import clock
+from manamitra.alerts import statuses as alert_statuses
+from manamitra.alerts.statuses import Delivery
 from manamitra.messaging.inbound import Inbound, Location, Media
 from manamitra.pipeline.shield import shield
 from manamitra.privacy import Cipher
@@ -282,6 +284,13 @@ def _apply_statuses(conn: Connection, statuses: Sequence[StatusUpdate]) -> list[
         return []
     known = set(conn.execute(select(table.c.wamid).where(table.c.wamid.in_(wamids))).scalars())
     unmatched = [s for s in tracked if s.message_id not in known]
+    if unmatched:
+        # not a reply: perhaps a campaign's message (alerts/statuses.py)
+        theirs = alert_statuses.apply(
+            conn,
+            [Delivery(s.message_id, s.status, s.timestamp, s.error_code) for s in unmatched],
+        )
+        unmatched = [s for s in unmatched if s.message_id not in theirs]
     # Applied in rank order so one batch holding both "delivered" and "read" ends at "read".
     for update in sorted(
         (s for s in tracked if s.message_id in known),

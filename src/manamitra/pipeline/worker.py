@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from manamitra import clock
 from manamitra.conversation.engine import ConversationState, Engine
+from manamitra.events import code_of, event_row, record_events
 from manamitra.messaging.inbound import Inbound
 from manamitra.messaging.outbox import OUTBOX_BUFFER, OUTBOX_NUMBERS, insert_rows, outbox_rows
 from manamitra.privacy import mask_aadhaar_in
@@ -137,6 +138,7 @@ class ConversationWorker:
                 now = clock.now()
                 db.execute(_MARK_DONE, [{"_id": i, "_at": now} for i in finished])
                 _drop_sealed_text(db, pending, set(finished))
+                _record_received(db, pending, set(finished))
             done = len(finished)
         if replies_written and self.on_replies is not None:
             self.on_replies()
@@ -290,6 +292,31 @@ def _drop_sealed_text(db: Session, pending: dict[str, list[_Pending]], finished:
     ]
     if rows:
         db.execute(_DROP_SEALED, rows)
+
+
+def _record_received(db: Session, pending: dict[str, list[_Pending]], finished: set[int]) -> None:
+    """message.in for each processed message: its type and time, never what it said."""
+    record_events(
+        db,
+        [
+            event_row(
+                "message.in",
+                citizen=citizen,
+                at=_sent_at(message.payload),
+                dimensions={"kind": code_of(message.payload.get("kind"))},
+            )
+            for citizen, messages in pending.items()
+            for message in messages
+            if message.id in finished
+        ],
+    )
+
+
+def _sent_at(payload: dict[str, Any]) -> datetime:
+    try:
+        return clock.as_utc(datetime.fromisoformat(payload["sent_at"]))
+    except (KeyError, TypeError, ValueError):
+        return clock.now()
 
 
 _MARK_DONE = (

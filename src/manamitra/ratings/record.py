@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from manamitra import clock
 from manamitra.errors import ValidationError
-from manamitra.ratings.scale import SCALE
+from manamitra.events import code_of, department_of, record_event
+from manamitra.ratings.scale import SCALE, on_ten
 from manamitra.store.models import Grievance
 from manamitra.store.models.profile import ServiceRating
 
@@ -38,6 +39,7 @@ def record_rating(
     service_id: str | None = None,
     department: str | None = None,
     comment: str | None = None,
+    district: str | None = None,
 ) -> ServiceRating | None:
     """The rating, or None when this case was rated already (a case is rated once)."""
     if subject_kind not in SUBJECTS:
@@ -65,6 +67,16 @@ def record_rating(
             db.flush()
     except IntegrityError:
         return None
+    record_event(
+        db,
+        "rating.given",
+        citizen=citizen,
+        service=code_of(service_id),
+        department=code_of(department) or department_of(service_id),
+        district=code_of(district),
+        subject=subject_kind,
+        score=round(on_ten(score, scale)),
+    )
     return row
 
 

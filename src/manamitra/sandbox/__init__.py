@@ -21,6 +21,7 @@ from starlette.applications import Starlette
 from starlette.staticfiles import StaticFiles
 
 from manamitra.documents.shaping import FONTS
+from manamitra.sandbox.account_api import build_account_router
 from manamitra.sandbox.api import build_api_router
 from manamitra.sandbox.delivery import RetryPolicy, WebhookDelivery
 from manamitra.sandbox.emulator import GraphEmulator, StatusDelays
@@ -90,6 +91,7 @@ class Sandbox:
         app.mount("/sandbox/fonts", StaticFiles(directory=str(FONTS)), name="sandbox-fonts")
         app.include_router(build_api_router(self.emulator, self.phone, voice_hook(self.speech)))
         app.include_router(build_speech_router(self.speech))
+        app.include_router(build_account_router(self.emulator))
         app.include_router(
             build_page_router(
                 self.emulator, DEFAULT_PHONES if default_phones is None else default_phones

@@ -24,6 +24,7 @@ from manamitra.sandbox.fault import Fault, FaultQueue
 from manamitra.sandbox.graph_error import GraphError
 from manamitra.sandbox.payload import Business, Pricing
 from manamitra.sandbox.state import MediaItem, Record, SandboxState
+from manamitra.sandbox.templates import TemplateBook
 from manamitra.sandbox.throughput import LimitSettings, SendLimits
 
 MEDIA_URL_TTL = timedelta(minutes=5)
@@ -91,10 +92,12 @@ class GraphEmulator:
         self.faults = FaultQueue()
         self.limits = SendLimits()
         self.delays = delays or StatusDelays()
+        self.templates = TemplateBook(business, post=delivery.deliver_with_retries)
         self._url_key = secrets.token_bytes(16)
 
     def reset(self) -> None:
         self.state.reset()
+        self.templates.reset()
         self.faults.clear()
         self.limits.configure(LimitSettings())
 
@@ -124,6 +127,9 @@ class GraphEmulator:
             fault = None
         if fault is not None and fault.mode == "error":
             raise fault.as_error()
+        if kind == "template":
+            template = body["template"]
+            self.templates.sendable(str(template["name"]), str(template["language"]["code"]))
         refused = self.limits.check(to)
         if refused is not None:
             raise GraphError(

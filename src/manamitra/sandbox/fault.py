@@ -25,6 +25,7 @@ FaultMode = Literal["error", "failed_status", "timeout"]
 DEFAULT_MODE: dict[int, FaultMode] = {
     graph_error.REENGAGEMENT: "failed_status",
     graph_error.UNDELIVERABLE: "failed_status",
+    graph_error.MARKETING_CAP: "failed_status",
 }
 DEFAULT_STATUS: dict[int, int] = {
     graph_error.THROUGHPUT_LIMIT: 429,

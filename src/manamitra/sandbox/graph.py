@@ -2,6 +2,8 @@
 
     POST   /{version}/{phone_number_id}/messages   send (all types) or mark as read
     POST   /{version}/{phone_number_id}/media      upload (multipart: file, type, messaging_product)
+    GET    /{version}/{waba_id}/message_templates  templates, paged (limit, after)
+    POST   /{version}/{waba_id}/message_templates  create a template (approved after a delay)
     GET    /{version}/{media_id}                   media URL and facts
     DELETE /{version}/{media_id}                   delete media
     GET    /_media/{media_id}?expires=…&hash=…     the bytes (bearer token, URL valid 5 minutes)
@@ -116,6 +118,27 @@ def build_graph_app(emulator: GraphEmulator) -> Starlette:
             headers["Content-Disposition"] = f'attachment; filename="{item.filename}"'
         return Response(item.data, media_type=item.mime_type, headers=headers)
 
+    async def list_templates(request: Request) -> Response:
+        emulator.authorize(request.headers.get("authorization"))
+        _check_version(request)
+        emulator.templates.check_account(request.path_params["account_id"])
+        try:
+            limit = int(request.query_params.get("limit", "25"))
+        except ValueError:
+            raise graph_error.param("Param limit must be a number") from None
+        base = str(request.url.replace(query=""))
+        return JSONResponse(emulator.templates.page(limit, request.query_params.get("after"), base))
+
+    async def create_template(request: Request) -> Response:
+        emulator.authorize(request.headers.get("authorization"))
+        _check_version(request)
+        emulator.templates.check_account(request.path_params["account_id"])
+        try:
+            body: Any = json.loads(await request.body() or b"null")
+        except ValueError:
+            raise graph_error.param("Invalid JSON for postbody") from None
+        return JSONResponse(emulator.templates.create(body))
+
     async def on_graph_error(_request: Request, exc: Exception) -> Response:
         assert isinstance(exc, GraphError)
         return _error_response(exc)
@@ -132,6 +155,8 @@ def build_graph_app(emulator: GraphEmulator) -> Starlette:
         Route("/_media/{media_id}", media_download, methods=["GET"]),
         Route("/{version}/{phone_number_id}/messages", messages, methods=["POST"]),
         Route("/{version}/{phone_number_id}/media", upload, methods=["POST"]),
+        Route("/{version}/{account_id}/message_templates", list_templates, methods=["GET"]),
+        Route("/{version}/{account_id}/message_templates", create_template, methods=["POST"]),
         Route("/{version}/{object_id}", media_info, methods=["GET"]),
         Route("/{version}/{object_id}", media_delete, methods=["DELETE"]),
     ]

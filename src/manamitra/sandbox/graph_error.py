@@ -21,6 +21,9 @@ THROUGHPUT_LIMIT = 130429
 PAIR_RATE_LIMIT = 131056
 REENGAGEMENT = 131047
 UNDELIVERABLE = 131026
+MARKETING_CAP = 131049
+TEMPLATE_PAUSED = 132015
+TEMPLATE_MISSING = 132001
 MEDIA_UPLOAD = 131053
 UNKNOWN = 1
 SERVICE_UNAVAILABLE = 2
@@ -37,6 +40,9 @@ TITLES: dict[int, str] = {
     REENGAGEMENT: "Re-engagement message",
     UNDELIVERABLE: "Message undeliverable",
     MEDIA_UPLOAD: "Media upload error",
+    MARKETING_CAP: "Message failed to send because of per-user marketing message limit",
+    TEMPLATE_PAUSED: "Template is paused",
+    TEMPLATE_MISSING: "Template name does not exist in the translation",
     UNKNOWN: "An unknown error occurred",
     SERVICE_UNAVAILABLE: "Service temporarily unavailable",
 }
@@ -48,6 +54,10 @@ DETAILS: dict[int, str] = {
     REENGAGEMENT: "Message failed to send because more than 24 hours have passed since the "
     "customer last replied to this number.",
     UNDELIVERABLE: "Message Undeliverable.",
+    MARKETING_CAP: "This message was not delivered to maintain healthy ecosystem engagement.",
+    TEMPLATE_PAUSED: "Template is paused due to low quality so it cannot be sent in a "
+    "template message.",
+    TEMPLATE_MISSING: "Template name does not exist in the translation.",
 }
 
 

@@ -35,6 +35,7 @@ from manamitra.catalog.schema import ServiceSpec
 from manamitra.documents.certificate_facts import check_facts
 from manamitra.documents.template import document_types
 from manamitra.errors import SpecError
+from manamitra.events import code_of, record_event
 from manamitra.formatting import date_numeric, money
 from manamitra.messaging.i18n import t
 from manamitra.messaging.limits import clip
@@ -145,6 +146,16 @@ def submit_application(ctx: ServiceContext, *, idempotency_key: str | None = Non
     )
     ctx.db.add(application)
     ctx.db.flush()
+    record_event(
+        ctx.db,
+        "application.submitted",
+        citizen=ctx.citizen,
+        service=code_of(spec.id),
+        department=code_of(spec.department),
+        district=code_of(place["district"]),
+        mandal=code_of(place["mandal"]),
+        amount_paise=spec.fee_paise,
+    )
     return application
 
 

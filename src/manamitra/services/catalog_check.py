@@ -40,8 +40,23 @@ def check_list_title(spec: ServiceSpec) -> None:
             )
 
 
+# What a citizen asks before applying, answered from the spec itself (docs/spec-format.md).
+APPLICATION_FACTS = ("documents_required", "sla_days", "eligibility", "office")
+
+
+def check_facts(spec: ServiceSpec) -> None:
+    """An application service states its documents, time limit, eligibility and office, so a
+    question about them is answered from the catalogue rather than guessed."""
+    if spec.kind != "application":
+        return
+    for name in APPLICATION_FACTS:
+        if getattr(spec, name) in (None, ()):
+            raise SpecError(f"{name}: an application service must state it (asked by citizens)")
+
+
 def check_kind(spec: ServiceSpec) -> None:
     check_list_title(spec)
+    check_facts(spec)
     get_kind(spec.kind).check(spec)
 
 

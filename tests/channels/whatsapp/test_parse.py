@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import orjson
 import pytest
 
+from manamitra.alerts.account import TemplateStatus
 from manamitra.channels.whatsapp.parse import (
     INTERACTIVE_TYPES,
     MESSAGE_TYPES,
@@ -218,7 +219,9 @@ def check_several_entries(e: WebhookEvents) -> None:
         ("919848012345", "నమస్కారం"),
     ]
     assert e.messages[2].inbound.profile_name == "లక్ష్మి"
-    assert e.ignored == ["message_template_status_update"]
+    # a template's status is an account event for alerts (alerts/account.py), not ignored
+    assert e.ignored == []
+    assert e.account == [TemplateStatus(name="x", language="te", status="APPROVED", reason=None)]
 
 
 def check_account_update(e: WebhookEvents) -> None:

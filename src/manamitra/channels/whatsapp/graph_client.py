@@ -105,6 +105,29 @@ class GraphClient:
             return None
         raise unexpected("Graph API accepted the message without an id")
 
+    async def list_templates(
+        self, account_id: str, *, after: str | None = None, limit: int = 100
+    ) -> dict[str, Any]:
+        """GET /{waba-id}/message_templates, one page (`paging.cursors.after` for the next)."""
+        params: dict[str, str] = {"limit": str(limit)}
+        if after:
+            params["after"] = after
+        return _object(
+            await self._http.request(
+                "GET", f"{self.base}/{account_id}/message_templates", params=params
+            )
+        )
+
+    async def create_template(self, account_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """POST /{waba-id}/message_templates: {id, status, category} of the new template."""
+        return _object(
+            await self._http.request(
+                "POST",
+                f"{self.base}/{account_id}/message_templates",
+                json_body=orjson.dumps(body),
+            )
+        )
+
     async def upload_media(
         self, content: bytes, mime_type: str, filename: str, *, phone_number_id: str | None = None
     ) -> str:

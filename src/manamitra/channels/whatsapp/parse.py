@@ -17,7 +17,9 @@ from typing import Any
 import orjson
 import pydantic
 
+from manamitra.alerts.account import AccountEvent
 from manamitra.channels.whatsapp import payload as p
+from manamitra.channels.whatsapp.account_events import ACCOUNT_FIELDS
 from manamitra.errors import PayloadError
 from manamitra.messaging.inbound import Inbound, Location, Media
 from manamitra.pipeline.inbox_store import Received, StatusUpdate
@@ -45,6 +47,8 @@ class WebhookEvents:
     messages: list[Received] = field(default_factory=list)
     statuses: list[StatusUpdate] = field(default_factory=list)
     errors: list[ErrorEvent] = field(default_factory=list)
+    # template status and quality, the number's quality (alerts/account.py)
+    account: list[AccountEvent] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     # Items set aside because they are malformed: where each was and why, never its content.
     skipped: list[str] = field(default_factory=list)
@@ -341,6 +345,13 @@ def _one_by_one(
 
 
 def _change(change: p.Change, events: WebhookEvents) -> None:
+    convert = ACCOUNT_FIELDS.get(change.field)
+    if convert is not None:
+        try:
+            events.account.append(convert(change.value))
+        except (PayloadError, ValueError, TypeError, KeyError) as exc:
+            events.skipped.append(f"{change.field}: {exc}")
+        return
     if change.field != "messages":
         events.ignored.append(change.field)
         return

@@ -41,6 +41,22 @@ class TokenBucket:
         self._next = slot + self.interval
         return max(0.0, slot - now)
 
+    def try_reserve(self) -> bool:
+        """Book a slot only if one is free now (within the burst): the lower-priority lane.
+        Broadcasts take what chat replies leave, so a reply waits at most one burst."""
+        now = self._clock()
+        earliest = now - (self.burst - 1) * self.interval
+        slot = max(self._next, earliest)
+        if slot > now:
+            return False
+        self._next = slot + self.interval
+        return True
+
+    def free_in(self) -> float:
+        """Seconds until a slot is free."""
+        now = self._clock()
+        return max(0.0, max(self._next, now - (self.burst - 1) * self.interval) - now)
+
     async def acquire(self) -> None:
         wait = self.reserve()
         if wait > 0:

@@ -127,6 +127,11 @@ class OutboxSender:
             loop.call_soon_threadsafe(wake.set)
 
     @property
+    def registered(self) -> bool:
+        """This process is in `platform_process` (the campaign sender waits for it)."""
+        return self._registered
+
+    @property
     def in_flight(self) -> int:
         return len(self._inflight)
 
@@ -317,6 +322,10 @@ class OutboxSender:
         if bucket is None:
             bucket = self._buckets[number] = TokenBucket(self._send_rate)
         return bucket
+
+    def bucket_for(self, number: str) -> TokenBucket:
+        """The number's token bucket, which the campaign sender's lower-priority lane shares."""
+        return self._bucket(number)
 
     async def _attempt(self, row: Claimed) -> Outcome | None:
         """Send one row; None when it was given to another process before its request left."""

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Request, Response
 from starlette.requests import ClientDisconnect
 from starlette.types import Receive, Scope, Send
 
+from manamitra.alerts.account import AccountEvent
 from manamitra.channels.whatsapp import signature
 from manamitra.channels.whatsapp.parse import WebhookEvents, parse_body
 from manamitra.errors import ErrorCode, PayloadError, SignatureError
@@ -60,6 +61,9 @@ class WebhookReceiver:
         self.cap = settings.webhook_max_body_bytes
         self.inbox = inbox
         self.metrics = metrics
+        # account events (template status and quality, number quality): the composition
+        # root hands them to alerts; recorded before the 200, like messages
+        self.on_account: Callable[[list[AccountEvent]], Awaitable[None]] | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = time.perf_counter()
@@ -152,7 +156,11 @@ class WebhookReceiver:
         _count(self.metrics, events)
         if events.skipped:
             log.warning("webhook items skipped", extra={"items": events.skipped[:20]})
+        if events.account and self.on_account is not None:
+            await self.on_account(events.account)
         if not events.storable:
+            if events.account:
+                return 200, "account"
             if events.ignored:
                 log.info("webhook event not handled", extra={"fields": events.ignored})
             return 200, "ignored"

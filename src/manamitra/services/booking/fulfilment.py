@@ -11,6 +11,7 @@ from manamitra import clock
 from manamitra.bookings.inventory import cancel, settle
 from manamitra.bookings.ticket import issue_ticket
 from manamitra.departments import apsrtc, temples
+from manamitra.events import code_of, department_of, record_event
 from manamitra.formatting import datetime_words
 from manamitra.messaging.reply import Document, Text
 from manamitra.parts import Parts
@@ -42,6 +43,16 @@ def cancel_ticket(ctx: ServiceContext) -> KindResult:
         if amount == order.amount_paise:
             order.status = "refunded"
         order.updated_at = clock.now()
+    record_event(
+        ctx.db,
+        "booking.cancelled",
+        citizen=booking.citizen,
+        service=code_of(booking.service_id),
+        department=department_of(booking.service_id),
+        kind=code_of(booking.domain),
+        quantity=booking.quantity,
+        amount_paise=max(amount, 0),
+    )
     ctx.say(
         Text(
             text(

@@ -1,9 +1,18 @@
 """Every table, one module per domain; importing this package registers them all."""
 
+from manamitra.store.models.alerts import (
+    AlertCampaign,
+    AlertRecipient,
+    AlertSubscription,
+    AlertSubscriptionChange,
+    AlertTemplate,
+    ConsumerLink,
+)
 from manamitra.store.models.applications import Application, ApplicationCounter
 from manamitra.store.models.bookings import Booking, BookingPool, BookingSeat
 from manamitra.store.models.console import AuditEntry, ConsoleSession, Officer, SigninFailures
 from manamitra.store.models.departments import DepartmentWait
+from manamitra.store.models.events import DomainEvent
 from manamitra.store.models.grievances import ApplicationCase, CaseEvent, Grievance, Office
 from manamitra.store.models.payments import (
     DepartmentPayment,
@@ -30,6 +39,11 @@ from manamitra.store.models.trust import (
 )
 
 __all__ = [
+    "AlertCampaign",
+    "AlertRecipient",
+    "AlertSubscription",
+    "AlertSubscriptionChange",
+    "AlertTemplate",
     "Application",
     "ApplicationCase",
     "ApplicationCounter",
@@ -39,9 +53,11 @@ __all__ = [
     "BookingSeat",
     "CaseEvent",
     "ConsoleSession",
+    "ConsumerLink",
     "Conversation",
     "DepartmentPayment",
     "DepartmentWait",
+    "DomainEvent",
     "GatewayEvent",
     "Grievance",
     "InboundMessage",

@@ -1,0 +1,240 @@
+"""Broadcast benchmark on PostgreSQL: a campaign to N citizens resolved and queued in the
+database (time and peak RSS), then sent by the platform's campaign sender to a Graph stand-in
+that posts `sent`, `delivered` and `read` statuses back as signed webhooks, for several
+layouts of business numbers × sending processes.
+
+    .venv/bin/python bench/broadcast.py [--citizens 1000000] [--send-seconds 30]
+        [--layouts 1x1,2x1,2x2] [--url postgresql://postgres@127.0.0.1:5432/test]
+
+A layout NxP runs one web process (MM_ROLE=web: webhooks and the inbox) and P jobs
+processes (MM_ROLE=jobs: the campaign sender among them), with N business numbers at
+MM_SEND_RATE=1000 each (Meta's maximum per number). sends/s is what the stand-in received
+over the measured window (after a warm-up); statuses/s what the platform recorded on the
+recipients (delivered or read) over the same window. Each layout continues the same
+campaign. A fresh schema is created and dropped; all traffic stays on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import resource
+import secrets
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).parent))
+from webhook import PHONE_NUMBER_ID, PYTHON, ROOT, SECRET, free_port, uvicorn_command
+
+EXTRA_NUMBERS = ["106540352242923", "106540352242924", "106540352242925"]
+
+
+def seed(url: str, citizens: int) -> float:
+    """N citizens subscribed to every topic, 1 % of them out of `weather` (a SQL seed)."""
+    started = time.perf_counter()
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(
+            "INSERT INTO alert_subscription (citizen, topic, subscribed, source, changed_at)"
+            " SELECT '91' || lpad(g::text, 10, '0'), '*', true, 'bench', now()"
+            " FROM generate_series(1, %s) g",
+            (citizens,),
+        )
+        conn.execute(
+            "INSERT INTO alert_subscription (citizen, topic, subscribed, source, changed_at)"
+            " SELECT '91' || lpad(g::text, 10, '0'), 'weather', false, 'bench', now()"
+            " FROM generate_series(1, %s, 100) g",
+            (citizens,),
+        )
+        conn.execute("ANALYZE alert_subscription")
+    return time.perf_counter() - started
+
+
+def resolve_only(url: str) -> None:
+    """In a process of its own, so its peak RSS is the resolution's: print JSON."""
+    from manamitra import alerts
+    from manamitra.alerts.templates import TemplateInfo, save
+    from manamitra.store import Database
+
+    database = Database(url)
+    save(
+        database,
+        [TemplateInfo("broadcast_bench", "te", "utility", "హెచ్చరిక: {{1}} లో {{2}}.", "APPROVED")],
+    )
+    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    campaign = alerts.create(
+        database,
+        alerts.NewCampaign(
+            template="broadcast_bench",
+            language="te",
+            audience="all",
+            params=["Krishna", "heavy rain"],
+            topic="weather",
+            by="bench.one",
+        ),
+    )
+    seconds = time.perf_counter() - started
+    progress = alerts.progress(database, campaign)
+    alerts.approve(database, campaign, "bench.two")
+    alerts.start(database, campaign)
+    print(
+        json.dumps(
+            {
+                "campaign": campaign,
+                "seconds": round(seconds, 1),
+                "recipients": progress.recipients,
+                "opted_out": progress.counts["opted_out"],
+                "canary": progress.canary_size,
+                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+                "rss_before_mb": round(baseline / 1024),
+            }
+        )
+    )
+
+
+def vm_hwm_mb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    return 0
+
+
+def done_count(url: str, campaign: int) -> tuple[int, int]:
+    with psycopg.connect(url) as conn:
+        row = conn.execute(
+            "SELECT count(*) FILTER (WHERE status IN ('sent','delivered','read')),"
+            " count(*) FILTER (WHERE status IN ('delivered','read'))"
+            " FROM alert_recipient WHERE campaign_id = %s",
+            (campaign,),
+        ).fetchone()
+    assert row is not None
+    return int(row[0]), int(row[1])
+
+
+def run_layout(
+    url: str, campaign: int, numbers: int, processes: int, seconds: float, warmup: float
+) -> dict[str, object]:
+    web_port, graph_port = free_port(), free_port()
+    env = {
+        **os.environ,
+        "MM_DATABASE_URL": url,
+        "MM_WHATSAPP_APP_SECRET": SECRET,
+        "MM_GRAPH_API_URL": f"http://127.0.0.1:{graph_port}",
+        "MM_WHATSAPP_PHONE_NUMBER_ID": PHONE_NUMBER_ID,
+        "MM_WHATSAPP_EXTRA_PHONE_NUMBER_IDS": ",".join(EXTRA_NUMBERS[: numbers - 1]),
+        "MM_SEND_RATE": "1000",
+        "MM_ALERTS_DAILY_LIMIT": "0",
+        "MM_ALERTS_CANARY_WAIT_SECONDS": "0",
+        "MM_LOG_LEVEL": "WARNING",
+        "MM_DATA_DIR": str(Path("/tmp") / f"mm-broadcast-{os.getpid()}"),
+        # one key for all the processes: started together, they would race to create it
+        "MM_DATA_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+    }
+    standin = subprocess.Popen(
+        [
+            PYTHON,
+            str(ROOT / "bench" / "status_standin.py"),
+            str(graph_port),
+            f"http://127.0.0.1:{web_port}/webhooks/whatsapp",
+            SECRET,
+            "0.5",
+        ],
+        cwd=ROOT,
+    )
+    procs = [subprocess.Popen(uvicorn_command(web_port), env={**env, "MM_ROLE": "web"}, cwd=ROOT)]
+    for _ in range(processes):
+        procs.append(
+            subprocess.Popen(uvicorn_command(free_port()), env={**env, "MM_ROLE": "jobs"}, cwd=ROOT)
+        )
+    try:
+        deadline = time.monotonic() + 300
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{web_port}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("the platform did not start")
+            time.sleep(0.2)
+        time.sleep(warmup)
+        stats = httpx.get(f"http://127.0.0.1:{graph_port}/stats").json()
+        sent0, statuses0 = done_count(url, campaign)
+        t0 = time.monotonic()
+        time.sleep(seconds)
+        stats1 = httpx.get(f"http://127.0.0.1:{graph_port}/stats").json()
+        sent1, statuses1 = done_count(url, campaign)
+        elapsed = time.monotonic() - t0
+        return {
+            "layout": f"{numbers} number(s) x {processes} jobs process(es)",
+            "sends_per_s": round((stats1["messages"] - stats["messages"]) / elapsed),
+            "recorded_sent_per_s": round((sent1 - sent0) / elapsed),
+            "statuses_recorded_per_s": round((statuses1 - statuses0) / elapsed),
+            "status_webhooks_posted": stats1["statuses_posted"],
+            "peak_rss_mb": {
+                "web": vm_hwm_mb(procs[0].pid),
+                "jobs": [vm_hwm_mb(p.pid) for p in procs[1:]],
+            },
+        }
+    finally:
+        for proc in [*procs, standin]:
+            proc.terminate()
+        for proc in [*procs, standin]:
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--citizens", type=int, default=1_000_000)
+    parser.add_argument("--send-seconds", type=float, default=30)
+    parser.add_argument("--warmup", type=float, default=8)
+    parser.add_argument("--layouts", default="1x1,2x1,2x2")
+    parser.add_argument("--url", default="postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--resolve-only", default="")
+    args = parser.parse_args()
+    if args.resolve_only:
+        resolve_only(args.resolve_only)
+        return
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(args.url, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    url = f"{args.url}?options={quote(f'-csearch_path={schema}')}"
+    try:
+        from manamitra.store import migrate
+
+        migrate.upgrade(url)
+        seeded = seed(url, args.citizens)
+        print(f"seeded {args.citizens:,} subscribed citizens in {seeded:.1f} s", flush=True)
+        out = subprocess.run(
+            [PYTHON, __file__, "--resolve-only", url], cwd=ROOT, capture_output=True, check=True
+        )
+        resolved = json.loads(out.stdout.decode().strip().splitlines()[-1])
+        print(f"resolved and queued: {json.dumps(resolved)}", flush=True)
+        for layout in args.layouts.split(","):
+            numbers, processes = (int(x) for x in layout.split("x"))
+            result = run_layout(
+                url, resolved["campaign"], numbers, processes, args.send_seconds, args.warmup
+            )
+            print(json.dumps(result), flush=True)
+    finally:
+        with psycopg.connect(args.url, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+if __name__ == "__main__":
+    main()

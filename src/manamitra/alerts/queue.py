@@ -1,0 +1,268 @@
+"""The campaign sender's side of the recipients table: claims held by a live process, each
+send recorded as it happens, exactly like the outbox (`channels/whatsapp/outbox_store.py`).
+
+A claim names its process (`claimed_by`); `wire_at` is committed just before the request
+leaves and the wamid just after Meta answers. A dead process's claims go back at once
+(`release_orphaned`), counting in `uncertain_sends` those whose request may have reached Meta.
+On PostgreSQL claims take `FOR UPDATE SKIP LOCKED`, so any number of processes share a
+campaign and never take one recipient twice. A citizen who left the topic after the campaign
+was queued is found at the claim and set `opted_out` instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import Table, and_, bindparam, func, or_, select, update
+
+from manamitra import clock
+from manamitra.alerts.campaigns import ACTIVE, CAMPAIGNS
+from manamitra.alerts.subscriptions import opted_out
+from manamitra.store import Database
+from manamitra.store.models import AlertRecipient, PlatformProcess
+
+RECIPIENTS = cast(Table, AlertRecipient.__table__)
+PROCESSES = cast(Table, PlatformProcess.__table__)
+
+
+@dataclass(frozen=True)
+class Sendable:
+    """An active campaign as the sender needs it."""
+
+    id: int
+    state: str
+    template: str
+    language: str
+    topic: str
+    params: Any
+    started_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ClaimedRecipient:
+    id: int
+    campaign_id: int
+    citizen: str
+    params: Any
+    attempts: int
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one claimed recipient: "sent", "retry", "failed" or "requeue"."""
+
+    id: int
+    result: str
+    wamid: str | None = None
+    error_code: int | None = None
+    next_attempt_at: datetime | None = None
+    phone_number_id: str | None = None
+
+
+def sendable(database: Database) -> list[Sendable]:
+    c = CAMPAIGNS
+    now = clock.now()
+    with database.unit_of_work() as session:
+        rows = session.execute(
+            select(
+                c.c.id, c.c.state, c.c.template, c.c.language, c.c.topic, c.c.params, c.c.started_at
+            )
+            .where(c.c.state.in_(ACTIVE), or_(c.c.scheduled_at.is_(None), c.c.scheduled_at <= now))
+            .order_by(c.c.id)
+        ).all()
+    return [Sendable(*row) for row in rows]
+
+
+def claim(
+    database: Database, campaign: Sendable, limit: int, claimant: str
+) -> list[ClaimedRecipient]:
+    """Up to `limit` due recipients of `campaign` (its canary only, while in canary)."""
+    if limit <= 0:
+        return []
+    r = RECIPIENTS
+    now = clock.now()
+    where = [
+        r.c.campaign_id == campaign.id,
+        r.c.status == "queued",
+        or_(r.c.next_attempt_at.is_(None), r.c.next_attempt_at <= now),
+    ]
+    if campaign.state == "canary":
+        where.append(r.c.canary.is_(True))
+    query = (
+        select(
+            r.c.id, r.c.citizen, r.c.params, r.c.attempts, opted_out(r.c.citizen, campaign.topic)
+        )
+        .where(*where)
+        .order_by(r.c.id)
+        .limit(limit)
+    )
+    if not database.is_sqlite:
+        query = query.with_for_update(skip_locked=True, of=r)
+    with database.unit_of_work() as session:
+        conn = session.connection()
+        rows = conn.execute(query).all()
+        if not rows:
+            return []
+        left = [row.id for row in rows if row[4]]
+        if left:
+            conn.execute(update(r).where(r.c.id.in_(left)).values(status="opted_out"))
+        taken = [row for row in rows if not row[4]]
+        if taken:
+            conn.execute(
+                update(r)
+                .where(r.c.id == bindparam("_id"))
+                .values(
+                    status="sending", claimed_by=claimant, wire_at=None, attempts=bindparam("_n")
+                ),
+                [{"_id": row.id, "_n": row.attempts + 1} for row in taken],
+            )
+    return [
+        ClaimedRecipient(row.id, campaign.id, row.citizen, row.params, row.attempts + 1)
+        for row in taken
+    ]
+
+
+def write(
+    database: Database, claimant: str, on_wire: Sequence[int], outcomes: Sequence[Outcome]
+) -> set[int]:
+    """One transaction: mark requests about to leave, record finished ones (see outbox_store)."""
+    r = RECIPIENTS
+    now = clock.now()
+    marked: set[int] = set()
+    with database.unit_of_work(urgent=True) as session:
+        conn = session.connection()
+        if on_wire:
+            marked = set(
+                conn.execute(
+                    update(r)
+                    .where(r.c.id.in_(on_wire), r.c.claimed_by == claimant, r.c.status == "sending")
+                    .values(wire_at=now)
+                    .returning(r.c.id)
+                ).scalars()
+            )
+        _record(conn, claimant, outcomes, now)
+    return marked
+
+
+def _record(conn: Any, claimant: str, outcomes: Sequence[Outcome], now: datetime) -> None:
+    r = RECIPIENTS
+    by_id = r.c.id == bindparam("_id")
+    ours = and_(by_id, r.c.claimed_by == claimant, r.c.status == "sending")
+    released = {"claimed_by": None, "wire_at": None}
+    sent = [
+        {"_id": o.id, "_wamid": o.wamid, "_at": now, "_num": o.phone_number_id}
+        for o in outcomes
+        if o.result == "sent"
+    ]
+    if sent:
+        # a confirmed send is recorded whoever holds the row now: it is never sent again
+        conn.execute(
+            update(r)
+            .where(by_id, or_(r.c.status == "queued", r.c.status == "sending"))
+            .values(
+                status="sent",
+                wamid=bindparam("_wamid"),
+                sent_at=bindparam("_at"),
+                phone_number_id=bindparam("_num"),
+                error_code=None,
+                **released,
+            ),
+            sent,
+        )
+    again = [
+        {"_id": o.id, "_next": o.next_attempt_at, "_code": o.error_code}
+        for o in outcomes
+        if o.result in ("retry", "requeue")
+    ]
+    if again:
+        conn.execute(
+            update(r)
+            .where(ours)
+            .values(
+                status="queued",
+                next_attempt_at=bindparam("_next"),
+                error_code=bindparam("_code"),
+                **released,
+            ),
+            again,
+        )
+    failed = [{"_id": o.id, "_code": o.error_code} for o in outcomes if o.result == "failed"]
+    if failed:
+        conn.execute(
+            update(r)
+            .where(ours)
+            .values(status="failed", error_code=bindparam("_code"), **released),
+            failed,
+        )
+
+
+def release_orphaned(database: Database) -> tuple[int, int]:
+    """Give back every claim whose process is gone; (given back, of which maybe sent)."""
+    r = RECIPIENTS
+    orphaned = and_(
+        r.c.status == "sending",
+        or_(r.c.claimed_by.is_(None), r.c.claimed_by.not_in(select(PROCESSES.c.id))),
+    )
+    back = {"status": "queued", "next_attempt_at": None, "claimed_by": None, "wire_at": None}
+    with database.unit_of_work() as session:
+        conn = session.connection()
+        uncertain = conn.execute(
+            update(r)
+            .where(orphaned, r.c.wire_at.is_not(None))
+            .values(uncertain_sends=r.c.uncertain_sends + 1, **back)
+            .returning(r.c.id)
+        ).all()
+        certain = conn.execute(update(r).where(orphaned).values(**back).returning(r.c.id)).all()
+    return len(certain) + len(uncertain), len(uncertain)
+
+
+def unfinished(database: Database, campaign_id: int, *, canary: bool) -> int:
+    r = RECIPIENTS
+    where = [r.c.campaign_id == campaign_id, r.c.status.in_(("queued", "sending"))]
+    if canary:
+        where.append(r.c.canary.is_(True))
+    with database.unit_of_work() as session:
+        return int(session.execute(select(func.count()).where(*where)).scalar_one())
+
+
+def canary_failure_rate(database: Database, campaign_id: int) -> tuple[float, datetime | None]:
+    """Failed share of the canary's messages (Meta's refusals and failed-status webhooks),
+    and when its last message was sent."""
+    r = RECIPIENTS
+    mine = and_(r.c.campaign_id == campaign_id, r.c.canary.is_(True))
+    with database.unit_of_work() as session:
+        by_status: dict[str, int] = {
+            status: int(n)
+            for status, n in session.execute(
+                select(r.c.status, func.count()).where(mine).group_by(r.c.status)
+            ).all()
+        }
+        last = session.execute(select(func.max(r.c.sent_at)).where(mine)).scalar()
+    attempted = sum(n for s, n in by_status.items() if s not in ("opted_out", "cancelled"))
+    return (by_status.get("failed", 0) / attempted if attempted else 0.0), last
+
+
+def set_state(database: Database, campaign_id: int, expected: str, **values: Any) -> bool:
+    """Move a campaign on from `expected` (a no-op if an officer changed it meanwhile)."""
+    c = CAMPAIGNS
+    with database.unit_of_work() as session:
+        done = session.execute(
+            update(c).where(c.c.id == campaign_id, c.c.state == expected).values(**values)
+        )
+        return bool(cast(Any, done).rowcount)
+
+
+def reached_today(database: Database, window: timedelta = timedelta(hours=24)) -> int:
+    """Distinct citizens sent a campaign message in the last 24 hours (Meta's portfolio
+    limit counts unique users reached outside their service window)."""
+    r = RECIPIENTS
+    since = clock.now() - window
+    with database.unit_of_work() as session:
+        return int(
+            session.execute(
+                select(func.count(func.distinct(r.c.citizen))).where(r.c.sent_at >= since)
+            ).scalar_one()
+        )
