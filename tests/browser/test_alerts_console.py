@@ -13,6 +13,7 @@ from manamitra.alerts import campaigns, subscriptions
 from manamitra.alerts.templates import TemplateInfo, save
 from manamitra.alerts.topics import ALL
 from manamitra.console.demo import seed_console_demo
+from manamitra.privacy import Cipher
 from manamitra.store import Database
 from tests.browser.test_console import SHOTS, _sign_in
 from tests.support.live import LiveServer
@@ -20,10 +21,10 @@ from tests.support.live import LiveServer
 pytestmark = pytest.mark.browser
 
 
-def _campaigns(url: str) -> int:
+def _campaigns(url: str, cipher: Cipher) -> int:
     database = Database(url)
     try:
-        seed_console_demo(database, grievances=5, applications=2)
+        seed_console_demo(database, grievances=5, applications=2, cipher=cipher)
         with database.unit_of_work() as db:
             for i in range(40):
                 subscriptions.record(db, f"9198{i:08d}", ALL, True, source="test")
@@ -81,7 +82,7 @@ def _campaigns(url: str) -> int:
 
 def test_alerts_pages_at_desktop_and_phone_width(live: LiveServer, browser_page: Any) -> None:
     page = browser_page
-    first = _campaigns(live.settings.database_url)
+    first = _campaigns(live.settings.database_url, live.app.state.runtime.parts.privacy)
     _sign_in(page, live.url, "admin.state")
     for width, suffix in ((1280, ""), (390, "-390")):
         page.set_viewport_size({"width": width, "height": 860 if width > 400 else 844})

@@ -40,7 +40,9 @@ def test_analytics_and_open_data_at_a_desk_and_on_a_phone(
 ) -> None:
     database = Database(live.settings.database_url)
     try:
-        seed_console_demo(database, grievances=20, applications=8)
+        seed_console_demo(
+            database, grievances=20, applications=8, cipher=live.app.state.runtime.parts.privacy
+        )
         fill(database, 30_000, citizens=3_000)
         lake = live.app.state.runtime.parts.lake
         export(database, lake, lag=timedelta(0))
