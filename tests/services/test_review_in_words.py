@@ -50,7 +50,9 @@ def answers_only(text: str, spec: ServiceSpec, lang: str) -> str:
     for name in (spec.name, spec.short_name):
         if name is not None:
             text = text.replace(name.get(lang), "")
-    text = text.replace(t(lang, "information.done"), "")  # "…for all services", the same for every service
+    text = text.replace(
+        t(lang, "information.done"), ""
+    )  # "…for all services", the same for every service
     return "\n".join(
         line.split(": ", 1)[1] if line.startswith("• ") and ": " in line else line
         for line in text.splitlines()
