@@ -167,6 +167,10 @@ STOPWORDS = frozenset(
 )
 
 
+def _folded(words: frozenset[str]) -> frozenset[str]:
+    return words | {fold_token(word) for word in words}
+
+
 def transliterate(text: str) -> str:
     """Telugu script to a Latin skeleton; other characters pass through."""
     out: list[str] = []
@@ -209,6 +213,10 @@ def skeleton_tokens(text: str) -> list[str]:
     return [fold_token(t) for t in raw if t]
 
 
+# Tokens are compared folded ("need" → "nid"), so the stop words are folded too.
+FOLDED_STOPWORDS = _folded(STOPWORDS)
+
+
 @dataclass(frozen=True)
 class _Phrase:
     tokens: tuple[str, ...]
@@ -249,7 +257,7 @@ def _build(catalog: Catalog) -> _Index:
         found = []
         seen: set[str] = set()
         for text, weight in _phrases(spec):
-            tokens = tuple(t for t in skeleton_tokens(text) if t not in STOPWORDS)
+            tokens = tuple(t for t in skeleton_tokens(text) if t not in FOLDED_STOPWORDS)
             if tokens:
                 found.append(_Phrase(tokens, weight, frozenset(tokens)))
                 seen.update(tokens)
@@ -338,7 +346,7 @@ def ranked_services(
 ) -> list[tuple[ServiceSpec, float]]:
     """Services with their scores (0–1), best first; `floor` is the lowest score kept."""
     index = _index(catalog)
-    tokens = [t for t in skeleton_tokens(query[:200]) if t not in STOPWORDS][:12]
+    tokens = [t for t in skeleton_tokens(query[:200]) if t not in FOLDED_STOPWORDS][:12]
     if not tokens:
         return []
     matches = {tok: _similar(tok, index) for tok in dict.fromkeys(tokens)}
@@ -357,9 +365,12 @@ def ranked_services(
         for found in matches.values()
         for word in found
     }
-    scored: list[tuple[float, int, str]] = []
+    scored: list[tuple[float, float, int, str]] = []
     for service_id in candidates_of:
         best = 0.0
+        # how much of the query the service's phrases say between them: of two services a
+        # phrase of each matches alike, the one whose other phrases say the rest comes first
+        reach = [0.0] * len(tokens)
         for phrase in index.phrases[service_id]:
             rows = [(word, per_word[word]) for word in phrase.token_set if word in per_word]
             if not rows:
@@ -370,6 +381,7 @@ def ranked_services(
                 quality = max(row[i] for _, row in rows)
                 if not quality:
                     continue
+                reach[i] = max(reach[i], quality)
                 covered += weight * quality
                 used.update(word for word, row in rows if row[i] == quality)
             if not covered:
@@ -378,6 +390,7 @@ def ranked_services(
             phrase_cover = len(used) / len(phrase.tokens)
             best = max(best, phrase.weight * (0.75 * query_cover + 0.25 * phrase_cover))
         if best >= floor:
-            scored.append((best, catalog.services[service_id].order, service_id))
-    scored.sort(key=lambda item: (-item[0], item[1], item[2]))
-    return [(catalog.services[sid], score) for score, _, sid in scored[:limit]]
+            said = sum(w * q for w, q in zip(weights, reach, strict=True)) / total_weight
+            scored.append((round(best, 9), said, catalog.services[service_id].order, service_id))
+    scored.sort(key=lambda item: (-item[0], -item[1], item[2], item[3]))
+    return [(catalog.services[sid], score) for score, _, _, sid in scored[:limit]]

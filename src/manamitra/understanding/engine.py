@@ -91,20 +91,44 @@ def _best_fit(
     and a complaint goes to a grievance. Also the services that fit exactly as well (the
     same complaint to three electricity companies)."""
     best = ranked[0][1]
-    complaint = bool(set(message.tokens) & _COMPLAINT)
+    said = set(message.tokens)
+    complaint = bool(said & _COMPLAINT)
     fits = []
     for order, (spec, score) in enumerate(ranked):
         if score < best - CLOSE:
             break
         slots = extract(spec, message, day, lang)
-        bonus = SLOT_BONUS * len(slots) + (
-            SLOT_BONUS if complaint and spec.kind == "grievance" else 0
+        bonus = (
+            SLOT_BONUS * len(slots)
+            + (SLOT_BONUS if complaint and spec.kind == "grievance" else 0)
+            + _action_fit(spec, said)
         )
         fits.append((score + bonus, -order, spec, score, slots))
     fits.sort(key=lambda item: (-item[0], -item[1]))
     _, _, spec, score, slots = fits[0]
     tied = tuple(other.id for fit, _, other, _, _ in fits[1:] if abs(fit - fits[0][0]) < 1e-9)
     return spec, score, slots, tied
+
+
+def _action_fit(spec: ServiceSpec, said: set[str]) -> float:
+    """SLOT_BONUS when the service's name does what the message asks ("cancel", "renew"),
+    minus half that when its name does something the message does not ask."""
+    names = [spec.name.en, spec.name.te]
+    if spec.short_name is not None:
+        names += [spec.short_name.en, spec.short_name.te]
+    named = set(Message.of(" ".join(names)).tokens)
+    fit = 0.0
+    for verbs in lexicon.ACTIONS.values():
+        if _does(named, verbs):
+            fit += SLOT_BONUS if _does(said, verbs) else -SLOT_BONUS / 2
+    return fit
+
+
+def _does(tokens: set[str], verbs: frozenset[str]) -> bool:
+    """Whether a token is one of the verbs, or shares its first five letters with one
+    ("register" and "registration")."""
+    stems = {verb[:5] for verb in verbs if len(verb) >= 5}
+    return bool(tokens & verbs) or any(len(t) >= 5 and t[:5] in stems for t in tokens)
 
 
 def _prefer_applications(ranked: list[tuple[ServiceSpec, float]]) -> tuple[ServiceSpec, float]:
@@ -148,6 +172,10 @@ def understand(
         return Understanding("unknown", feeling="emoji" if is_emoji_only(text) else None)
     if all(t in lexicon.THANKS or t in lexicon.POLITE for t in message.tokens):
         return Understanding("unknown", feeling="thanks")
+    if set(message.tokens) & lexicon.SMALL_TALK and all(
+        t in lexicon.SMALL_TALK or t in lexicon.POLITE for t in message.tokens
+    ):
+        return Understanding("unknown")
     move = _navigation(message)
     if move is not None:
         return Understanding("navigation", navigation=move)
@@ -194,13 +222,16 @@ def _status(catalog: Catalog, message: Message, day: date, lang: str) -> Underst
         catalog, service_words(message, set(range(len(message.tokens))) - content, catalog)
     )
     if not mine and ranked and ranked[0][1] >= ACCEPT:
-        spec = ranked[0][0]
-        # "pension status", "FIR status": a service that is itself a status check
-        names = Message.of(" ".join((spec.name.en, spec.name.te))).tokens
+        # "pension status", "FIR status": a service that is itself a status check, among
+        # those the rest of the message names about equally well
         said = {message.tokens[i] for i in strong}
-        if any(name.startswith(cue) for name in names for cue in said):
-            slots = extract(spec, message, day, lang)
-            return Understanding("service", spec.id, slots=slots, score=ranked[0][1])
+        for spec, score in ranked:
+            if score < max(ACCEPT, ranked[0][1] - CLOSE):
+                break
+            names = Message.of(" ".join((spec.name.en, spec.name.te))).tokens
+            if any(name.startswith(cue) for name in names for cue in said):
+                slots = extract(spec, message, day, lang)
+                return Understanding("service", spec.id, slots=slots, score=score)
     tracked = [(s, score) for s, score in ranked if s.kind in _TRACKED_KINDS and score >= ACCEPT]
     service = tracked[0][0].id if tracked else None
     return Understanding("status", service, score=tracked[0][1] if tracked else 0.0)

@@ -204,6 +204,46 @@ THANKS = words(
     "బాగుంది",
 )
 
+# What a service does to a thing, in its name: a message saying the same steers to it
+# ("trade licence renewal"), a name saying one the message does not steers away a little.
+ACTIONS: dict[str, frozenset[str]] = {
+    "cancel": words("cancel", "cancellation", "raddu", "రద్దు", "radhu"),
+    "renew": words("renew", "renewal", "punaruddharana", "పునరుద్ధరణ"),
+    "pay": words(
+        "pay",
+        "payment",
+        "chellimpu",
+        "చెల్లింపు",
+        "చెల్లించండి",
+        "చెల్లించాలి",
+        "chellinchali",
+        "kattali",
+        "కట్టాలి",
+        "kattu",
+        "fee",
+    ),
+    "register": words("register", "registration", "namodu", "నమోదు", "రిజిస్ట్రేషన్"),
+    "correct": words("correction", "correct", "savarana", "సవరణ"),
+    "transfer": words("transfer", "badili", "బదిలీ"),
+    "duplicate": words("duplicate", "nakalu", "నకలు"),
+}
+
+# Small talk ("how are you"): a friendly message, never a search for a service.
+SMALL_TALK = words(
+    "bagunnara",
+    "bagunnava",
+    "బాగున్నారా",
+    "బాగున్నావా",
+    "ela",
+    "ఎలా",
+    "unnaru",
+    "ఉన్నారు",
+    "how",
+    "are",
+    "you",
+    "doing",
+)
+
 # Number words that answer "which option" (రెండు, "rendu", "two" → 2).
 NUMBER_WORDS: dict[str, int] = {}
 for _value, _spellings in {

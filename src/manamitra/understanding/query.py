@@ -114,12 +114,20 @@ def service_words(message: Message, drop: set[int], catalog: Catalog) -> str:
         if sum(c.isdigit() for c in word) >= 2
         for t in skeleton(word)
     }
+    # the digit of a short code written with letters ("1B", "ఫారం 1B") names a form
+    coded = {
+        t
+        for word in message.raw.split()
+        if sum(c.isdigit() for c in word) == 1 and any(c.isalpha() for c in word)
+        for t in skeleton(word)
+        if t.isdigit()
+    }
     entities = _entity_words(catalog)
     kept = []
     for index, token in enumerate(message.tokens):
         if index in drop or token in FILLER or token in lexicon.POLITE or token in DATE_WORDS:
             continue
-        if token in numbered or token.isdigit():
+        if token in numbered or (token.isdigit() and token not in coded):
             continue
         stemmed = stem(token)
         if token in entities or stemmed in entities:
