@@ -38,7 +38,21 @@ SERVICES = {
 # departments with offices in the grievance hierarchy; the others' cases go to revenue's
 OFFICE_DEPARTMENTS = {"municipal", "panchayat_raj", "revenue", "police"}
 CATEGORIES = ["water_supply", "street_lights", "roads", "drainage", "sanitation", "revenue"]
-STEPS = ["applicant_name", "aadhaar", "mobile", "relation_name", "address", "district", "mandal"]
+# Forms' steps are events of the two certificate forms, with those forms' own step ids (the
+# questions both ask, in their order), so the funnel chart names real questions.
+FORM_SERVICES = ["revenue.income_certificate", "revenue.caste_certificate"]
+STEPS = [
+    "applicant_name",
+    "aadhaar",
+    "mobile",
+    "father_name",
+    "relation",
+    "purpose",
+    "district",
+    "mandal",
+    "village",
+    "consent",
+]
 WEIGHTS = {
     "message.in": 30.0,
     "message.out": 34.0,
@@ -102,6 +116,8 @@ def batches(
             dtype=object,
         )
         service = _choices(rng, service_ids, size)
+        is_step = np.char.startswith(kinds.astype(str), "step.")
+        service[is_step] = _choices(rng, FORM_SERVICES, int(is_step.sum()))
         department = np.array([SERVICES[s] for s in service], dtype=object)
         office = np.array(
             [
