@@ -15,6 +15,7 @@ from manamitra.pipeline.wakeup import wake_on_inbox
 from manamitra.store import Database
 from tests.channels.whatsapp import fixtures
 from tests.channels.whatsapp.support import settings
+from tests.support.parts import TEST_CIPHER
 
 
 def test_narrower_roles_need_postgresql(sqlite_database_url: str) -> None:
@@ -51,7 +52,7 @@ def test_storing_messages_wakes_listeners_in_other_processes(database: Database)
         job = asyncio.create_task(wake_on_inbox(elsewhere, woken.set, stop, timeout=0.2))
         await asyncio.sleep(0.5)  # listening
         assert not woken.is_set()
-        await asyncio.to_thread(store_events, database, [received])
+        await asyncio.to_thread(store_events, database, [received], cipher=TEST_CIPHER)
         found = await asyncio.to_thread(woken.wait, 5)
         stop.set()
         await job
