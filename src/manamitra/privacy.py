@@ -11,9 +11,12 @@ or, failing that, a key file generated once under `settings.data_dir` with mode 
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 import re
+import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -192,11 +195,37 @@ _lock = threading.Lock()
 
 
 def _key_file(data_dir: Path) -> bytes:
-    path = data_dir / KEY_FILE
-    with _lock:
+    key = shared_key_file(data_dir / KEY_FILE, lambda: AESGCM.generate_key(bit_length=256))
+    if len(key) != 32:
+        raise ValueError(f"{data_dir / KEY_FILE} does not hold a 32-byte key")
+    return key
+
+
+def shared_key_file(path: Path, new_key: Callable[[], bytes]) -> bytes:
+    """The key kept (base64) in `path`, created once with mode 0600 if absent.
+
+    Processes started together on a fresh data dir all end up with the same key: each writes
+    its candidate to a private temporary file and hard-links it to `path`, which fails when
+    another got there first; everyone then reads what `path` holds. A link makes the file
+    appear complete, so no process can read it half-written.
+    """
+    with _lock:  # threads of one process: one candidate file at a time
         if not path.exists():
-            data_dir.mkdir(parents=True, exist_ok=True)
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(base64.b64encode(AESGCM.generate_key(bit_length=256)))
-        return base64.b64decode(path.read_bytes())
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _publish(path, base64.b64encode(new_key()))
+        return base64.b64decode(path.read_bytes(), validate=True)
+
+
+def _publish(path: Path, content: bytes) -> None:
+    descriptor, candidate = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        os.fchmod(descriptor, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        # FileExistsError: another process published its key first; that one is everyone's
+        with contextlib.suppress(FileExistsError):
+            os.link(candidate, path)
+    finally:
+        os.unlink(candidate)

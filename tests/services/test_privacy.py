@@ -3,6 +3,11 @@ from __future__ import annotations
 import base64
 import os
 import stat
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -10,6 +15,7 @@ from cryptography.exceptions import InvalidTag
 
 from manamitra.privacy import (
     Cipher,
+    _key_file,
     is_valid_aadhaar,
     mask_aadhaar,
     mask_aadhaar_deep,
@@ -107,3 +113,54 @@ def test_json_values_are_masked_deeply_but_sealed_values_are_not() -> None:
         "sealed": {"enc": "561280370957", "last4": "0957"},
         "count": 3,
     }
+
+
+RACER = """
+import base64, sys, time
+from pathlib import Path
+from manamitra.privacy import _key_file
+go = Path(sys.argv[2])
+while not go.exists():
+    time.sleep(0.0005)
+print(base64.b64encode(_key_file(Path(sys.argv[1]))).decode())
+"""
+
+
+def test_processes_started_together_on_a_fresh_data_dir_share_one_key(tmp_path: Path) -> None:
+    data_dir, go = tmp_path / "fresh", tmp_path / "go"
+    racers = [
+        subprocess.Popen(
+            [sys.executable, "-c", RACER, str(data_dir), str(go)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(8)
+    ]
+    time.sleep(1.5)  # let them all import and wait at the line
+    go.touch()
+    results = [racer.communicate(timeout=60) for racer in racers]
+    assert [racer.returncode for racer in racers] == [0] * 8, [err for _, err in results]
+    keys = {out.strip() for out, _ in results}
+    on_disk = (data_dir / "personal-data.key").read_text()
+    assert keys == {on_disk}
+    assert len(base64.b64decode(on_disk)) == 32
+    assert sorted(p.name for p in data_dir.iterdir()) == ["personal-data.key"]  # no leftovers
+
+
+def test_threads_started_together_share_one_key(tmp_path: Path) -> None:
+    start = threading.Barrier(6)
+
+    def racer() -> bytes:
+        start.wait()
+        return _key_file(tmp_path / "fresh")
+
+    with ThreadPoolExecutor(6) as pool:
+        keys = set(pool.map(lambda _: racer(), range(6)))
+    assert len(keys) == 1
+
+
+def test_a_key_file_that_holds_no_key_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "personal-data.key").write_text(base64.b64encode(b"short").decode())
+    with pytest.raises(ValueError, match="32-byte key"):
+        Cipher.from_settings(Settings(data_dir=tmp_path))

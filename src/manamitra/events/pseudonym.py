@@ -11,18 +11,16 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import os
 import secrets
-import threading
 from pathlib import Path
 
+from manamitra.privacy import shared_key_file
 from manamitra.settings import Settings, load_settings
 
 KEY_FILE = "events.key"
 # 16 bytes of the MAC, hex: 128 bits keep collisions out of reach for any state's population.
 DIGEST_BYTES = 16
 
-_lock = threading.Lock()
 _key: bytes | None = None
 
 
@@ -36,14 +34,7 @@ def key_from_settings(settings: Settings) -> bytes:
 
 
 def _key_file(data_dir: Path) -> bytes:
-    path = data_dir / KEY_FILE
-    with _lock:
-        if not path.exists():
-            data_dir.mkdir(parents=True, exist_ok=True)
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(base64.b64encode(secrets.token_bytes(32)))
-        return base64.b64decode(path.read_bytes())
+    return shared_key_file(data_dir / KEY_FILE, lambda: secrets.token_bytes(32))
 
 
 def configure(key: bytes) -> None:
