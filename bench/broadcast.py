@@ -5,6 +5,11 @@ layouts of business numbers × sending processes.
 
     .venv/bin/python bench/broadcast.py [--citizens 1000000] [--send-seconds 30]
         [--layouts 1x1,2x1,2x2] [--url postgresql://postgres@127.0.0.1:5432/test]
+        [--resolve-only]
+
+`--resolve-only` seeds and resolves, then stops (no sending): it reports the resolving
+process's wall and CPU time and peak RSS, the PostgreSQL backend's CPU time (read from
+/proc, so the server must run on this machine) and the database's size after resolving.
 
 A layout NxP runs one web process (MM_ROLE=web: webhooks and the inbox) and P jobs
 processes (MM_ROLE=jobs: the campaign sender among them), with N business numbers at
@@ -58,18 +63,33 @@ def seed(url: str, citizens: int) -> float:
     return time.perf_counter() - started
 
 
-def resolve_only(url: str) -> None:
+def backend_cpu_seconds(pid: int) -> float | None:
+    """utime + stime of a PostgreSQL backend on this machine (None when not readable)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def resolve_in_process(url: str) -> None:
     """In a process of its own, so its peak RSS is the resolution's: print JSON."""
+    from sqlalchemy import text
+
     from manamitra import alerts
     from manamitra.alerts.templates import TemplateInfo, save
     from manamitra.store import Database
 
-    database = Database(url)
+    database = Database(url, pool_size=1)
+    with database.engine.connect() as conn:  # the pool's one connection: the resolver's
+        backend = int(conn.execute(text("SELECT pg_backend_pid()")).scalar_one())
     save(
         database,
         [TemplateInfo("broadcast_bench", "te", "utility", "హెచ్చరిక: {{1}} లో {{2}}.", "APPROVED")],
     )
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    server_cpu0 = backend_cpu_seconds(backend)
+    cpu0 = time.process_time()
     started = time.perf_counter()
     campaign = alerts.create(
         database,
@@ -83,6 +103,8 @@ def resolve_only(url: str) -> None:
         ),
     )
     seconds = time.perf_counter() - started
+    cpu = time.process_time() - cpu0
+    server_cpu1 = backend_cpu_seconds(backend)
     progress = alerts.progress(database, campaign)
     alerts.approve(database, campaign, "bench.two")
     alerts.start(database, campaign)
@@ -91,6 +113,12 @@ def resolve_only(url: str) -> None:
             {
                 "campaign": campaign,
                 "seconds": round(seconds, 1),
+                "client_cpu_s": round(cpu, 1),
+                "server_cpu_s": (
+                    round(server_cpu1 - server_cpu0, 1)
+                    if server_cpu0 is not None and server_cpu1 is not None
+                    else None
+                ),
                 "recipients": progress.recipients,
                 "opted_out": progress.counts["opted_out"],
                 "canary": progress.canary_size,
@@ -99,6 +127,13 @@ def resolve_only(url: str) -> None:
             }
         )
     )
+
+
+def database_mb(url: str) -> int:
+    with psycopg.connect(url) as conn:
+        row = conn.execute("SELECT pg_database_size(current_database())").fetchone()
+    assert row is not None
+    return int(row[0]) // 2**20
 
 
 def vm_hwm_mb(pid: int) -> int:
@@ -205,10 +240,11 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=8)
     parser.add_argument("--layouts", default="1x1,2x1,2x2")
     parser.add_argument("--url", default="postgresql://postgres@127.0.0.1:5432/test")
-    parser.add_argument("--resolve-only", default="")
+    parser.add_argument("--resolve-only", action="store_true", help="seed and resolve; no sending")
+    parser.add_argument("--resolve-in", default="", help=argparse.SUPPRESS)  # the child process
     args = parser.parse_args()
-    if args.resolve_only:
-        resolve_only(args.resolve_only)
+    if args.resolve_in:
+        resolve_in_process(args.resolve_in)
         return
     schema = f"bench_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(args.url, autocommit=True) as conn:
@@ -221,10 +257,13 @@ def main() -> None:
         seeded = seed(url, args.citizens)
         print(f"seeded {args.citizens:,} subscribed citizens in {seeded:.1f} s", flush=True)
         out = subprocess.run(
-            [PYTHON, __file__, "--resolve-only", url], cwd=ROOT, capture_output=True, check=True
+            [PYTHON, __file__, "--resolve-in", url], cwd=ROOT, capture_output=True, check=True
         )
         resolved = json.loads(out.stdout.decode().strip().splitlines()[-1])
+        resolved["database_mb"] = database_mb(url)
         print(f"resolved and queued: {json.dumps(resolved)}", flush=True)
+        if args.resolve_only:
+            return
         for layout in args.layouts.split(","):
             numbers, processes = (int(x) for x in layout.split("x"))
             result = run_layout(

@@ -10,7 +10,16 @@ from manamitra.alerts.account import (
     TemplateStatus,
     apply_account_events,
 )
-from manamitra.alerts.campaigns import NewCampaign, approve, cancel, create, pause, resume, start
+from manamitra.alerts.campaigns import (
+    NewCampaign,
+    approve,
+    cancel,
+    create,
+    pause,
+    resolve,
+    resume,
+    start,
+)
 from manamitra.alerts.commands import AlertCommand, parse_command
 from manamitra.alerts.events import event_specs, raise_event
 from manamitra.alerts.progress import Progress, campaign_list, progress
@@ -36,6 +45,7 @@ __all__ = [
     "pause",
     "progress",
     "raise_event",
+    "resolve",
     "resume",
     "start",
 ]

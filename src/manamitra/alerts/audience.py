@@ -22,12 +22,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Table, case, literal, select, union
+from sqlalchemy import Table, and_, case, func, literal, select, union
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import Select
 
-from manamitra.alerts.subscriptions import SUBSCRIPTIONS, opted_in, opted_out
+from manamitra.alerts.subscriptions import SUBSCRIPTIONS, opted_out
 from manamitra.alerts.topics import ALL
 from manamitra.errors import SpecError
 from manamitra.store import Database
@@ -77,7 +77,7 @@ def _source(audience: Audience, topic: str) -> Select[Any]:
     if kind == "all":
         s = SUBSCRIPTIONS
         return select(s.c.citizen.label("citizen")).where(
-            s.c.topic.in_((topic, ALL)), s.c.subscribed.is_(True), opted_in(s.c.citizen, topic)
+            s.c.topic.in_((topic, ALL)), s.c.subscribed.is_(True), ~opted_out(s.c.citizen, topic)
         )
     if kind == "district":
         name = args[0].lower()
@@ -110,21 +110,56 @@ def _source(audience: Audience, topic: str) -> Select[Any]:
 
 
 def _insert(conn: Connection, rows: Select[Any]) -> int:
+    """How many rows were written (conflicts, already written, are not counted)."""
     columns = ["campaign_id", "citizen", "status", "canary", "attempts", "uncertain_sends"]
-    if conn.dialect.name == "postgresql":
-        pg = postgresql.insert(RECIPIENTS).from_select(columns, rows).on_conflict_do_nothing()
-        return conn.execute(pg).rowcount or 0
-    lite = sqlite.insert(RECIPIENTS).from_select(columns, rows).on_conflict_do_nothing()
-    return conn.execute(lite).rowcount or 0
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(RECIPIENTS).from_select(columns, rows).on_conflict_do_nothing()
+    # without preserve_rowcount an INSERT … SELECT reports -1
+    result = conn.execute(statement, execution_options={"preserve_rowcount": True})
+    return max(result.rowcount, 0)
 
 
-def _rows(campaign_id: int, citizens: Any, topic: str) -> Select[Any]:
-    status = case((opted_out(citizens.c.citizen, topic), "opted_out"), else_="queued")
+def _canary(ordinal: Any, written: int, canary_every: int) -> Any:
+    """Every `canary_every`-th recipient in citizen order, counted over the whole campaign
+    (`written` before this batch), so the canary spreads over the audience."""
+    if canary_every <= 0:
+        return literal(False)
+    return (ordinal + written) % canary_every == 0
+
+
+def _all_rows(
+    campaign_id: int, topic: str, window: Any, written: int, canary_every: int
+) -> Select[Any]:
+    """`all`: one pass over the subscriptions in the window, grouped by citizen: subscribed
+    when the citizen has a row for the topic or "*" and every such row says yes. (Whoever
+    left the topic is no recipient, so every row is `queued`.)"""
+    s = SUBSCRIPTIONS
+    ordinal = func.row_number().over(order_by=s.c.citizen)
+    return (
+        select(
+            literal(campaign_id),
+            s.c.citizen,
+            literal("queued"),
+            _canary(ordinal, written, canary_every),
+            literal(0),
+            literal(0),
+        )
+        .where(s.c.topic.in_((topic, ALL)), window(s.c.citizen))
+        .group_by(s.c.citizen)
+        .having(func.min(case((s.c.subscribed, 1), else_=0)) == 1)
+    )
+
+
+def _rows(
+    campaign_id: int, citizens: Any, topic: str, written: int, canary_every: int
+) -> Select[Any]:
+    left = opted_out(citizens.c.citizen, topic)
+    ordinal = func.row_number().over(order_by=citizens.c.citizen)
     return select(
         literal(campaign_id),
         citizens.c.citizen,
-        status,
-        literal(False),
+        case((left, "opted_out"), else_="queued"),
+        and_(~left, _canary(ordinal, written, canary_every)),
         literal(0),
         literal(0),
     ).where(citizens.c.citizen.is_not(None))
@@ -132,30 +167,52 @@ def _rows(campaign_id: int, citizens: Any, topic: str) -> Select[Any]:
 
 def _keys(audience: Audience, citizens: Any) -> Any:
     """What batch boundaries are counted over: for `all`, the subscriptions' primary key
-    (an index walk of BATCH entries per batch, so 10 million take linear time); otherwise
-    the audience itself."""
+    (an index walk of BATCH entries from the last boundary, so 10 million take linear time);
+    otherwise the audience itself."""
     if audience.kind == "all":
         return SUBSCRIPTIONS.c.citizen
     return citizens.c.citizen
 
 
-def resolve(database: Database, campaign_id: int, audience: Audience, topic: str) -> int:
-    """Write the campaign's recipients in batches of BATCH citizens; how many were written."""
+def written_so_far(conn: Connection, campaign_id: int) -> tuple[str, int]:
+    """The last citizen written and how many recipients there are: where an interrupted
+    resolution goes on (batches commit in citizen order, each range whole)."""
+    r = RECIPIENTS
+    last, count = conn.execute(
+        select(func.max(r.c.citizen), func.count()).where(r.c.campaign_id == campaign_id)
+    ).one()
+    return last or "", int(count)
+
+
+def resolve(
+    database: Database, campaign_id: int, audience: Audience, topic: str, canary_every: int = 0
+) -> int:
+    """Write the campaign's recipients in batches of up to BATCH citizens, one INSERT …
+    SELECT and one commit per batch, going on after any recipients already written; every
+    `canary_every`-th is marked canary. Returns how many recipients the campaign has."""
     citizens = _source(audience, topic).subquery("audience")
     keys = _keys(audience, citizens)
-    written = 0
-    last = ""
+    with database.unit_of_work() as session:
+        last, written = written_so_far(session.connection(), campaign_id)
     while True:
         with database.unit_of_work() as session:
             conn = session.connection()
             boundary = conn.execute(
                 select(keys).where(keys > last).order_by(keys).offset(BATCH - 1).limit(1)
             ).scalar()
-            batch = select(citizens.c.citizen).where(citizens.c.citizen > last)
-            if boundary is not None:
-                batch = batch.where(citizens.c.citizen <= boundary)
-            batch_sq = batch.distinct().subquery("batch")
-            written += _insert(conn, _rows(campaign_id, batch_sq, topic))
+
+            def window(column: Any, last: str = last, boundary: str | None = boundary) -> Any:
+                inside = column > last
+                return inside if boundary is None else and_(inside, column <= boundary)
+
+            if audience.kind == "all":
+                rows = _all_rows(campaign_id, topic, window, written, canary_every)
+            else:
+                batch = select(citizens.c.citizen).where(window(citizens.c.citizen))
+                rows = _rows(
+                    campaign_id, batch.distinct().subquery("batch"), topic, written, canary_every
+                )
+            written += _insert(conn, rows)
         if boundary is None:
             return written
         last = boundary

@@ -78,38 +78,58 @@ def create(database: Database, new: NewCampaign) -> int:
         session.add(campaign)
         session.flush()
         campaign_id = campaign.id
-    if audience.kind == "csv":
-        rows = audiences.read_csv(Path(audience.args[0]), info.parameters)
-        audiences.resolve_csv(database, campaign_id, rows, new.topic)
-    else:
-        audiences.resolve(database, campaign_id, audience, new.topic)
-    _choose_canary(database, campaign_id, new.canary_fraction)
+    resolve(database, campaign_id)
     return campaign_id
 
 
-def _choose_canary(database: Database, campaign_id: int, fraction: float) -> None:
-    """Mark every k-th queued recipient (spread over the whole audience) as the canary."""
+def resolve(database: Database, campaign_id: int) -> int:
+    """Resolve a campaign's audience (again): after a crash mid-resolution this goes on
+    where the committed batches end, and no citizen is written twice. Returns the number
+    of recipients; the campaign then awaits approval."""
+    with database.unit_of_work() as session:
+        campaign = _load(session, campaign_id)
+        if campaign.state != "resolving":
+            raise _refuse(campaign, "resolve")
+        spec, topic, fraction = campaign.audience, campaign.topic, campaign.canary_fraction
+        template, language = campaign.template, campaign.language
+    audience = audiences.parse_audience(spec)
+    if audience.kind == "csv":
+        info = templates.find(database, template, language)
+        rows = audiences.read_csv(Path(audience.args[0]), info.parameters)
+        audiences.resolve_csv(database, campaign_id, rows, topic)
+        with database.unit_of_work() as session:
+            recipients = audiences.written_so_far(session.connection(), campaign_id)[1]
+    else:
+        every = max(1, round(1 / fraction)) if fraction > 0 else 0
+        recipients = audiences.resolve(database, campaign_id, audience, topic, every)
+    _choose_canary(database, campaign_id, fraction, recipients)
+    return recipients
+
+
+def _choose_canary(database: Database, campaign_id: int, fraction: float, recipients: int) -> None:
+    """Count the canary marked while resolving; when it marked none (a CSV audience, or
+    fewer recipients than one canary step), mark every k-th queued recipient, or the first."""
     r = RECIPIENTS
     queued = (r.c.campaign_id == campaign_id) & (r.c.status == "queued")
     with database.unit_of_work() as session:
-        total = session.execute(select(func.count()).where(queued)).scalar_one()
-        size = 0
-        if fraction > 0 and total:
-            size = max(1, math.ceil(total * fraction))
-            step = max(1, round(1 / fraction))
-            session.execute(update(r).where(queued, r.c.id % step == 0).values(canary=True))
-            marked = session.execute(select(func.count()).where(queued, r.c.canary)).scalar_one()
-            if not marked:
-                first = select(r.c.id).where(queued).order_by(r.c.id).limit(size).scalar_subquery()
-                session.execute(update(r).where(r.c.id.in_(first)).values(canary=True))
-            size = session.execute(select(func.count()).where(queued, r.c.canary)).scalar_one()
-        counted = session.execute(
-            select(func.count()).where(r.c.campaign_id == campaign_id)
-        ).scalar_one()
+        size = session.execute(select(func.count()).where(queued, r.c.canary)).scalar_one()
+        if fraction > 0 and not size:
+            total = session.execute(select(func.count()).where(queued)).scalar_one()
+            if total:
+                wanted = max(1, math.ceil(total * fraction))
+                step = max(1, round(1 / fraction))
+                session.execute(update(r).where(queued, r.c.id % step == 0).values(canary=True))
+                size = session.execute(select(func.count()).where(queued, r.c.canary)).scalar_one()
+                if not size:
+                    first = select(r.c.id).where(queued).order_by(r.c.id).limit(wanted)
+                    session.execute(
+                        update(r).where(r.c.id.in_(first.scalar_subquery())).values(canary=True)
+                    )
+                    size = min(wanted, total)
         session.execute(
             update(CAMPAIGNS)
             .where(CAMPAIGNS.c.id == campaign_id)
-            .values(state="awaiting_approval", recipients=counted, canary_size=size)
+            .values(state="awaiting_approval", recipients=recipients, canary_size=size)
         )
 
 

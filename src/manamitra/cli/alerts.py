@@ -1,5 +1,5 @@
 """`manamitra alerts …`: templates (sync with Meta, list, submit), campaigns (create, approve,
-start, pause, resume, cancel, status), department events, and the consumer register.
+resolve, start, pause, resume, cancel, status), department events, and the consumer register.
 
 Sending is done by the running platform's campaign sender; these commands only change what
 is in the database, so they work beside any number of running processes.
@@ -194,6 +194,13 @@ def _action(name: str, act: Callable[[Database], Any]) -> None:
     with _database() as (_settings, database):
         result = act(database)
         console.print(f"{name}{': ' + str(result) if result else ''}")
+
+
+@campaign_app.command("resolve")
+def campaign_resolve(campaign_id: int = typer.Argument(...)) -> None:
+    """Finish resolving a campaign whose creation was interrupted (it stays `resolving`):
+    goes on after the recipients already written, none twice."""
+    _action("resolved, recipients", lambda db: alerts.resolve(db, campaign_id))
 
 
 @campaign_app.command("approve")
