@@ -49,6 +49,15 @@ class NewCampaign:
 
 def create(database: Database, new: NewCampaign) -> int:
     """Check the template and parameters, write the campaign, resolve its audience."""
+    with database.unit_of_work() as session:
+        campaign_id = create_in(session, new)
+    resolve(database, campaign_id)
+    return campaign_id
+
+
+def create_in(session: Session, new: NewCampaign) -> int:
+    """Check the template and parameters and write the campaign, `resolving`, in the
+    caller's transaction; `resolve` (after the commit) finds its recipients."""
     if new.language not in ("te", "en"):
         raise SpecError("--lang must be te or en")
     if not new.by.strip():
@@ -57,29 +66,26 @@ def create(database: Database, new: NewCampaign) -> int:
         raise SpecError("the canary fraction is between 0 and 1")
     check_topic(new.topic)
     audience = audiences.parse_audience(new.audience)
-    info = templates.find(database, new.template, new.language)
+    info = templates.find_in(session, new.template, new.language)
     if info.category == "authentication":
         raise SpecError("authentication templates carry one-time codes, not alerts")
     if audience.kind != "csv":
         templates.body_parameters(info, new.params)  # fixed for everyone: must fit now
-    with database.unit_of_work() as session:
-        campaign = AlertCampaign(
-            template=new.template,
-            language=new.language,
-            topic=new.topic,
-            audience=audience.spec,
-            params=new.params if new.params is not None else [],
-            state="resolving",
-            created_by=new.by.strip(),
-            canary_fraction=new.canary_fraction,
-            scheduled_at=new.scheduled_at,
-            created_at=clock.now(),
-        )
-        session.add(campaign)
-        session.flush()
-        campaign_id = campaign.id
-    resolve(database, campaign_id)
-    return campaign_id
+    campaign = AlertCampaign(
+        template=new.template,
+        language=new.language,
+        topic=new.topic,
+        audience=audience.spec,
+        params=new.params if new.params is not None else [],
+        state="resolving",
+        created_by=new.by.strip(),
+        canary_fraction=new.canary_fraction,
+        scheduled_at=new.scheduled_at,
+        created_at=clock.now(),
+    )
+    session.add(campaign)
+    session.flush()
+    return int(campaign.id)
 
 
 def resolve(database: Database, campaign_id: int) -> int:
