@@ -97,3 +97,30 @@ def test_alerts_pages_at_desktop_and_phone_width(live: LiveServer, browser_page:
                 assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
     page.goto(f"{live.url}/console/alerts?lang=en")
     assert "Meta flagged our number" in page.content()
+
+
+def test_an_admin_creates_a_campaign_in_the_browser(live: LiveServer, browser_page: Any) -> None:
+    page = browser_page
+    _campaigns(live.settings.database_url, live.app.state.runtime.parts.privacy)
+    _sign_in(page, live.url, "admin.state")
+    page.set_viewport_size({"width": 1280, "height": 860})
+    page.goto(f"{live.url}/console/alerts?lang=te")
+    page.click("details.new-campaign summary")
+    page.select_option("select[name=template]", "flood_warning")
+    page.select_option("select[name=language]", "te")
+    page.fill("input[name=audience]", "all")
+    page.select_option("select[name=topic]", "floods")
+    page.fill("textarea[name=params]", "కృష్ణా\nప్రమాద స్థాయి")
+    page.click("form.campaign-form button")
+    page.wait_for_url("**/console/alerts/campaigns/*?done=create")
+    created = int(page.url.split("/campaigns/")[1].split("?")[0])
+    page.goto(f"{live.url}/console/alerts?lang=te")
+    assert f'href="/console/alerts/campaigns/{created}"' in page.content()
+    page.goto(f"{live.url}/console/alerts?lang=en")
+    page.click("details.new-campaign summary")
+    for width, suffix in ((1280, ""), (390, "-390")):
+        page.set_viewport_size({"width": width, "height": 860 if width > 400 else 844})
+        page.evaluate("document.fonts.ready")
+        page.screenshot(path=str(SHOTS / f"console-campaign-form{suffix}.png"), full_page=True)
+        if width == 390:
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390

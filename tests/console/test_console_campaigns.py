@@ -63,7 +63,7 @@ def test_an_admin_creates_a_campaign_and_a_second_officer_approves_it(console: C
     _seed(console.database)
     assert console.login("admin.state") == 303
     page = console.client.get("/console/alerts?lang=en")
-    form = page.text.split('class="filters campaign-form"')[1].split("</form>")[0]
+    form = page.text.split('class="campaign-form"')[1].split("</form>")[0]
     assert "New campaign" in page.text and "flood_warning" in form
     assert "login_code" not in form  # authentication templates carry codes, not alerts
     created = console.client.post(
