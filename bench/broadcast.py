@@ -174,7 +174,7 @@ def run_layout(
         "MM_ALERTS_CANARY_WAIT_SECONDS": "0",
         "MM_LOG_LEVEL": "WARNING",
         "MM_DATA_DIR": str(Path("/tmp") / f"mm-broadcast-{os.getpid()}"),
-        # one key for all the processes: started together, they would race to create it
+        # one key for all the processes (started together on a fresh dir they would agree on one)
         "MM_DATA_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
     }
     standin = subprocess.Popen(
