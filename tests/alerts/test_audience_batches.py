@@ -3,6 +3,7 @@ spread over the audience, and a resolution interrupted mid-way goes on without d
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,8 +14,10 @@ from manamitra.alerts import audience, campaigns, subscriptions
 from manamitra.alerts.templates import TemplateInfo, save
 from manamitra.alerts.topics import ALL
 from manamitra.errors import ConflictError
+from manamitra.settings import load_settings
 from manamitra.store import Database
 from manamitra.store.models import AlertCampaign, AlertRecipient
+from tests.support.alerts import cli
 
 CITIZENS = [f"9199000{i:05d}" for i in range(23)]
 LEFT_POWER = {CITIZENS[4], CITIZENS[11]}  # STOP power
@@ -79,7 +82,7 @@ def test_all_resolves_in_batches_each_subscribed_citizen_once(
 
 
 def test_a_resolution_interrupted_mid_way_goes_on_without_duplicates(
-    database: Database, monkeypatch: pytest.MonkeyPatch
+    database: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     _seed(database)
     monkeypatch.setattr(audience, "BATCH", 4)
@@ -102,7 +105,10 @@ def test_a_resolution_interrupted_mid_way_goes_on_without_duplicates(
     assert state == "resolving" and 0 < written < 20
     monkeypatch.setattr(audience, "_insert", real_insert)
 
-    assert campaigns.resolve(database, campaign) == 20
+    settings = load_settings(database_url=database.url, data_dir=tmp_path)
+    assert "resolved, recipients: 20" in cli(
+        settings, "alerts", "campaign", "resolve", str(campaign)
+    )
     rows = _recipients(database, campaign)
     assert [citizen for citizen, _, _ in rows] == sorted(set(CITIZENS) - LEFT_POWER - LEFT_ALL)
     assert alerts.progress(database, campaign).state == "awaiting_approval"
