@@ -124,7 +124,9 @@ def batches(
     while done < total:
         size = min(batch, total - done)
         kind = rng.choice(len(names), size, p=weights)
-        seconds = np.sort(rng.integers(0, span, size))
+        # ids rise with time, as in the store: each batch its own slice of the period
+        low, high = span * done // total, span * (done + size) // total
+        seconds = np.sort(rng.integers(low, max(high, low + 1), size))
         district = rng.integers(0, len(district_ids), size)
         mandal = mandal_of[district, rng.integers(0, 9, size)]
         service = rng.integers(0, len(service_ids), size)
