@@ -170,12 +170,12 @@ def batches(
         done += size
 
 
-def _sqlite_rows(columns: dict[str, np.ndarray]) -> Iterator[tuple[Any, ...]]:
+def _sqlite_rows(columns: dict[str, np.ndarray]) -> list[tuple[Any, ...]]:
     # SQLAlchemy's form of a UTC time on SQLite: naive text, "2026-12-07 01:02:03.456789"
     text = np.char.replace(np.datetime_as_string(columns["occurred_at"], unit="us"), "T", " ")
     values = [columns[name].tolist() for name in COLUMNS]
     values[1] = text.tolist()
-    return zip(*values, strict=True)
+    return list(zip(*values, strict=True))
 
 
 def _copy_csv(columns: dict[str, np.ndarray]) -> bytes:
