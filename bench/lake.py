@@ -5,6 +5,9 @@ peak memory of each phase.
     .venv/bin/python bench/lake.py [--events 10000000] [--days 30] [--citizens 500000]
         [--repeat 20] [--database-url postgresql://postgres@127.0.0.1:5432/test]
         [--keep DIR]   # default: a SQLite file in a temporary folder, removed afterwards
+        [--filled]     # the store (of --keep DIR or --database-url) holds the events already
+
+With --keep, a later run with --filled exports the same store again into a fresh lake.
 
 Phases, each in its own process so its peak memory (ru_maxrss) is its own:
   fill     synthetic events into domain_event (not measured against a target: setup)
@@ -20,6 +23,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -129,6 +133,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--keep", default=None, help="work in this folder and keep it")
+    parser.add_argument(
+        "--filled", action="store_true", help="skip the fill: the store holds the events"
+    )
     args = parser.parse_args()
     folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="lake-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -140,11 +147,14 @@ def main() -> None:
         f"{args.citizens:,} citizens"
     )
 
-    filled = _in_child(_fill, url, args.events, args.days, args.citizens)
-    print(
-        f"fill     {filled['seconds']:.1f} s ({args.events / filled['seconds']:,.0f} events/s), "
-        f"peak {filled['peak_mb']:.0f} MB"
-    )
+    if args.filled:
+        shutil.rmtree(root, ignore_errors=True)  # a fresh lake over the same store
+    else:
+        filled = _in_child(_fill, url, args.events, args.days, args.citizens)
+        print(
+            f"fill     {filled['seconds']:.1f} s "
+            f"({args.events / filled['seconds']:,.0f} events/s), peak {filled['peak_mb']:.0f} MB"
+        )
 
     done = _in_child(_export, url, root)
     print(
@@ -172,8 +182,6 @@ def main() -> None:
             f"   CPU p50 {_p(spent, 0.5):6.1f} p95 {_p(spent, 0.95):6.1f} ms"
         )
     if not args.keep:
-        import shutil
-
         shutil.rmtree(folder, ignore_errors=True)
 
 

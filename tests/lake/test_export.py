@@ -17,11 +17,13 @@ from manamitra.events import record_event
 from manamitra.events.pseudonym import configure, current_key
 from manamitra.lake import export as export_module
 from manamitra.lake import job
+from manamitra.lake.columns import UnreadableEvents
 from manamitra.lake.engine import query
 from manamitra.lake.export import PENDING, export
 from manamitra.lake.layout import Lake
 from manamitra.lake.maintenance import compact, retain
 from manamitra.store import Database
+from manamitra.store.models.events import DomainEvent
 
 NOW = timedelta(0)
 
@@ -204,3 +206,77 @@ def test_the_platforms_job_exports_drops_old_days_and_compacts(
     assert _count(lake, "application_submitted") == 4  # ten days ago: past the retention
     today = lake.partition("application.submitted", clock.now().date())
     assert len(list(today.glob("*.parquet"))) == 1
+
+
+def test_every_kind_of_value_comes_back_exactly(database: Database, tmp_path: Path) -> None:
+    """Flags both ways, NULL dimensions and a NULL citizen, whole-second and microsecond
+    times, large numbers: read from the store as joined columns, they come back as stored."""
+    whole = clock.now().replace(microsecond=0) - timedelta(hours=1)
+    with database.unit_of_work() as db:
+        record_event(
+            db,
+            "application.decided",
+            at=whole,
+            citizen="919849000001",
+            service="revenue.income_certificate",
+            department="revenue",
+            district="guntur",
+            outcome="approved",
+            within_sla=True,
+            duration_s=9_000_000_000,
+        )
+        record_event(
+            db,
+            "application.decided",
+            at=whole + timedelta(microseconds=7),
+            service="revenue.caste_certificate",
+            department="revenue",
+            outcome="rejected",
+            within_sla=False,
+        )
+    lake = Lake(tmp_path / "lake")
+    assert export(database, lake, lag=NOW).events == 2
+    _, rows = query(
+        lake,
+        "SELECT occurred_at, citizen IS NULL, service, district, mandal, outcome, within_sla,"
+        " duration_s FROM application_decided ORDER BY event_id",
+    )
+    assert rows == [
+        (
+            whole,
+            False,
+            "revenue.income_certificate",
+            "guntur",
+            None,
+            "approved",
+            True,
+            9_000_000_000,
+        ),
+        (
+            whole + timedelta(microseconds=7),
+            True,
+            "revenue.caste_certificate",
+            None,
+            None,
+            "rejected",
+            False,
+            None,
+        ),
+    ]
+
+
+def test_a_value_holding_a_separator_stops_the_export_and_writes_nothing(
+    database: Database, tmp_path: Path
+) -> None:
+    _events(database, 2)
+    with database.engine.begin() as connection:  # not through record_event: it refuses this
+        connection.execute(
+            DomainEvent.__table__.update()  # type: ignore[attr-defined]
+            .where(DomainEvent.type == "message.in")
+            .values(kind="te\x1fxt")
+        )
+    lake = Lake(tmp_path / "lake")
+    with pytest.raises(UnreadableEvents, match=r"message\.in\.kind"):
+        export(database, lake, lag=NOW)
+    assert _visible(lake) == []
+    assert export_module.watermark(lake) == 0
