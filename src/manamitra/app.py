@@ -19,6 +19,7 @@ from sqlalchemy import text
 from starlette.types import Receive, Scope, Send
 
 from manamitra.alerts import apply_account_events
+from manamitra.catalog.parse_cache import parse_cache_for
 from manamitra.channels.whatsapp import outbox_store
 from manamitra.channels.whatsapp.campaign_sender import CampaignSender
 from manamitra.channels.whatsapp.graph_client import GraphClient
@@ -123,7 +124,7 @@ def create_app(
     configure_pseudonyms(pseudonym_key(settings))
     lake = Lake(settings.resolved_lake_dir)
     parts = Parts(
-        catalog=load_checked_catalog(),
+        catalog=load_checked_catalog(cache=parse_cache_for(settings)),
         # Personal data sealed at rest (Aadhaar, typed text the inbox masked).
         privacy=Cipher.from_settings(settings),
         departments=departments.systems,
