@@ -18,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from starlette.types import Receive, Scope, Send
 
+from manamitra import processes
 from manamitra.alerts import apply_account_events
 from manamitra.catalog.parse_cache import parse_cache_for
 from manamitra.channels.whatsapp import outbox_store
@@ -27,6 +28,7 @@ from manamitra.channels.whatsapp.sender import OutboxSender
 from manamitra.channels.whatsapp.webhook import PATH as WEBHOOK_PATH
 from manamitra.channels.whatsapp.webhook import WebhookReceiver, build_webhook_router
 from manamitra.conversation.engine import Engine
+from manamitra.departments.shared_health import health_publisher_job
 from manamitra.departments.wiring import wire_departments
 from manamitra.documents import DocumentService, document_types
 from manamitra.events.pseudonym import configure as configure_pseudonyms
@@ -162,6 +164,14 @@ def create_app(
     worker = ConversationWorker(runtime.database, engine)
     for index in range(max(1, settings.inbox_workers if not runtime.database.is_sqlite else 1)):
         runtime.add_job(f"conversation-worker-{index}", worker.run)
+    if departments.declarations:
+        # every process's department counters into the database: the console shows the sums
+        runtime.add_job(
+            "department-health",
+            health_publisher_job(
+                runtime.database, departments.health, lambda: processes.current().id
+            ),
+        )
     if departments.engines:
         runtime.add_job(
             "department-retry",
