@@ -80,7 +80,7 @@ def test_a_removed_or_added_file_changes_the_catalogue(services: Path, tmp_path:
     removed.unlink()
     catalog, _ = _load(services, cache_file)
     assert "revenue.caste_certificate" not in catalog.services
-    header, entries = marshal.loads(cache_file.read_bytes())
+    _header, entries = marshal.loads(cache_file.read_bytes())
     assert str(removed.resolve()) not in entries
     added.write_text(text, encoding="utf-8")
     catalog, cache = _load(services, cache_file)
