@@ -18,7 +18,9 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from starlette.types import Receive, Scope, Send
 
+from manamitra import processes
 from manamitra.alerts import apply_account_events
+from manamitra.catalog.parse_cache import parse_cache_for
 from manamitra.channels.whatsapp import outbox_store
 from manamitra.channels.whatsapp.campaign_sender import CampaignSender
 from manamitra.channels.whatsapp.graph_client import GraphClient
@@ -26,6 +28,7 @@ from manamitra.channels.whatsapp.sender import OutboxSender
 from manamitra.channels.whatsapp.webhook import PATH as WEBHOOK_PATH
 from manamitra.channels.whatsapp.webhook import WebhookReceiver, build_webhook_router
 from manamitra.conversation.engine import Engine
+from manamitra.departments.shared_health import health_publisher_job
 from manamitra.departments.wiring import wire_departments
 from manamitra.documents import DocumentService, document_types
 from manamitra.events.pseudonym import configure as configure_pseudonyms
@@ -123,7 +126,7 @@ def create_app(
     configure_pseudonyms(pseudonym_key(settings))
     lake = Lake(settings.resolved_lake_dir)
     parts = Parts(
-        catalog=load_checked_catalog(),
+        catalog=load_checked_catalog(cache=parse_cache_for(settings)),
         # Personal data sealed at rest (Aadhaar, typed text the inbox masked).
         privacy=Cipher.from_settings(settings),
         departments=departments.systems,
@@ -161,6 +164,14 @@ def create_app(
     worker = ConversationWorker(runtime.database, engine)
     for index in range(max(1, settings.inbox_workers if not runtime.database.is_sqlite else 1)):
         runtime.add_job(f"conversation-worker-{index}", worker.run)
+    if departments.declarations:
+        # every process's department counters into the database: the console shows the sums
+        runtime.add_job(
+            "department-health",
+            health_publisher_job(
+                runtime.database, departments.health, lambda: processes.current().id
+            ),
+        )
     if departments.engines:
         runtime.add_job(
             "department-retry",

@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     # (workers, sender and the other background jobs, woken by PostgreSQL notifications).
     role: Literal["all", "web", "jobs"] = "all"
     data_dir: Path = Path("./var")
+    # Keep the catalogue's parsed YAML under data_dir/cache between start-ups (a changed spec
+    # file is parsed again; every check runs every time): catalog/parse_cache.py.
+    catalog_cache: bool = True
     keys_dir: Path | None = None
     data_key: str | None = None  # base64 32-byte key for encrypting personal data at rest
     # The key of the citizen pseudonym in domain events (a keyed HMAC of the WhatsApp id):

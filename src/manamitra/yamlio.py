@@ -8,6 +8,8 @@ from typing import Any
 import yaml
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Which loader parses: a cache of parsed YAML (catalog/parse_cache.py) is valid for one only.
+LOADER_NAME = _Loader.__name__
 
 
 def load_yaml(source: str | bytes) -> Any:

@@ -3,6 +3,7 @@ a dept_admin sets for their own department only, in English and Telugu."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +11,9 @@ import pytest
 
 from manamitra import clock
 from manamitra.app import create_app
+from manamitra.departments.declaration import Circuit
+from manamitra.departments.health import DepartmentHealth
+from manamitra.departments.shared_health import publish_once
 from manamitra.errors import DepartmentUnavailableError
 from manamitra.services.switches import availability
 from manamitra.settings import load_settings
@@ -56,6 +60,28 @@ def test_health_page_shows_calls_errors_and_an_open_circuit(console: Console) ->
     assert "HTTP 503" in page and "Sandbox stand-in" in page
     telugu = console.client.get("/console/departments?lang=te").text
     assert "తెరిచి ఉంది (స్పందించడం లేదు)" in telugu and "పౌర సరఫరాల శాఖ" in telugu
+
+
+def test_health_page_adds_up_every_process_of_the_platform(console: Console) -> None:
+    """Another process (its counters published to the database) called SERP and found its
+    circuit open; this one called it once: the page shows the platform's sums."""
+    wired = console.app.state.runtime.parts.department_health  # type: ignore[attr-defined]
+    assert wired.systems.lookup("pension", "1020304051") is not None
+    other = DepartmentHealth("serp", Circuit(failures=3, open_seconds=30))
+    for _ in range(4):
+        other.succeeded(0.02)
+    for _ in range(3):
+        other.failed(0.3, "serp/pension: HTTP 503")
+    publish_once(console.database, "another-process", [other])
+    assert console.login("supervisor.guntur") == 303
+    page = console.client.get("/console/departments?lang=en").text
+    row = page[page.find("SERP pensions") :]
+    row = row[: row.find("</tr>")]
+    cells = re.findall(r'data-label="(Calls|Errors|Error rate)">([^<]*)<', row)
+    assert cells == [("Calls", "8"), ("Errors", "3"), ("Error rate", "38 %")], row
+    assert "Open (not answering)" in row and "open in 1 of 2 processes" in row
+    telugu = console.client.get("/console/departments?lang=te").text
+    assert "2 ప్రాసెస్‌లలో 1లో తెరిచి ఉంది" in telugu
 
 
 def test_an_officer_cannot_see_department_health_or_switches(console: Console) -> None:

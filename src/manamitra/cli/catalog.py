@@ -10,9 +10,11 @@ import typer
 from rich.console import Console
 
 from manamitra.catalog.loader import DEPARTMENTS_FILE, SERVICES_DIR, Catalog
+from manamitra.catalog.parse_cache import parse_cache_for
 from manamitra.errors import SpecError
 from manamitra.services.catalog_check import load_checked_catalog
 from manamitra.services.registry import register_all
+from manamitra.settings import load_settings
 
 console = Console()
 err_console = Console(stderr=True)
@@ -21,7 +23,8 @@ catalog_app = typer.Typer(no_args_is_help=True, help="The service catalogue: che
 
 def _load(services_dir: Path, departments_file: Path) -> Catalog:
     register_all()
-    return load_checked_catalog(services_dir, departments_file)
+    cache = parse_cache_for(load_settings())
+    return load_checked_catalog(services_dir, departments_file, cache=cache)
 
 
 @catalog_app.command("check")

@@ -9,6 +9,7 @@ import json
 import typer
 from rich.console import Console
 
+from manamitra.catalog.parse_cache import parse_cache_for
 from manamitra.services.catalog_check import load_checked_catalog
 from manamitra.services.registry import register_all
 from manamitra.settings import Settings
@@ -31,8 +32,9 @@ def understand_command(
     if lang not in ("te", "en"):
         raise typer.BadParameter("te or en", param_hint="--lang")
     register_all()
-    catalog = load_checked_catalog()
-    model = ChatModel.from_settings(Settings())
+    settings = Settings()
+    catalog = load_checked_catalog(cache=parse_cache_for(settings))
+    model = ChatModel.from_settings(settings)
     try:
         found = understand(catalog, text, lang, resolver=model)
     finally:

@@ -10,11 +10,12 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
-from manamitra import clock
+from manamitra import clock, processes
 from manamitra.catalog.places import gazetteer
 from manamitra.console import audit
 from manamitra.console.page import Context, Forbidden, NotFound, check_csrf, labels
 from manamitra.console.wiring import Wiring
+from manamitra.departments import shared_health
 from manamitra.services import department_waits, switches
 
 ADMINS = ("dept_admin", "state_admin")
@@ -33,9 +34,12 @@ def departments_router(wiring: Wiring) -> APIRouter:
         stand_ins = runtime.parts.department_stand_ins or {}
         rows: list[dict[str, Any]] = []
         waiting = department_waits.waiting_by_department(ctx.db)
+        # this process's latest counts first, then every process's as published
+        shared_health.publish(ctx.db, processes.current().id, wired.health)
+        platform = shared_health.platform_snapshots(ctx.db, [h.department for h in wired.health])
         for health in wired.health:
             declaration = wired.declarations[health.department]
-            snapshot = health.snapshot()
+            snapshot = platform[health.department]
             calls = int(snapshot["calls"])  # type: ignore[call-overload]
             errors = int(snapshot["errors"])  # type: ignore[call-overload]
             rows.append(

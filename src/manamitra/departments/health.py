@@ -1,4 +1,5 @@
 """Each department system's health in this process: calls, errors, latency and its circuit.
+(`shared_health.py` publishes every process's into the database for the platform's view.)
 
 The circuit opens after `failures` calls in a row that found the department unavailable; while
 open, calls fail at once (the citizen is told at once, instead of after every retry), and after
@@ -77,6 +78,22 @@ class DepartmentHealth:
             if self._trial or self.consecutive_failures >= self.circuit.failures:
                 self.opened_at = self.clock()
             self._trial = False
+
+    def reading(self) -> dict[str, object]:
+        """The counters as one consistent reading (calls may be counted meanwhile), times on
+        this health's own clock, latencies in seconds."""
+        with self._lock:
+            return {
+                "calls": self.calls,
+                "errors": self.errors,
+                "not_found": self.not_found,
+                "state": self.state,
+                "opened_at": self.opened_at,
+                "last_error": self.last_error,
+                "last_error_at": self.last_error_at,
+                "last_success_at": self.last_success_at,
+                "latencies": list(self.latencies),
+            }
 
     def latency_ms(self, quantile: float) -> int | None:
         values = sorted(self.latencies)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from manamitra.catalog.loader import DEPARTMENTS_FILE, SERVICES_DIR, Catalog, load_catalog
+from manamitra.catalog.parse_cache import ParseCache
 from manamitra.catalog.schema import ServiceSpec, StepSpec
 from manamitra.errors import SpecError
 from manamitra.fields import OPTION_PROVIDERS, get_field_type
@@ -61,9 +62,12 @@ def check_kind(spec: ServiceSpec) -> None:
 
 
 def load_checked_catalog(
-    services_dir: Path = SERVICES_DIR, departments_file: Path = DEPARTMENTS_FILE
+    services_dir: Path = SERVICES_DIR,
+    departments_file: Path = DEPARTMENTS_FILE,
+    *,
+    cache: ParseCache | None = None,
 ) -> Catalog:
     """The catalogue with every step type, provider and kind block validated."""
     return load_catalog(
-        services_dir, departments_file, check_step=check_step, check_kind=check_kind
+        services_dir, departments_file, check_step=check_step, check_kind=check_kind, cache=cache
     )

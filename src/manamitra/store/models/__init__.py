@@ -11,7 +11,7 @@ from manamitra.store.models.alerts import (
 from manamitra.store.models.applications import Application, ApplicationCounter
 from manamitra.store.models.bookings import Booking, BookingPool, BookingSeat
 from manamitra.store.models.console import AuditEntry, ConsoleSession, Officer, SigninFailures
-from manamitra.store.models.departments import DepartmentWait
+from manamitra.store.models.departments import DepartmentHealthShare, DepartmentWait
 from manamitra.store.models.events import DomainEvent
 from manamitra.store.models.grievances import ApplicationCase, CaseEvent, Grievance, Office
 from manamitra.store.models.payments import (
@@ -55,6 +55,7 @@ __all__ = [
     "ConsoleSession",
     "ConsumerLink",
     "Conversation",
+    "DepartmentHealthShare",
     "DepartmentPayment",
     "DepartmentWait",
     "DomainEvent",
