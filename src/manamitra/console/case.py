@@ -80,7 +80,7 @@ def case_router(wiring: Wiring) -> APIRouter:
                 _act(ctx, case, kind, action, note, str(form.get("assignee") or ""), runtime)
         except (ConflictError, ValidationError) as exc:
             return HTMLResponse(f"<p>{_explain(exc, ctx.lang)}</p>", status_code=409)
-        return _after_commit(f"/console/cases/{kind}/{ref}?ok=1", runtime)
+        return after_commit(f"/console/cases/{kind}/{ref}?ok=1", runtime)
 
     @router.post("/bulk")
     async def bulk(request: Request, ctx: Context = Depends(wiring.signed_in)) -> Response:
@@ -98,7 +98,7 @@ def case_router(wiring: Wiring) -> APIRouter:
                     _act(ctx, case, kind, action, None, assignee, runtime)
             except (ConflictError, ValidationError):
                 continue
-        return _after_commit("/console/inbox", runtime)
+        return after_commit("/console/inbox", runtime)
 
     return router
 
@@ -221,7 +221,7 @@ def _explain(exc: Exception, lang: str) -> str:
     return str(exc)
 
 
-def _after_commit(url: str, runtime: Runtime) -> Response:
+def after_commit(url: str, runtime: Runtime) -> Response:
     response = RedirectResponse(url, status_code=303)
     response.background = _Wake(runtime)  # type: ignore[assignment]
     return response

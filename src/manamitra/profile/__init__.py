@@ -1,9 +1,15 @@
 """The citizen's profile: facts verified by earlier approved applications and the certificates
 they issued, with where each came from; consent per purpose; corrections sent to the
-department that owns a fact. Nothing here pre-fills without the citizen's consent."""
+department that owns a fact, and the department's decision on it. Nothing here pre-fills without the citizen's consent."""
 
 from manamitra.profile.consent import PREFILL, Purpose, current, decide, granted
-from manamitra.profile.corrections import open_corrections, request_correction
+from manamitra.profile.corrections import (
+    decide_correction,
+    find_correction,
+    open_corrections,
+    request_correction,
+    requested_value,
+)
 from manamitra.profile.facts import FACTS, Fact, Source, fits, verified_facts
 
 __all__ = [
@@ -14,9 +20,12 @@ __all__ = [
     "Source",
     "current",
     "decide",
+    "decide_correction",
+    "find_correction",
     "fits",
     "granted",
     "open_corrections",
     "request_correction",
+    "requested_value",
     "verified_facts",
 ]

@@ -34,6 +34,10 @@ def value_text(fact: Fact, lang: str) -> str:
 def source_text(source: Source, lang: str) -> str:
     title = source.title.get(lang) or source.title.get("en") or source.service_id
     when = date_numeric(source.decided_at) if source.decided_at else "-"
+    if source.kind == "correction":
+        return t(lang, "source.correction", department=title, date=when, number=source.application)
+    if source.kind == "records":
+        return t(lang, "source.records", department=title)
     if source.certificate:
         return t(lang, "source.document", title=title, number=source.certificate, date=when)
     return t(lang, "source.application", title=title, number=source.application, date=when)
