@@ -109,12 +109,17 @@ def _verified_before(db: Session, correction: ProfileCorrection) -> Any:
     if application is not None:
         return (application.answers or {}).get(correction.fact)
     earlier = profile.find_correction(db, ref)
-    return earlier.answer if earlier is not None else None
+    return earlier.corrected if earlier is not None else None
 
 
-def _citizen_lang(db: Session, citizen: str) -> str:
-    convo = db.get(Conversation, citizen)
-    return "en" if convo is not None and convo.language == "en" else "te"
+def _citizen_lang(db: Session, correction: ProfileCorrection) -> str:
+    """The language the citizen chats in now, else the one they applied in."""
+    convo = db.get(Conversation, correction.citizen)
+    lang = convo.language if convo is not None else None
+    if lang is None:
+        application = find_application(db, correction.source_ref or "")
+        lang = application.language if application is not None else None
+    return "en" if lang == "en" else "te"
 
 
 def decide_and_tell(
@@ -124,7 +129,7 @@ def decide_and_tell(
     profile.decide_correction(
         db, parts, correction, approve=approve, actor=actor, reason=reason or None
     )
-    lang = _citizen_lang(db, correction.citizen)
+    lang = _citizen_lang(db, correction)
     department = parts.catalog.departments.get(correction.department or "")
     notify(
         db,
@@ -226,7 +231,7 @@ def _page(
         fact_label=profile_text(ctx.lang, f"fact.{key}"),
         before=shown_value(parts, key, _verified_before(ctx.db, correction), ctx.lang),
         requested=requested,
-        approved=shown_value(parts, key, correction.answer, ctx.lang),
+        approved=shown_value(parts, key, correction.corrected, ctx.lang),
         flash=ctx.words["done_ok"] if ctx.request.query_params.get("ok") else None,
         **values,
     )

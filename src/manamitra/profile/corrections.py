@@ -88,7 +88,7 @@ def decide_correction(
         raise ConflictError(f"correction {correction.number} was already {correction.status}")
     reason = (reason or "").strip()[:MAX_REASON] or None
     if approve:
-        correction.answer = corrected_answer(db, parts, correction)
+        correction.answer = {"value": corrected_answer(db, parts, correction)}
         correction.status = APPROVED
     else:
         if reason is None:

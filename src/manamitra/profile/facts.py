@@ -173,7 +173,7 @@ def corrected_facts(db: Session, citizen: str, catalog: Catalog | None) -> dict[
     ).all()
     found: dict[str, Fact] = {}
     for row in rows:
-        if row.fact in found or row.fact not in FACTS or row.answer in (None, ""):
+        if row.fact in found or row.fact not in FACTS or row.corrected in (None, ""):
             continue
         source = Source(
             application=row.number,
@@ -184,7 +184,7 @@ def corrected_facts(db: Session, citizen: str, catalog: Catalog | None) -> dict[
             certificate=None,
             origin="correction",
         )
-        found[row.fact] = Fact(row.fact, row.answer, asking_step(catalog, row.fact), source)
+        found[row.fact] = Fact(row.fact, row.corrected, asking_step(catalog, row.fact), source)
     return found
 
 

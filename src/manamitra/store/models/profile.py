@@ -4,7 +4,7 @@
 one purpose, with the time, the channel it came through and the version of the notice shown,
 so the state at any moment can be proved (DPDP Act 2023, s. 6). `ProfileCorrection` is a
 correction the citizen asked for to a verified fact; the new value is sealed with the data
-key, never stored in clear; once the department approves it, `answer` holds the value as the
+key, never stored in clear; once the department approves it, `answer` holds ({"value": …}) the value as the
 field that asks it stores it (Aadhaar and caste sealed) and it becomes the fact pre-filled.
 `ServiceRating` holds one rating per case (the unique key is the
 "never twice" rule); `scale` is 10 for every rating taken since 1–10 ratings began and 5 for
@@ -60,7 +60,13 @@ class ProfileCorrection(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
     decided_by: Mapped[str | None] = mapped_column(String(128), default=None)
     decision_reason: Mapped[str | None] = mapped_column(Text, default=None)
-    answer: Mapped[Any] = mapped_column(JSON, default=None)
+    # {"value": …}: SQLite would store a bare JSON number with numeric affinity, unreadable
+    answer: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+
+    @property
+    def corrected(self) -> Any:
+        """The approved value as its field stores it; None until approved."""
+        return (self.answer or {}).get("value")
 
     __table_args__ = (
         Index("ix_profile_correction_citizen", "citizen", "status"),
