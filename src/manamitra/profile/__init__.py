@@ -11,6 +11,7 @@ from manamitra.profile.corrections import (
     requested_value,
 )
 from manamitra.profile.facts import FACTS, Fact, Source, fits, verified_facts
+from manamitra.profile.records import profile_facts
 
 __all__ = [
     "FACTS",
@@ -25,6 +26,7 @@ __all__ = [
     "fits",
     "granted",
     "open_corrections",
+    "profile_facts",
     "request_correction",
     "requested_value",
     "verified_facts",

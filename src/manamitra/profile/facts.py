@@ -60,6 +60,8 @@ FACTS: dict[str, FactKind] = {
         FactKind("service_number", "identifier"),
         FactKind("consumer_number", "identifier"),
         FactKind("card_number", "identifier"),
+        # from a department's records only; shown, never pre-filled (no step asks a list)
+        FactKind("family_members", "members"),
     )
 }
 
