@@ -98,6 +98,7 @@ def shown_value(parts: Parts, key: str, value: Any, lang: str) -> str:
         return "—"
     if key == "aadhaar":
         return mask_aadhaar(value)
+    value = parts.privacy.open_answers({key: value})[key]  # the deciding officer reads a caste
     step = asking_step(parts.catalog, key)
     return display_answer(step, value, lang) if step is not None else str(value)
 

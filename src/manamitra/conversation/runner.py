@@ -378,7 +378,9 @@ class FlowRunner:
                 if provided is not None:
                     labels[step.id] = {turn.lang: provided}
         extra = get_kind(spec.kind).summary_extra(spec, answers, turn.lang)
-        turn.say(*review_replies(spec, answers, turn.lang, labels, extra))
+        # the citizen reads their own answers: sealed ones (a caste) opened, in memory only
+        opened = self.parts.privacy.open_answers(answers)
+        turn.say(*review_replies(spec, opened, turn.lang, labels, extra))
 
     def _edit_menu(self, turn: Turn, spec: ServiceSpec) -> None:
         flow = turn.state["flow"]
