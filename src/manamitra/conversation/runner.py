@@ -70,9 +70,7 @@ class FlowRunner:
     def __init__(self, parts: Parts) -> None:
         self.parts = parts
         self.catalog = parts.catalog
-        self.prefill = Prefill(
-            parts.catalog, self._advance, self._edit_menu, records=parts.departments
-        )
+        self.prefill = Prefill(parts.catalog, self._advance, self._edit_menu, parts.departments)
         self._ask_in: dict[str, PhaseHandler] = {
             "steps": self._ask_step,
             "confirm": self._confirm,
