@@ -35,12 +35,11 @@ def _compact(text: str) -> str:
 
 
 class TextField(FieldType):
-    """Free text, trimmed, with length limits::
+    """Free text, trimmed, with length limits; `sealed: true` keeps the answer sealed with the
+    data key (a caste), never in clear at rest, "••••••" wherever it is shown unopened
+    (`Cipher.open_answers`)::
 
     - {id: address, type: text, max_length: 300, prompt: {en: "Your address?", te: "మీ చిరునామా?"}}
-
-    `sealed: true` keeps the answer sealed with the data key (a caste): never in clear at rest,
-    "••••••" wherever it is shown without being opened (`Cipher.open_answers`).
     """
 
     name = "text"
