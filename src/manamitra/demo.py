@@ -20,7 +20,7 @@ def demo_database_url(data_dir: Path) -> str:
 
 def prepare_demo(settings: Settings) -> list[str]:
     """Migrate and seed; returns any further lines worth printing at start-up."""
-    migrate.upgrade(settings.database_url)
+    migrate.upgrade(settings.database_url, settings=settings)
     notes: list[str] = []
 
     database = Database(settings.database_url)

@@ -2,7 +2,9 @@
 
 An Aadhaar number is 12 digits, never starting with 0 or 1, with a Verhoeff check digit. It is
 stored only encrypted, as ``{"enc": "<base64 nonce+ciphertext>", "last4": "1234"}``, shown only
-masked ("XXXX XXXX 1234") and never logged. `mask_aadhaar_in` finds it in free text however it
+masked ("XXXX XXXX 1234") and never logged. A step marked `sealed: true` (a caste) keeps its
+free-text answer the same way, ``{"enc": …, "sealed": "text"}``, opened in memory only for the
+citizen's review, the deciding officer and the certificate, shown "••••••" anywhere else. `mask_aadhaar_in` finds it in free text however it
 is written (spaces, dashes, Telugu digits) after a one-regex pre-check cheap enough for the
 webhook's path. The key is `settings.data_key` (base64, 32 bytes)
 or, failing that, a key file generated once under `settings.data_dir` with mode 0600.
@@ -29,6 +31,8 @@ NONCE_BYTES = 12
 # Associated data binds a ciphertext to its purpose, so one cannot be swapped for another.
 DEFAULT_PURPOSE = b"manamitra.personal"
 INBOUND_PURPOSE = b"manamitra.inbound"
+SEALED_ANSWER_PURPOSE = b"manamitra.sealed-answer"
+SEALED_MASK = "••••••"
 
 # Verhoeff tables: multiplication in the dihedral group D5, the position permutation, inverses.
 _D = (
@@ -153,6 +157,11 @@ def mask_aadhaar_deep(value: Any) -> Any:
     return value
 
 
+def is_sealed_text(value: Any) -> bool:
+    """A free-text answer sealed at rest (a caste), as `Cipher.seal_text` keeps it."""
+    return isinstance(value, dict) and value.get("sealed") == "text" and "enc" in value
+
+
 class Cipher:
     """AES-256-GCM with a random nonce per value; text in, base64 text out."""
 
@@ -182,6 +191,27 @@ class Cipher:
 
     def open_aadhaar(self, sealed: dict[str, str]) -> str:
         return self.decrypt(sealed["enc"], b"manamitra.aadhaar")
+
+    def seal_text(self, text: str) -> dict[str, str]:
+        """A sensitive free-text answer (a caste) as it is kept: `{"enc": …, "sealed": "text"}`."""
+        return {"enc": self.encrypt(text, SEALED_ANSWER_PURPOSE), "sealed": "text"}
+
+    def open_text(self, sealed: dict[str, str]) -> str:
+        return self.decrypt(sealed["enc"], SEALED_ANSWER_PURPOSE)
+
+    def open_answers(self, answers: dict[str, Any]) -> dict[str, Any]:
+        """`answers` with every sealed text answer opened, in memory, for the citizen's own
+        review, the deciding officer and the certificate; Aadhaar stays sealed."""
+        return {key: self._opened(value) for key, value in answers.items()}
+
+    def _opened(self, value: Any) -> Any:
+        if is_sealed_text(value):
+            return self.open_text(value)
+        if isinstance(value, list):
+            return [self._opened(item) for item in value]
+        if isinstance(value, dict) and "enc" not in value:
+            return {key: self._opened(item) for key, item in value.items()}
+        return value
 
     def seal_message(self, text: str) -> str:
         """What a citizen typed, kept for the engine while the inbox holds it masked."""

@@ -69,7 +69,7 @@ def live_server(
         data_dir=tmp_path / "var",
         **overrides,
     )
-    migrate.upgrade(settings.database_url)
+    migrate.upgrade(settings.database_url, settings=settings)
     saved = {key: os.environ.get(key) for key in ("MM_GRAPH_API_URL", "MM_PUBLIC_URL")}
     os.environ["MM_GRAPH_API_URL"] = settings.graph_api_url
     os.environ["MM_PUBLIC_URL"] = url

@@ -44,7 +44,7 @@ def create(
     else:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     settings = load_settings()
-    migrate.upgrade(settings.database_url)
+    migrate.upgrade(settings.database_url, settings=settings)
     database = Database(settings.database_url)
     try:
         with database.unit_of_work() as db:

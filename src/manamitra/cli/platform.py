@@ -20,7 +20,7 @@ db_app = typer.Typer(no_args_is_help=True, help="Database migrations.")
 def db_upgrade(revision: str = typer.Argument("heads")) -> None:
     """Apply Alembic migrations to MM_DATABASE_URL."""
     settings = load_settings()
-    migrate.upgrade(settings.database_url, revision)
+    migrate.upgrade(settings.database_url, revision, settings=settings)
     console.print(f"[green]database at {revision}[/green]")
 
 
@@ -46,7 +46,7 @@ def serve(
         raise typer.BadParameter("several workers need PostgreSQL (SQLite is single-process)")
     if settings.role != "all" and settings.database_url.startswith("sqlite"):
         raise typer.BadParameter("--role web or jobs needs PostgreSQL (SQLite is one process)")
-    migrate.upgrade(settings.database_url)
+    migrate.upgrade(settings.database_url, settings=settings)
     uvicorn.run(
         "manamitra.app:create_app",
         factory=True,

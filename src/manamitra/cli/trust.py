@@ -28,7 +28,7 @@ keys_app = typer.Typer(no_args_is_help=True, help="Issuer and log keys.")
 
 def _platform() -> tuple[Settings, Database, TrustService]:
     settings = load_settings()
-    migrate.upgrade(settings.database_url)
+    migrate.upgrade(settings.database_url, settings=settings)
     return settings, Database(settings.database_url), TrustService.from_settings(settings)
 
 

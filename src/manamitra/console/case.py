@@ -24,9 +24,12 @@ from manamitra.grievances.categories import category_label
 from manamitra.grievances.notify import wake_sender
 from manamitra.grievances.places import place_name
 from manamitra.grievances.workflow import load_workflow
+from manamitra.parts import Parts
 from manamitra.runtime import Runtime
 from manamitra.store.models.console import Officer
 from manamitra.store.models.grievances import ApplicationCase, Grievance
+
+DECIDING = ("officer", "supervisor")
 
 
 def case_router(wiring: Wiring) -> APIRouter:
@@ -39,7 +42,7 @@ def case_router(wiring: Wiring) -> APIRouter:
         flow = load_workflow(kind)
         now = clock.now()
         supervising = ctx.officer.role in queries.SUPERVISING
-        facts, attachments, title = _case_facts(ctx, case, runtime.parts.catalog)
+        facts, attachments, title = _case_facts(ctx, case, runtime.parts)
         colleagues = queries.officers_in_scope(ctx.db, ctx.officer) if supervising else []
         transitions = [
             t
@@ -80,7 +83,7 @@ def case_router(wiring: Wiring) -> APIRouter:
                 _act(ctx, case, kind, action, note, str(form.get("assignee") or ""), runtime)
         except (ConflictError, ValidationError) as exc:
             return HTMLResponse(f"<p>{_explain(exc, ctx.lang)}</p>", status_code=409)
-        return _after_commit(f"/console/cases/{kind}/{ref}?ok=1", runtime)
+        return after_commit(f"/console/cases/{kind}/{ref}?ok=1", runtime)
 
     @router.post("/bulk")
     async def bulk(request: Request, ctx: Context = Depends(wiring.signed_in)) -> Response:
@@ -98,7 +101,7 @@ def case_router(wiring: Wiring) -> APIRouter:
                     _act(ctx, case, kind, action, None, assignee, runtime)
             except (ConflictError, ValidationError):
                 continue
-        return _after_commit("/console/inbox", runtime)
+        return after_commit("/console/inbox", runtime)
 
     return router
 
@@ -113,8 +116,14 @@ def _case_or_deny(ctx: Context, kind: str, ref: str) -> cases.Case:
     return case
 
 
+def decides(officer: Officer) -> bool:
+    """Who reads sealed answers (a caste) opened: the officers who decide cases in their
+    jurisdiction; administrators overseeing see them masked."""
+    return officer.role in DECIDING
+
+
 def _case_facts(
-    ctx: Context, case: cases.Case, catalog: Any = None
+    ctx: Context, case: cases.Case, parts: Parts
 ) -> tuple[list[tuple[str, str]], list[dict[str, Any]], str]:
     words = ctx.words
     if isinstance(case, Grievance):
@@ -133,8 +142,10 @@ def _case_facts(
     attachments: list[dict[str, Any]] = []
     title = ctx.names.service(case.service_id)
     if application is not None:
-        spec = catalog.service(application.service_id) if catalog is not None else None
+        spec = parts.catalog.service(application.service_id)
         answers = dict(application.answers or {})
+        if decides(ctx.officer):
+            answers = parts.privacy.open_answers(answers)
         if "applicant_name" not in answers:
             facts.append((words["applicant"], application.applicant_name or "—"))
         shown = display.application_answers(spec, answers, ctx.lang)
@@ -221,7 +232,7 @@ def _explain(exc: Exception, lang: str) -> str:
     return str(exc)
 
 
-def _after_commit(url: str, runtime: Runtime) -> Response:
+def after_commit(url: str, runtime: Runtime) -> Response:
     response = RedirectResponse(url, status_code=303)
     response.background = _Wake(runtime)  # type: ignore[assignment]
     return response

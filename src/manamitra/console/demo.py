@@ -384,6 +384,7 @@ class _Seeding:
             applicant,
             today=clock.to_ist(submitted).date(),
             seal_aadhaar=self.cipher.seal_aadhaar,
+            seal_text=self.cipher.seal_text,
             upload=lambda step: {
                 k: v
                 for k, v in self.photo(f"demo/{step.id}-{index}.png", step.id).items()

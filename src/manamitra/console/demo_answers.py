@@ -55,7 +55,10 @@ def answers_for(
     today: date,
     seal_aadhaar: Callable[[str], dict[str, str]],
     upload: Callable[[StepSpec], dict[str, Any]],
+    seal_text: Callable[[str], dict[str, str]] | None = None,
 ) -> dict[str, Any]:
+    """Answers to every step `spec` asks; a step marked `sealed` (a caste) sealed as the chat
+    seals it, when `seal_text` is given."""
     answers: dict[str, Any] = {}
     for step in spec.steps:
         if step.when is not None and not step.when.holds(answers):
@@ -63,6 +66,8 @@ def answers_for(
         value = _answer(step, rng, applicant, today, seal_aadhaar, upload)
         if step.id == "gender" and answers.get("child_name") in CHILDREN:
             value = CHILDREN[answers["child_name"]]
+        if value is not None and seal_text is not None and step.params.get("sealed"):
+            value = seal_text(str(value))
         if value is not None:
             answers[step.id] = value
     return answers

@@ -1,6 +1,7 @@
 """The console's routers put together: sign-in (`signin`), inbox and search (`inbox`), a case
-and its actions (`case`), escalations, dashboard and audit (`oversight`), media (`media`), and department health and
-service switches (`departments`).
+and its actions (`case`), citizens' correction requests (`corrections`), escalations,
+dashboard and audit (`oversight`), media (`media`), and department health and service
+switches (`departments`).
 
 Every POST carries the session's CSRF token; every case page checks jurisdiction (403).
 """
@@ -16,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from manamitra.console.alerts import alerts_router
 from manamitra.console.analytics import analytics_router
 from manamitra.console.case import case_router
+from manamitra.console.corrections import corrections_router
 from manamitra.console.departments import departments_router
 from manamitra.console.inbox import inbox_router
 from manamitra.console.media import media_router
@@ -34,6 +36,7 @@ def console_router(runtime: Runtime) -> APIRouter:
         signin_router,
         inbox_router,
         case_router,
+        corrections_router,
         oversight_router,
         media_router,
         departments_router,

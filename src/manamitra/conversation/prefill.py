@@ -22,6 +22,7 @@ from manamitra.conversation.turn import Turn
 from manamitra.messaging.i18n import normalise, words
 from manamitra.messaging.limits import MAX_BUTTON_TITLE, clip
 from manamitra.messaging.reply import Buttons, Choice, Text
+from manamitra.parts import RecordLookup
 from manamitra.profile.show import fact_lines, source_text, t
 
 APPLIES_TO = frozenset({"application"})
@@ -35,8 +36,15 @@ PhaseHandler = Callable[[Turn, ServiceSpec], None]
 class Prefill:
     """The pre-fill step; `advance` asks the next question, `edit` shows the change list."""
 
-    def __init__(self, catalog: Catalog, advance: Callable[[Turn], None], edit: PhaseHandler):
+    def __init__(
+        self,
+        catalog: Catalog,
+        advance: Callable[[Turn], None],
+        edit: PhaseHandler,
+        records: RecordLookup | None = None,
+    ):
         self.catalog = catalog
+        self.records = records  # department registers: facts "from <department> records"
         self.advance = advance
         self.edit = edit
 
@@ -58,7 +66,9 @@ class Prefill:
         return True
 
     def _offered(self, turn: Turn, spec: ServiceSpec) -> list[tuple[StepSpec, profile.Fact]]:
-        facts = profile.verified_facts(turn.db, turn.convo.citizen, self.catalog)
+        facts = profile.profile_facts(
+            turn.db, turn.convo.citizen, self.catalog, self.records, turn.lang
+        )
         answers: dict[str, Any] = turn.state["flow"]["answers"]
         return [
             (step, facts[step.id])

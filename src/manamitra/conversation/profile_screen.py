@@ -43,7 +43,9 @@ class ProfileScreen:
 
     # ---- my details --------------------------------------------------------------------
     def _facts(self, turn: Turn) -> dict[str, profile.Fact]:
-        return profile.verified_facts(turn.db, turn.convo.citizen, self.catalog)
+        return profile.profile_facts(
+            turn.db, turn.convo.citizen, self.catalog, self.parts.departments, turn.lang
+        )
 
     def details(self, turn: Turn) -> None:
         lang, citizen = turn.lang, turn.convo.citizen

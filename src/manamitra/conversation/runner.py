@@ -70,7 +70,7 @@ class FlowRunner:
     def __init__(self, parts: Parts) -> None:
         self.parts = parts
         self.catalog = parts.catalog
-        self.prefill = Prefill(parts.catalog, self._advance, self._edit_menu)
+        self.prefill = Prefill(parts.catalog, self._advance, self._edit_menu, parts.departments)
         self._ask_in: dict[str, PhaseHandler] = {
             "steps": self._ask_step,
             "confirm": self._confirm,
@@ -376,7 +376,9 @@ class FlowRunner:
                 if provided is not None:
                     labels[step.id] = {turn.lang: provided}
         extra = get_kind(spec.kind).summary_extra(spec, answers, turn.lang)
-        turn.say(*review_replies(spec, answers, turn.lang, labels, extra))
+        # the citizen reads their own answers: sealed ones (a caste) opened, in memory only
+        opened = self.parts.privacy.open_answers(answers)
+        turn.say(*review_replies(spec, opened, turn.lang, labels, extra))
 
     def _edit_menu(self, turn: Turn, spec: ServiceSpec) -> None:
         flow = turn.state["flow"]

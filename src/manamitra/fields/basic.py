@@ -9,7 +9,7 @@ from typing import Any
 
 from manamitra import clock
 from manamitra.catalog.schema import StepSpec
-from manamitra.errors import ValidationError
+from manamitra.errors import SpecError, ValidationError
 from manamitra.fields.base import (
     AskContext,
     FieldType,
@@ -19,6 +19,7 @@ from manamitra.fields.base import (
 from manamitra.fields.rupees import AmountTextError, parse_rupees
 from manamitra.formatting import date_numeric, money
 from manamitra.messaging.inbound import Inbound
+from manamitra.privacy import SEALED_MASK, is_sealed_text
 
 MAX_TEXT = 1000
 
@@ -34,12 +35,18 @@ def _compact(text: str) -> str:
 
 
 class TextField(FieldType):
-    """Free text, trimmed, with length limits::
+    """Free text, trimmed, with length limits; `sealed: true` keeps the answer sealed with the
+    data key (a caste), never in clear at rest, "••••••" wherever it is shown unopened
+    (`Cipher.open_answers`)::
 
     - {id: address, type: text, max_length: 300, prompt: {en: "Your address?", te: "మీ చిరునామా?"}}
     """
 
     name = "text"
+
+    def check(self, step: StepSpec) -> None:
+        if not isinstance(step.params.get("sealed", False), bool):
+            raise SpecError(f"steps.{step.id}.sealed: true or false")
 
     def parse(self, step: StepSpec, inbound: Inbound, ctx: AskContext) -> Any:
         text = " ".join(require_text(inbound).split())
@@ -49,7 +56,12 @@ class TextField(FieldType):
             raise ValidationError("errors.text_too_long", max=max_length)
         if len(text) < min_length:
             raise ValidationError("errors.text_too_short", min=min_length)
+        if step.params.get("sealed"):
+            return ctx.cipher().seal_text(text)
         return text
+
+    def display(self, step: StepSpec, value: Any, lang: str) -> str:
+        return SEALED_MASK if is_sealed_text(value) else str(value)
 
 
 _NAME_PATTERN = re.compile(r"^[A-Za-z\u0C00-\u0C7F][A-Za-z\u0C00-\u0C7F .'\u200c\u200d-]*$")

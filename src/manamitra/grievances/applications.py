@@ -123,7 +123,8 @@ def _issue_certificate(
     db: Session, case: ApplicationCase, application: Application, parts: Parts
 ) -> None:
     office = db.get(Office, case.office_id) if case.office_id else None
-    answers = dict(application.answers or {})
+    # the certificate prints what the citizen stated: sealed answers (a caste) opened for it
+    answers = parts.privacy.open_answers(dict(application.answers or {}))
     spec = parts.catalog.service(application.service_id)
     request = certificate_request(spec, answers, application.applicant_name) if spec else None
     if request is None:

@@ -7,20 +7,27 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
+from manamitra.settings import Settings
 from manamitra.store.db import normalise_url
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def alembic_config(database_url: str) -> Config:
+def alembic_config(database_url: str, settings: Settings | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["database_url"] = normalise_url(database_url)
+    # a data migration that seals answers reads the platform's data key from these settings
+    config.attributes["settings"] = settings
     return config
 
 
-def upgrade(database_url: str, revision: str = "heads") -> None:
-    command.upgrade(alembic_config(database_url), revision)
+def upgrade(database_url: str, revision: str = "heads", settings: Settings | None = None) -> None:
+    command.upgrade(alembic_config(database_url, settings), revision)
+
+
+def downgrade(database_url: str, revision: str, settings: Settings | None = None) -> None:
+    command.downgrade(alembic_config(database_url, settings), revision)
 
 
 def revision(

@@ -4,7 +4,9 @@
 one purpose, with the time, the channel it came through and the version of the notice shown,
 so the state at any moment can be proved (DPDP Act 2023, s. 6). `ProfileCorrection` is a
 correction the citizen asked for to a verified fact; the new value is sealed with the data
-key, never stored in clear. `ServiceRating` holds one rating per case (the unique key is the
+key, never stored in clear; once the department approves it, `answer` holds ({"value": …}) the value as the
+field that asks it stores it (Aadhaar and caste sealed) and it becomes the fact pre-filled.
+`ServiceRating` holds one rating per case (the unique key is the
 "never twice" rule); `scale` is 10 for every rating taken since 1–10 ratings began and 5 for
 the grievance ratings given before, which keep their original value (see
 docs/profile-and-consent.md for how both are shown and averaged).
@@ -13,8 +15,9 @@ docs/profile-and-consent.md for how both are shown and averaged).
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from manamitra.store.base import Base, UtcDateTime
@@ -52,11 +55,23 @@ class ProfileCorrection(Base):
     department: Mapped[str | None] = mapped_column(String(64), default=None)
     source_ref: Mapped[str | None] = mapped_column(String(64), default=None)
     sealed_value: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), default="requested")
+    status: Mapped[str] = mapped_column(String(16), default="requested")  # approved | rejected
     requested_at: Mapped[datetime] = mapped_column(UtcDateTime)
     decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
+    decided_by: Mapped[str | None] = mapped_column(String(128), default=None)
+    decision_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    # {"value": …}: SQLite would store a bare JSON number with numeric affinity, unreadable
+    answer: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
-    __table_args__ = (Index("ix_profile_correction_citizen", "citizen", "status"),)
+    @property
+    def corrected(self) -> Any:
+        """The approved value as its field stores it; None until approved."""
+        return (self.answer or {}).get("value")
+
+    __table_args__ = (
+        Index("ix_profile_correction_citizen", "citizen", "status"),
+        Index("ix_profile_correction_queue", "department", "status", "requested_at"),
+    )
 
 
 class ServiceRating(Base):
