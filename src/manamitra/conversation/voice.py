@@ -25,7 +25,6 @@ from manamitra import clock
 from manamitra.catalog.loader import Catalog
 from manamitra.conversation.flow import next_pending
 from manamitra.conversation.screens import Screens
-from manamitra.conversation.spoken import answer_from_speech
 from manamitra.conversation.turn import Turn
 from manamitra.fields import get_field_type
 from manamitra.messaging.i18n import DEFAULT_LANGUAGE, normalise, t, words
@@ -42,6 +41,7 @@ from manamitra.messaging.reply import (
     Text,
 )
 from manamitra.store.models import SpeechJob
+from manamitra.understanding.spoken import answer_from_speech
 
 HOLD = "voice_hold"
 VOICE_REPLIES = "voice_replies"

@@ -248,22 +248,24 @@ SMALL_TALK = words(
 NUMBER_WORDS: dict[str, int] = {}
 for _value, _spellings in {
     1: ("one", "first", "okati", "ఒకటి", "ఒకటో", "modati", "మొదటి", "1st"),
-    2: ("two", "second", "rendu", "రెండు", "రెండో", "2nd"),
-    3: ("three", "third", "moodu", "mudu", "మూడు", "మూడో", "3rd"),
-    4: ("four", "fourth", "nalugu", "నాలుగు", "నాలుగో", "4th"),
-    5: ("five", "fifth", "aidu", "ఐదు", "ఐదో", "5th"),
-    6: ("six", "sixth", "aaru", "ఆరు", "ఆరో"),
-    7: ("seven", "seventh", "edu", "ఏడు", "ఏడో"),
-    8: ("eight", "eighth", "enimidi", "ఎనిమిది"),
-    9: ("nine", "ninth", "tommidi", "తొమ్మిది"),
-    10: ("ten", "tenth", "padi", "పది"),
+    2: ("two", "second", "rendu", "రెండు", "రెండో", "రెండవ", "rendava", "rendo", "2nd"),
+    3: ("three", "third", "moodu", "mudu", "మూడు", "మూడో", "మూడవ", "moodava", "3rd"),
+    4: ("four", "fourth", "nalugu", "నాలుగు", "నాలుగో", "నాలుగవ", "4th"),
+    5: ("five", "fifth", "aidu", "ayidu", "ఐదు", "అయిదు", "ఐదో", "ఐదవ", "5th"),
+    6: ("six", "sixth", "aaru", "ఆరు", "ఆరో", "ఆరవ"),
+    7: ("seven", "seventh", "edu", "yedu", "ఏడు", "ఏడో", "ఏడవ"),
+    8: ("eight", "eighth", "enimidi", "ఎనిమిది", "ఎనిమిదవ"),
+    9: ("nine", "ninth", "tommidi", "తొమ్మిది", "తొమ్మిదవ"),
+    10: ("ten", "tenth", "padi", "పది", "పదవ"),
 }.items():
     for _spelling in _spellings:
         for _token in skeleton(_spelling)[:1]:
             NUMBER_WORDS.setdefault(_token, _value)
 
-YES = words("yes", "y", "avunu", "అవును", "ఔను", "haa", "ha", "sare", "సరే", "ok", "okay")
-NO = words("no", "n", "kaadu", "kadu", "కాదు", "ledu", "లేదు", "vaddu", "వద్దు")
+YES = words(
+    "yes", "y", "yeah", "avunu", "అవును", "ఔను", "haa", "ha", "haan", "sare", "సరే", "ok", "okay"
+)
+NO = words("no", "n", "nope", "kaadu", "kadu", "కాదు", "ledu", "లేదు", "vaddu", "వద్దు")
 
 
 # Everyday names of things → a word of the catalogue's labels (both sides are skeletons).

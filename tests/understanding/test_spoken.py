@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from manamitra.conversation.spoken import answer_from_speech
+from manamitra.understanding.spoken import answer_from_speech
 
 
 @pytest.mark.parametrize(
@@ -17,6 +17,10 @@ from manamitra.conversation.spoken import answer_from_speech
         ("నంబర్ మూడు", "3"),
         ("ఒకటి.", "1"),
         ("4", "4"),
+        ("rendava", "2"),
+        ("ఐదవ", "5"),
+        ("mudu andi", "3"),
+        ("yeah", "yes"),
         ("avunu", "yes"),
         ("అవును", "yes"),
         ("Yes.", "yes"),
