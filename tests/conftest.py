@@ -2,21 +2,37 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 
 from manamitra import clock
+from manamitra.console import auth
 from manamitra.services.registry import register_all
 from manamitra.store import Database
 from tests.support import databases
+
+
+# Every platform a test builds (in this process or one it starts) shares one catalogue parse
+# cache, as the processes of one deployment do; each file is still checked against its bytes.
+os.environ.setdefault(
+    "MM_CACHE_DIR", str(Path(tempfile.gettempdir()) / f"manamitra-test-cache-{os.getuid()}")
+)
 
 
 def pytest_configure(config: pytest.Config) -> None:
     # Kinds, field types and handlers are registered by the composition root; tests that build
     # an engine or load the catalogue without the app need the same registries.
     register_all()
+    # Officers' passwords are hashed with argon2id at OWASP's cost (about 40 ms a hash or a
+    # login); the suite creates and logs in thousands of officers, so in this process it hashes
+    # at the least cost. Hashes carry their parameters, so a server a test starts verifies
+    # them as made, and tests/console/test_password_cost.py keeps the real cost checked.
+    auth._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

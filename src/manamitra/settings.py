@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     # Keep the catalogue's parsed YAML under data_dir/cache between start-ups (a changed spec
     # file is parsed again; every check runs every time): catalog/parse_cache.py.
     catalog_cache: bool = True
+    # Where start-up caches live (default data_dir/cache): a local disk when data_dir is slow
+    # or shared, or one folder for many platforms built from the same code (the test suite's).
+    cache_dir: Path | None = None
     keys_dir: Path | None = None
     data_key: str | None = None  # base64 32-byte key for encrypting personal data at rest
     # The key of the citizen pseudonym in domain events (a keyed HMAC of the WhatsApp id):

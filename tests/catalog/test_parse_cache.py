@@ -143,8 +143,17 @@ def test_the_header_names_what_the_parse_depends_on() -> None:
     assert parse_cache.yaml.__version__ in header
 
 
-def test_the_platform_keeps_it_under_the_data_folder_unless_turned_off(tmp_path: Path) -> None:
+def test_the_platform_keeps_it_under_the_data_folder_unless_turned_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MM_CACHE_DIR", raising=False)  # the suite shares one; not the default
     cache = parse_cache_for(load_settings(data_dir=tmp_path))
     assert cache is not None
     assert cache.path == tmp_path / "cache" / "catalog-parsed.marshal"
     assert parse_cache_for(load_settings(data_dir=tmp_path, catalog_cache=False)) is None
+
+
+def test_mm_cache_dir_moves_it(tmp_path: Path) -> None:
+    cache = parse_cache_for(load_settings(data_dir=tmp_path, cache_dir=tmp_path / "elsewhere"))
+    assert cache is not None
+    assert cache.path == tmp_path / "elsewhere" / "catalog-parsed.marshal"

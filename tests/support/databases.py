@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import sqlite3
+import tempfile
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
+from functools import cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -43,5 +46,34 @@ def postgres_url(base_url: str) -> Iterator[str]:
 
 @contextmanager
 def migrated(url: str) -> Iterator[str]:
-    migrate.upgrade(url)
+    target = _new_sqlite_file(url)
+    if target is None:
+        migrate.upgrade(url)
+    else:
+        _copy_sqlite(_migrated_sqlite_template(), target)
     yield url
+
+
+def _copy_sqlite(source: Path, target: Path) -> None:
+    """SQLite's own backup (whole pages, whatever the journal mode), not a file copy."""
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
+
+
+def _new_sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL that does not exist yet (None for anything else)."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or "?" in url:
+        return None
+    path = Path(url[len(prefix) :])
+    return None if path.exists() else path
+
+
+@cache
+def _migrated_sqlite_template() -> Path:
+    """One SQLite file migrated by Alembic per test process; each test gets a copy of it (the
+    migrations themselves are tested on their own, on both stores)."""
+    folder = Path(tempfile.mkdtemp(prefix="manamitra-migrated-"))
+    template = folder / "template.db"
+    migrate.upgrade(f"sqlite:///{template}")
+    return template

@@ -35,14 +35,15 @@ from manamitra.yamlio import LOADER_NAME
 log = logging.getLogger(__name__)
 
 FORMAT = 1
-CACHE_FILE = Path("cache") / "catalog-parsed.marshal"
+CACHE_FILE = "catalog-parsed.marshal"
 
 
 def parse_cache_for(settings: Settings) -> ParseCache | None:
-    """The cache under MM_DATA_DIR, unless MM_CATALOG_CACHE=0 turns it off."""
+    """The cache under MM_CACHE_DIR (default MM_DATA_DIR/cache), unless MM_CATALOG_CACHE=0
+    turns it off."""
     if not settings.catalog_cache:
         return None
-    return ParseCache(settings.data_dir / CACHE_FILE)
+    return ParseCache((settings.cache_dir or settings.data_dir / "cache") / CACHE_FILE)
 
 
 def _package_version() -> str:

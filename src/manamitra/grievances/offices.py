@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from manamitra.catalog.loader import load_departments
@@ -57,6 +57,23 @@ def office_id(department: str, place: str | None = None) -> str:
 
 def build_offices(department: str) -> list[Office]:
     """Every office row of one department (not yet added to a session)."""
+    return [Office(**row) for row in office_rows(department)]
+
+
+_COLUMNS = ("id", "department", "level", "district", "mandal", "parent_id", "name_en", "name_te")
+
+
+@cache
+def office_rows(department: str) -> tuple[dict[str, Any], ...]:
+    """Every office of one department as column values, parents before their children (the
+    gazetteer and the names are fixed for a process, so this is worked out once)."""
+    return tuple(
+        {column: getattr(office, column) for column in _COLUMNS}
+        for office in _office_objects(department)
+    )
+
+
+def _office_objects(department: str) -> list[Office]:
     names, title = _names_for(department)
     discom = DISCOMS.get(department, "")
     state = Office(
@@ -139,11 +156,10 @@ def seed_offices(db: Session) -> int:
     existing = set(db.scalars(select(Office.id)))
     added = 0
     for department in office_departments():
-        for office in build_offices(department):
-            if office.id not in existing:
-                db.add(office)
-                added += 1
-        db.flush()
+        missing = [row for row in office_rows(department) if row["id"] not in existing]
+        if missing:
+            db.execute(insert(Office), missing)
+            added += len(missing)
     return added
 
 
