@@ -52,14 +52,21 @@ def apply(conn: Connection, deliveries: Sequence[Delivery]) -> set[str]:
     for d in deliveries:
         status = "read" if d.status == "played" else d.status
         if status in RANK:
-            seen = by_status.setdefault(status, {})
+            reported = by_status.setdefault(status, {})
             # a status reported twice in one batch: its earliest time, as below
-            if d.wamid not in seen or d.at < seen[d.wamid].at:
-                seen[d.wamid] = d
+            if d.wamid not in reported or d.at < reported[d.wamid].at:
+                reported[d.wamid] = d
     if not by_status:
         return set()
+    # "read" implies "delivered": one write for both when a batch holds both (Meta's often
+    # do), keeping the delivery's own time
+    delivered = by_status.get("delivered", {})
+    seen: dict[str, datetime] = {}
+    for wamid, read in by_status.get("read", {}).items():
+        first = delivered.pop(wamid, None)
+        seen[wamid] = min(read.at, first.at) if first is not None else read.at
     if conn.dialect.name != "postgresql":
-        return _apply_each(conn, by_status)
+        return _apply_each(conn, by_status, seen)
     r = RECIPIENTS
     wamids = sorted({w for batch in by_status.values() for w in batch})
     known = set(
@@ -79,19 +86,26 @@ def apply(conn: Connection, deliveries: Sequence[Delivery]) -> set[str]:
                 bindparam("_w", [d.wamid for d in batch], type_=ARRAY(String)),
                 bindparam("_at", [d.at for d in batch], type_=ARRAY(DateTime(timezone=True))),
                 bindparam("_code", [d.error_code for d in batch], type_=ARRAY(Integer)),
+                bindparam(
+                    "_seen",
+                    [seen.get(d.wamid, d.at) for d in batch],
+                    type_=ARRAY(DateTime(timezone=True)),
+                ),
             )
-            .table_valued("wamid", "at", "code")
+            .table_valued("wamid", "at", "code", "seen")
             .render_derived(name="v")
         )
         conn.execute(
             update(r)
-            .where(r.c.wamid == v.c.wamid, _news(status, v.c.at))
-            .values(**_changes(status, v.c.at, v.c.code))
+            .where(r.c.wamid == v.c.wamid, _news(status, v.c.at, v.c.seen))
+            .values(**_changes(status, v.c.at, v.c.code, v.c.seen))
         )
     return known
 
 
-def _apply_each(conn: Connection, by_status: dict[str, dict[str, Delivery]]) -> set[str]:
+def _apply_each(
+    conn: Connection, by_status: dict[str, dict[str, Delivery]], seen: dict[str, datetime]
+) -> set[str]:
     """SQLite: look the wamids up, then one executemany a status."""
     r = RECIPIENTS
     wamids = sorted({w for batch in by_status.values() for w in batch})
@@ -100,44 +114,46 @@ def _apply_each(conn: Connection, by_status: dict[str, dict[str, Delivery]]) -> 
         return set()
     for status in sorted(by_status, key=RANK.__getitem__):
         rows = [
-            {"_w": d.wamid, "_at": d.at, "_code": d.error_code}
+            {"_w": d.wamid, "_at": d.at, "_code": d.error_code, "_seen": seen.get(d.wamid, d.at)}
             for d in by_status[status].values()
             if d.wamid in known
         ]
         if rows:
             moment: Any = bindparam("_at")
-            changes = _changes(status, moment, bindparam("_code"))
+            first: Any = bindparam("_seen")
+            changes = _changes(status, moment, bindparam("_code"), first)
             conn.execute(
                 update(r)
-                .where(r.c.wamid == bindparam("_w"), _news(status, moment))
+                .where(r.c.wamid == bindparam("_w"), _news(status, moment, first))
                 .values(**changes),
                 rows,
             )
     return known
 
 
-def _news(status: str, moment: Any) -> Any:
+def _news(status: str, moment: Any, delivered_at: Any) -> Any:
     """SQL: the status tells the row something new (a repeated "sent" after the send was
-    recorded changes nothing): rows it does not change are not rewritten."""
+    recorded changes nothing): rows it does not change are not rewritten. `delivered_at`:
+    when the message was delivered (for "read", perhaps earlier than read)."""
     r = RECIPIENTS
     newer = _rank(r.c.status) < RANK[status]
     if status == "sent":
         return or_(newer, r.c.sent_at.is_(None))
     if status in ("delivered", "read"):
-        later = or_(r.c.delivered_at.is_(None), r.c.delivered_at > moment)
+        later = or_(r.c.delivered_at.is_(None), r.c.delivered_at > delivered_at)
         if status == "read":
             later = or_(later, r.c.read_at.is_(None), r.c.read_at > moment)
         return or_(newer, later)
     return newer
 
 
-def _changes(status: str, moment: Any, code: Any) -> dict[str, Any]:
+def _changes(status: str, moment: Any, code: Any, delivered_at: Any) -> dict[str, Any]:
     """The SET clause for one status, never moving a recipient backwards."""
     r = RECIPIENTS
     rank = RANK[status]
     values: dict[str, Any] = {"status": case((_rank(r.c.status) < rank, status), else_=r.c.status)}
     if status in ("delivered", "read"):
-        values["delivered_at"] = _earliest(r.c.delivered_at, moment)
+        values["delivered_at"] = _earliest(r.c.delivered_at, delivered_at)
     if status == "read":
         values["read_at"] = _earliest(r.c.read_at, moment)
     if status == "sent":
