@@ -123,7 +123,7 @@ class CampaignSender:
         self.sent = 0
         self.failed = 0
         self.retried = 0
-        self.throttled = 0
+        self.throttled_by_number: Counter[str] = Counter()
         self.given_back = 0
         self.maybe_sent = 0
         self.sent_by_number: Counter[str] = Counter()
@@ -417,7 +417,7 @@ class CampaignSender:
             self.sent_by_number[number] += 1
             outcome = Outcome(recipient.id, "sent", wamid=wamid, phone_number_id=number)
         except GraphApiError as exc:
-            outcome = await self._refused(campaign, recipient, exc, self.bucket_for(number))
+            outcome = await self._refused(campaign, recipient, exc, number)
         except Exception as exc:
             log.exception("a campaign send failed unexpectedly", extra={"recipient": recipient.id})
             outcome = self._retry(recipient, None, f"internal: {type(exc).__name__}")
@@ -463,7 +463,7 @@ class CampaignSender:
         campaign: Sendable,
         recipient: ClaimedRecipient,
         exc: GraphApiError,
-        bucket: TokenBucket,
+        number: str,
     ) -> Outcome:
         code = exc.error_code
         log.warning(
@@ -471,8 +471,8 @@ class CampaignSender:
             extra={"recipient": recipient.id, "status": exc.status, "error_code": code},
         )
         if code == THROUGHPUT:
-            self.throttled += 1
-            bucket.pause(getattr(exc, "backoff", None) or 1.0)
+            self.throttled_by_number[number] += 1
+            self.bucket_for(number).pause(getattr(exc, "backoff", None) or 1.0)
             return self._retry(recipient, code, str(exc), soon=True)
         if code in TEMPLATE_STOPPED:
             await asyncio.to_thread(
