@@ -12,6 +12,7 @@ from manamitra import clock
 from manamitra.alerts import queue, statuses
 from manamitra.alerts.queue import Outcome, Sendable
 from manamitra.alerts.statuses import Delivery
+from manamitra.observability import Metrics
 from manamitra.store import Database
 from manamitra.store.models import AlertRecipient
 
@@ -94,3 +95,12 @@ def test_statuses_arrive_in_batches_and_never_move_a_recipient_back(database: Da
     assert first.delivered_at is not None and first.read_at is not None
     assert first.read_at - first.delivered_at == timedelta(seconds=4)  # each its own time
     assert (second.status, second.error_code) == ("failed", 131049)
+
+
+def test_the_campaign_senders_own_counts_are_exported_as_counters() -> None:
+    metrics = Metrics()
+    failed: dict[str, int] = {}
+    metrics.add_tallies("manamitra_campaign_failed", "given up, by code", "code", lambda: failed)
+    failed["131026"] = 3
+    scraped = metrics.render().decode()
+    assert 'manamitra_campaign_failed_total{code="131026"} 3.0' in scraped
