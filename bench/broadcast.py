@@ -185,10 +185,17 @@ def run_layout(
     ]
     try:
         deadline = time.monotonic() + 300
-        for port in ports:  # every process up (they load slowly on a busy machine)
+        for index, role in enumerate(roles):  # every process up (slow on a busy machine)
             while True:
+                if procs[index].poll() is not None and role == "jobs":
+                    # its free port was taken meanwhile by someone else: another port
+                    ports[index] = free_port()
+                    procs[index] = subprocess.Popen(
+                        uvicorn_command(ports[index]), env={**env, "MM_ROLE": role}, cwd=ROOT
+                    )
                 try:
-                    if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
+                    answer = httpx.get(f"http://127.0.0.1:{ports[index]}/healthz", timeout=2)
+                    if answer.status_code == 200:
                         break
                 except httpx.HTTPError:
                     pass
