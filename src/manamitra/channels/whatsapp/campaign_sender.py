@@ -91,8 +91,8 @@ class CampaignSender:
         )
         self.identity = identity or processes.current()
         per_second = settings.send_rate * len(self.numbers)
-        # requests awaiting Meta's answer: a second's worth at most (an answer takes ms)
-        self.max_in_flight = max_in_flight or min(2000, max(16, int(per_second)))
+        # requests awaiting Meta's answer: a third of a second's sending
+        self.max_in_flight = max_in_flight or min(1000, max(16, int(per_second // 3)))
         # claimed ahead: about half a second's sending, in statements of hundreds
         self.claim_batch = claim_batch or min(1000, max(20, int(per_second // 2)))
         self.poll_interval = poll_interval
