@@ -11,6 +11,7 @@ was queued is found at the claim and set `opted_out` instead.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -36,6 +37,8 @@ from manamitra.alerts.campaigns import ACTIVE, CAMPAIGNS
 from manamitra.alerts.subscriptions import opted_out
 from manamitra.store import Database
 from manamitra.store.models import AlertRecipient, PlatformProcess
+
+log = logging.getLogger(__name__)
 
 RECIPIENTS = cast(Table, AlertRecipient.__table__)
 PROCESSES = cast(Table, PlatformProcess.__table__)
@@ -317,6 +320,38 @@ def canary_failure_rate(database: Database, campaign_id: int) -> tuple[float, da
         last = session.execute(select(func.max(r.c.sent_at)).where(mine)).scalar()
     attempted = sum(n for s, n in by_status.items() if s not in ("opted_out", "cancelled"))
     return (by_status.get("failed", 0) / attempted if attempted else 0.0), last
+
+
+def advance(
+    database: Database, campaign: Sendable, canary_wait: timedelta, canary_max_failure: float
+) -> bool:
+    """Move on a campaign none of whose recipients is left to claim: a canary to `sending`
+    once `canary_wait` has passed since its last send for failure statuses to come back (or
+    to `paused` when more than `canary_max_failure` of it failed), `sending` to `done` when
+    nothing is unfinished. True when its state changed."""
+    if campaign.state == "canary":
+        if unfinished(database, campaign.id, canary=True):
+            return False
+        rate, last = canary_failure_rate(database, campaign.id)
+        if last is not None and clock.now() - last < canary_wait:
+            return False
+        if rate > canary_max_failure:
+            log.warning("canary failed; campaign paused", extra={"campaign": campaign.id})
+            return set_state(
+                database,
+                campaign.id,
+                "canary",
+                state="paused",
+                resume_to="sending",
+                pause_reason="canary_failed",
+                paused_at=clock.now(),
+            )
+        return set_state(
+            database, campaign.id, "canary", state="sending", canary_done_at=clock.now()
+        )
+    if unfinished(database, campaign.id, canary=False):
+        return False
+    return set_state(database, campaign.id, "sending", state="done", finished_at=clock.now())
 
 
 def set_state(database: Database, campaign_id: int, expected: str, **values: Any) -> bool:

@@ -278,51 +278,11 @@ class CampaignSender:
         return max(0, self.daily_limit - reached - self.in_flight - len(self._backlog))
 
     async def _advance(self, campaign: Sendable) -> None:
-        if campaign.state == "canary":
-            left = await asyncio.to_thread(
-                queue.unfinished, self.database, campaign.id, canary=True
-            )
-            if left:
-                return
-            rate, last = await asyncio.to_thread(
-                queue.canary_failure_rate, self.database, campaign.id
-            )
-            if last is not None and clock.now() - last < self.canary_wait:
-                return
-            if rate > self.canary_max_failure:
-                log.warning("canary failed; campaign paused", extra={"campaign": campaign.id})
-                await asyncio.to_thread(
-                    queue.set_state,
-                    self.database,
-                    campaign.id,
-                    "canary",
-                    state="paused",
-                    resume_to="sending",
-                    pause_reason="canary_failed",
-                    paused_at=clock.now(),
-                )
-            else:
-                await asyncio.to_thread(
-                    queue.set_state,
-                    self.database,
-                    campaign.id,
-                    "canary",
-                    state="sending",
-                    canary_done_at=clock.now(),
-                )
-            self._active_at = -1e9
-            return
-        left = await asyncio.to_thread(queue.unfinished, self.database, campaign.id, canary=False)
-        if not left:
-            await asyncio.to_thread(
-                queue.set_state,
-                self.database,
-                campaign.id,
-                "sending",
-                state="done",
-                finished_at=clock.now(),
-            )
-            self._active_at = -1e9
+        moved = await asyncio.to_thread(
+            queue.advance, self.database, campaign, self.canary_wait, self.canary_max_failure
+        )
+        if moved:
+            self._active_at = -1e9  # read the campaigns again now
 
     # -- sending: one wave ---------------------------------------------------------------------
 
