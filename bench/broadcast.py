@@ -12,11 +12,15 @@ process's wall and CPU time and peak RSS, the PostgreSQL backend's CPU time (rea
 /proc, so the server must run on this machine) and the database's size after resolving.
 
 A layout NxP runs one web process (MM_ROLE=web: webhooks and the inbox) and P jobs
-processes (MM_ROLE=jobs: the campaign sender among them), with N business numbers at
-MM_SEND_RATE=1000 each (Meta's maximum per number). sends/s is what the stand-in received
-over the measured window (after a warm-up); statuses/s what the platform recorded on the
-recipients (delivered or read) over the same window. Each layout continues the same
-campaign. A fresh schema is created and dropped; all traffic stays on 127.0.0.1.
+processes (MM_ROLE=jobs: the campaign sender among them), with N business numbers at Meta's
+maximum of 1,000 messages/s each. Each process limits each number on its own, so every jobs
+process gets MM_SEND_RATE=1000/P: together they never exceed 1,000/s a number (the stand-in
+reports each number's busiest second to show it). sends/s is what the stand-in received over
+the measured window (after a warm-up); statuses/s what the platform recorded on the
+recipients (delivered or read) over the same window; CPU is each process's user + system
+seconds over the window, and per 1,000 messages across all of them (platform and stand-in).
+Each layout continues the same campaign. A fresh schema is created and dropped; all traffic
+stays on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -146,6 +150,26 @@ def vm_hwm_mb(pid: int) -> int:
     return 0
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process so far (/proc/PID/stat, in clock ticks)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def database_cpu(url: str) -> dict[int, float]:
+    """CPU seconds so far of each PostgreSQL backend serving this database (the server runs
+    on this machine: its share of the 2 cores counts too)."""
+    with psycopg.connect(url) as conn:
+        pids = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid()"
+        ).fetchall()
+    return {pid: cpu_seconds(pid) for (pid,) in pids}
+
+
 def done_count(url: str, campaign: int) -> tuple[int, int]:
     with psycopg.connect(url) as conn:
         row = conn.execute(
@@ -169,7 +193,7 @@ def run_layout(
         "MM_GRAPH_API_URL": f"http://127.0.0.1:{graph_port}",
         "MM_WHATSAPP_PHONE_NUMBER_ID": PHONE_NUMBER_ID,
         "MM_WHATSAPP_EXTRA_PHONE_NUMBER_IDS": ",".join(EXTRA_NUMBERS[: numbers - 1]),
-        "MM_SEND_RATE": "1000",
+        "MM_SEND_RATE": str(1000 / processes),
         "MM_ALERTS_DAILY_LIMIT": "0",
         "MM_ALERTS_CANARY_WAIT_SECONDS": "0",
         "MM_LOG_LEVEL": "WARNING",
@@ -188,49 +212,83 @@ def run_layout(
         ],
         cwd=ROOT,
     )
-    procs = [subprocess.Popen(uvicorn_command(web_port), env={**env, "MM_ROLE": "web"}, cwd=ROOT)]
-    for _ in range(processes):
-        procs.append(
-            subprocess.Popen(uvicorn_command(free_port()), env={**env, "MM_ROLE": "jobs"}, cwd=ROOT)
-        )
+    ports = [web_port] + [free_port() for _ in range(processes)]
+    roles = ["web"] + ["jobs"] * processes
+    procs = [
+        subprocess.Popen(uvicorn_command(port), env={**env, "MM_ROLE": role}, cwd=ROOT)
+        for port, role in zip(ports, roles, strict=True)
+    ]
     try:
         deadline = time.monotonic() + 300
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{web_port}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("the platform did not start")
-            time.sleep(0.2)
+        for index, role in enumerate(roles):  # every process up (slow on a busy machine)
+            while True:
+                if procs[index].poll() is not None and role == "jobs":
+                    # its free port was taken meanwhile by someone else: another port
+                    ports[index] = free_port()
+                    procs[index] = subprocess.Popen(
+                        uvicorn_command(ports[index]), env={**env, "MM_ROLE": role}, cwd=ROOT
+                    )
+                try:
+                    answer = httpx.get(f"http://127.0.0.1:{ports[index]}/healthz", timeout=2)
+                    if answer.status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError("the platform did not start")
+                time.sleep(0.2)
         time.sleep(warmup)
+        pids = [proc.pid for proc in procs]
         stats = httpx.get(f"http://127.0.0.1:{graph_port}/stats").json()
         sent0, statuses0 = done_count(url, campaign)
+        cpu0 = [cpu_seconds(pid) for pid in pids]
+        database0 = database_cpu(url)
         t0 = time.monotonic()
         time.sleep(seconds)
         stats1 = httpx.get(f"http://127.0.0.1:{graph_port}/stats").json()
+        cpu1 = [cpu_seconds(pid) for pid in pids]
+        database1 = database_cpu(url)
+        database = round(sum(t - database0.get(pid, 0.0) for pid, t in database1.items()), 1)
         sent1, statuses1 = done_count(url, campaign)
         elapsed = time.monotonic() - t0
+        messages = stats1["messages"] - stats["messages"]
+        cpu = [round(b - a, 1) for a, b in zip(cpu0, cpu1, strict=True)]
+        standin_cpu = round(stats1["cpu_seconds"] - stats["cpu_seconds"], 1)
         return {
             "layout": f"{numbers} number(s) x {processes} jobs process(es)",
-            "sends_per_s": round((stats1["messages"] - stats["messages"]) / elapsed),
+            "sends_per_s": round(messages / elapsed),
             "recorded_sent_per_s": round((sent1 - sent0) / elapsed),
             "statuses_recorded_per_s": round((statuses1 - statuses0) / elapsed),
             "status_webhooks_posted": stats1["statuses_posted"],
+            "busiest_second_per_number": stats1["busiest_second"],
+            "refused_by_standin": stats1["refused"],
+            "sent_twice": stats1["duplicates"],
+            "cpu_seconds": {
+                "web": cpu[0],
+                "jobs": cpu[1:],
+                "standin": standin_cpu,
+                "postgresql": database,
+            },
+            "cpu_seconds_per_1000_messages": round(
+                1000 * (sum(cpu) + standin_cpu + database) / max(1, messages), 2
+            ),
+            "wall_seconds": round(elapsed, 1),
+            "load_average": os.getloadavg(),
             "peak_rss_mb": {
                 "web": vm_hwm_mb(procs[0].pid),
                 "jobs": [vm_hwm_mb(p.pid) for p in procs[1:]],
             },
         }
     finally:
-        for proc in [*procs, standin]:
-            proc.terminate()
-        for proc in [*procs, standin]:
-            try:
-                proc.wait(20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        # the platform first: its last sends still find the stand-in
+        for group in (procs, [standin]):
+            for proc in group:
+                proc.terminate()
+            for proc in group:
+                try:
+                    proc.wait(20)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
 
 
 def main() -> None:

@@ -208,6 +208,24 @@ def create_app(
         registered=lambda: sender.registered,
     )
     runtime.add_job("campaign-sender", campaign_sender.run)
+    metrics.add_tallies(
+        "manamitra_campaign_sent",
+        "Campaign messages Meta accepted, by business number",
+        "number",
+        lambda: campaign_sender.sent_by_number,
+    )
+    metrics.add_tallies(
+        "manamitra_campaign_failed",
+        "Campaign recipients given up on, by error code",
+        "code",
+        lambda: campaign_sender.failed_by_code,
+    )
+    metrics.add_tallies(
+        "manamitra_campaign_throttled",
+        "Campaign sends Meta answered 130429 (throughput reached), by business number",
+        "number",
+        lambda: campaign_sender.throttled_by_number,
+    )
     if runtime.database.is_sqlite:
         runtime.add_job("wal-checkpoint", partial(checkpoint_wal, runtime.database))
     else:

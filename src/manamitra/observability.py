@@ -14,14 +14,14 @@ import ipaddress
 import logging
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 import orjson
 from fastapi import APIRouter, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.exposition import generate_latest
 from prometheus_client.registry import Collector
 
@@ -49,6 +49,26 @@ class _QueueDepths(Collector):
                 continue
             if value is not None:
                 family.add_metric([name], float(value))
+        yield family
+
+
+class _Tallies(Collector):
+    """Counters a component keeps itself (as plain counts), read on every scrape."""
+
+    def __init__(
+        self, name: str, documentation: str, label: str, source: Callable[[], Mapping[str, int]]
+    ) -> None:
+        self.name, self.documentation, self.label, self.source = name, documentation, label, source
+
+    def collect(self) -> Iterator[CounterMetricFamily]:
+        family = CounterMetricFamily(self.name, self.documentation, labels=[self.label])
+        try:
+            counts = dict(self.source())
+        except Exception:  # a broken source must not break the whole scrape
+            log.exception("counter source failed", extra={"metric": self.name})
+            counts = {}
+        for value, count in sorted(counts.items()):
+            family.add_metric([value], float(count))
         yield family
 
 
@@ -109,6 +129,13 @@ class Metrics:
     def add_queue_depth(self, name: str, source: Callable[[], float | None]) -> None:
         """Report `source()` as manamitra_queue_depth{queue=name} on every scrape."""
         self._depths.sources[name] = source
+
+    def add_tallies(
+        self, name: str, documentation: str, label: str, source: Callable[[], Mapping[str, int]]
+    ) -> None:
+        """Export counts a component keeps itself, `source()` read on every scrape, as the
+        counter `name` (Prometheus adds `_total`) labelled by `label`."""
+        self.registry.register(_Tallies(name, documentation, label, source))
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -11,18 +11,34 @@ was queued is found at the claim and set `opted_out` instead.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, func, or_, select, update
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    DateTime,
+    Integer,
+    String,
+    Table,
+    and_,
+    bindparam,
+    func,
+    or_,
+    select,
+    update,
+)
 
 from manamitra import clock
 from manamitra.alerts.campaigns import ACTIVE, CAMPAIGNS
 from manamitra.alerts.subscriptions import opted_out
 from manamitra.store import Database
 from manamitra.store.models import AlertRecipient, PlatformProcess
+
+log = logging.getLogger(__name__)
 
 RECIPIENTS = cast(Table, AlertRecipient.__table__)
 PROCESSES = cast(Table, PlatformProcess.__table__)
@@ -52,7 +68,9 @@ class ClaimedRecipient:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What became of one claimed recipient: "sent", "retry", "failed" or "requeue"."""
+    """What became of one claimed recipient: "sent", "retry", "failed", "requeue" (Meta
+    refused the template: back in the queue) or "unclaimed" (never sent: back in the queue,
+    the attempt not counted)."""
 
     id: int
     result: str
@@ -111,13 +129,16 @@ def claim(
             conn.execute(update(r).where(r.c.id.in_(left)).values(status="opted_out"))
         taken = [row for row in rows if not row[4]]
         if taken:
+            # one statement for the whole batch: the attempt is counted in SQL
             conn.execute(
                 update(r)
-                .where(r.c.id == bindparam("_id"))
+                .where(r.c.id.in_([row.id for row in taken]))
                 .values(
-                    status="sending", claimed_by=claimant, wire_at=None, attempts=bindparam("_n")
-                ),
-                [{"_id": row.id, "_n": row.attempts + 1} for row in taken],
+                    status="sending",
+                    claimed_by=claimant,
+                    wire_at=None,
+                    attempts=r.c.attempts + 1,
+                )
             )
     return [
         ClaimedRecipient(row.id, campaign.id, row.citizen, row.params, row.attempts + 1)
@@ -132,7 +153,8 @@ def write(
     r = RECIPIENTS
     now = clock.now()
     marked: set[int] = set()
-    with database.unit_of_work(urgent=True) as session:
+    # not urgent: on SQLite the webhook's inbox commit and chat go ahead of a broadcast
+    with database.unit_of_work() as session:
         conn = session.connection()
         if on_wire:
             marked = set(
@@ -148,35 +170,80 @@ def write(
 
 
 def _record(conn: Any, claimant: str, outcomes: Sequence[Outcome], now: datetime) -> None:
+    """Each kind of outcome in one statement: UPDATE … FROM unnest(arrays) on PostgreSQL (one
+    statement whatever the batch), executemany on SQLite (in process, no round trips)."""
     r = RECIPIENTS
-    by_id = r.c.id == bindparam("_id")
-    ours = and_(by_id, r.c.claimed_by == claimant, r.c.status == "sending")
     released = {"claimed_by": None, "wire_at": None}
-    sent = [
-        {"_id": o.id, "_wamid": o.wamid, "_at": now, "_num": o.phone_number_id}
-        for o in outcomes
-        if o.result == "sent"
-    ]
-    if sent:
-        # a confirmed send is recorded whoever holds the row now: it is never sent again
+    sent = [o for o in outcomes if o.result == "sent"]
+    again = [o for o in outcomes if o.result in ("retry", "requeue")]
+    failed = [o for o in outcomes if o.result == "failed"]
+    unclaimed = [o.id for o in outcomes if o.result == "unclaimed"]
+    if unclaimed:
         conn.execute(
             update(r)
-            .where(by_id, or_(r.c.status == "queued", r.c.status == "sending"))
+            .where(r.c.id.in_(unclaimed), r.c.claimed_by == claimant, r.c.status == "sending")
+            .values(status="queued", attempts=r.c.attempts - 1, **released)
+        )
+    # a confirmed send is recorded whoever holds the row now: it is never sent again
+    unsent = or_(r.c.status == "queued", r.c.status == "sending")
+    if conn.dialect.name == "postgresql":
+        if sent:
+            v = _rows(
+                ("id", BigInteger, [o.id for o in sent]),
+                ("wamid", String, [o.wamid for o in sent]),
+                ("num", String, [o.phone_number_id for o in sent]),
+            )
+            conn.execute(
+                update(r)
+                .where(r.c.id == v.c.id, unsent)
+                .values(
+                    status="sent",
+                    wamid=v.c.wamid,
+                    sent_at=now,
+                    phone_number_id=v.c.num,
+                    error_code=None,
+                    **released,
+                )
+            )
+        ours = and_(r.c.claimed_by == claimant, r.c.status == "sending")
+        if again:
+            v = _rows(
+                ("id", BigInteger, [o.id for o in again]),
+                ("next", DateTime(timezone=True), [o.next_attempt_at for o in again]),
+                ("code", Integer, [o.error_code for o in again]),
+            )
+            conn.execute(
+                update(r)
+                .where(r.c.id == v.c.id, ours)
+                .values(status="queued", next_attempt_at=v.c.next, error_code=v.c.code, **released)
+            )
+        if failed:
+            v = _rows(
+                ("id", BigInteger, [o.id for o in failed]),
+                ("code", Integer, [o.error_code for o in failed]),
+            )
+            conn.execute(
+                update(r)
+                .where(r.c.id == v.c.id, ours)
+                .values(status="failed", error_code=v.c.code, **released)
+            )
+        return
+    by_id = r.c.id == bindparam("_id")
+    ours = and_(by_id, r.c.claimed_by == claimant, r.c.status == "sending")
+    if sent:
+        conn.execute(
+            update(r)
+            .where(by_id, unsent)
             .values(
                 status="sent",
                 wamid=bindparam("_wamid"),
-                sent_at=bindparam("_at"),
+                sent_at=now,
                 phone_number_id=bindparam("_num"),
                 error_code=None,
                 **released,
             ),
-            sent,
+            [{"_id": o.id, "_wamid": o.wamid, "_num": o.phone_number_id} for o in sent],
         )
-    again = [
-        {"_id": o.id, "_next": o.next_attempt_at, "_code": o.error_code}
-        for o in outcomes
-        if o.result in ("retry", "requeue")
-    ]
     if again:
         conn.execute(
             update(r)
@@ -187,16 +254,26 @@ def _record(conn: Any, claimant: str, outcomes: Sequence[Outcome], now: datetime
                 error_code=bindparam("_code"),
                 **released,
             ),
-            again,
+            [{"_id": o.id, "_next": o.next_attempt_at, "_code": o.error_code} for o in again],
         )
-    failed = [{"_id": o.id, "_code": o.error_code} for o in outcomes if o.result == "failed"]
     if failed:
         conn.execute(
             update(r)
             .where(ours)
             .values(status="failed", error_code=bindparam("_code"), **released),
-            failed,
+            [{"_id": o.id, "_code": o.error_code} for o in failed],
         )
+
+
+def _rows(*columns: tuple[str, Any, list[Any]]) -> Any:
+    """PostgreSQL: parallel arrays as a table to join an UPDATE against (`unnest`), one bound
+    array a column, so the statement's text is the same whatever the batch size."""
+    arrays = [bindparam(f"_{name}", values, type_=ARRAY(kind)) for name, kind, values in columns]
+    return (
+        func.unnest(*arrays)
+        .table_valued(*(name for name, _, _ in columns))
+        .render_derived(name="v")
+    )
 
 
 def release_orphaned(database: Database) -> tuple[int, int]:
@@ -243,6 +320,38 @@ def canary_failure_rate(database: Database, campaign_id: int) -> tuple[float, da
         last = session.execute(select(func.max(r.c.sent_at)).where(mine)).scalar()
     attempted = sum(n for s, n in by_status.items() if s not in ("opted_out", "cancelled"))
     return (by_status.get("failed", 0) / attempted if attempted else 0.0), last
+
+
+def advance(
+    database: Database, campaign: Sendable, canary_wait: timedelta, canary_max_failure: float
+) -> bool:
+    """Move on a campaign none of whose recipients is left to claim: a canary to `sending`
+    once `canary_wait` has passed since its last send for failure statuses to come back (or
+    to `paused` when more than `canary_max_failure` of it failed), `sending` to `done` when
+    nothing is unfinished. True when its state changed."""
+    if campaign.state == "canary":
+        if unfinished(database, campaign.id, canary=True):
+            return False
+        rate, last = canary_failure_rate(database, campaign.id)
+        if last is not None and clock.now() - last < canary_wait:
+            return False
+        if rate > canary_max_failure:
+            log.warning("canary failed; campaign paused", extra={"campaign": campaign.id})
+            return set_state(
+                database,
+                campaign.id,
+                "canary",
+                state="paused",
+                resume_to="sending",
+                pause_reason="canary_failed",
+                paused_at=clock.now(),
+            )
+        return set_state(
+            database, campaign.id, "canary", state="sending", canary_done_at=clock.now()
+        )
+    if unfinished(database, campaign.id, canary=False):
+        return False
+    return set_state(database, campaign.id, "sending", state="done", finished_at=clock.now())
 
 
 def set_state(database: Database, campaign_id: int, expected: str, **values: Any) -> bool:

@@ -16,6 +16,12 @@ lower-priority lane beside the outbox sender.
 - **Crash-safe.** Claims belong to this process (`platform_process`), `wire_at` is committed
   before each request and the wamid right after (group commits, as in the outbox sender);
   a dead process's claims are given back within a second, counted when maybe sent.
+
+It works in waves: recipients are claimed a batch at a time (one statement) into a backlog of
+about half a second's sending; every few milliseconds a wave takes as many of them as the
+buckets have slots free now, commits their `wire_at` in one statement (together with the
+outcomes finished since the last wave) and sends them concurrently over the pooled
+keep-alive connections. One commit covers a wave, not a message.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ import contextlib
 import logging
 import random
 import time
-from collections import defaultdict
+from collections import Counter, deque
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -38,7 +44,7 @@ from manamitra.alerts.campaigns import pause_all
 from manamitra.alerts.queue import ClaimedRecipient, Outcome, Sendable
 from manamitra.channels.whatsapp.graph_client import GraphClient
 from manamitra.channels.whatsapp.ratelimit import TokenBucket
-from manamitra.channels.whatsapp.render import RenderError, render
+from manamitra.channels.whatsapp.render import Body, RenderError, render
 from manamitra.errors import GraphApiError, ManamitraError
 from manamitra.messaging.reply import Template
 from manamitra.processes import ProcessIdentity
@@ -65,8 +71,9 @@ class CampaignSender:
         bucket_for: Callable[[str], TokenBucket] | None = None,
         identity: ProcessIdentity | None = None,
         max_in_flight: int | None = None,
-        claim_batch: int = 200,
+        claim_batch: int | None = None,
         poll_interval: float = 0.25,
+        wave_interval: float | None = None,
         max_attempts: int = 8,
         base_backoff: float = 0.5,
         max_backoff: float = 60.0,
@@ -83,11 +90,15 @@ class CampaignSender:
             lambda n: own.setdefault(n, TokenBucket(settings.send_rate))
         )
         self.identity = identity or processes.current()
-        self.max_in_flight = max_in_flight or min(
-            400, max(16, int(settings.send_rate * len(self.numbers) // 3))
-        )
-        self.claim_batch = claim_batch
+        per_second = settings.send_rate * len(self.numbers)
+        # requests awaiting Meta's answer: a third of a second's sending
+        self.max_in_flight = max_in_flight or min(1000, max(16, int(per_second // 3)))
+        # claimed ahead: about half a second's sending, in statements of hundreds
+        self.claim_batch = claim_batch or min(1000, max(20, int(per_second // 2)))
         self.poll_interval = poll_interval
+        # SQLite has one writer, shared with the webhook's inbox: fewer, larger waves there
+        self.wave_interval = wave_interval or (0.08 if database.is_sqlite else 0.025)
+        self.max_launches = 3
         self.max_attempts = max_attempts
         self.base_backoff = base_backoff
         self.max_backoff = max_backoff
@@ -95,23 +106,32 @@ class CampaignSender:
         self.daily_limit = settings.alerts_daily_limit
         self.canary_wait = timedelta(seconds=settings.alerts_canary_wait_seconds)
         self.canary_max_failure = settings.alerts_canary_max_failure
-        self._inflight: dict[int, set[asyncio.Task[None]]] = defaultdict(set)
-        self._pace: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
-        self._on_wire: list[tuple[int, asyncio.Future[bool]]] = []
+        self._backlog: deque[tuple[Sendable, ClaimedRecipient]] = deque()
+        self._held: Counter[int] = Counter()  # per campaign: in the backlog or in flight
+        self._tasks: set[asyncio.Task[None]] = set()  # requests on the wire
+        self._launches: set[asyncio.Task[None]] = set()  # waves being marked on the wire
         self._done: list[Outcome] = []
         self._write_lock = asyncio.Lock()
+        self._active: list[Sendable] = []
+        self._active_at = -1e9
+        self._flushed_at = 0.0
+        self._next_number = 0
         self._templates: dict[tuple[str, str], templates.TemplateInfo] = {}
+        self._shared: dict[int, Body] = {}  # per campaign: its message when all get the same
         self._reached: tuple[float, int] = (0.0, 0)
         self._released_at = 0.0
         self.sent = 0
         self.failed = 0
         self.retried = 0
+        self.throttled_by_number: Counter[str] = Counter()
         self.given_back = 0
         self.maybe_sent = 0
+        self.sent_by_number: Counter[str] = Counter()
+        self.failed_by_code: Counter[str] = Counter()
 
     @property
     def in_flight(self) -> int:
-        return sum(len(tasks) for tasks in self._inflight.values())
+        return len(self._tasks)
 
     # -- the loop ----------------------------------------------------------------------------
 
@@ -122,14 +142,36 @@ class CampaignSender:
             while not self._registered_elsewhere() and not stop.is_set():
                 await asyncio.sleep(0.05)
         await self._release_orphans(force=True)
+        # Claims, state changes and outcome commits run beside the waves, so a slow
+        # database round trip never holds back the next wave.
+        keeper = asyncio.create_task(self._keep(stop))
         try:
             while not stop.is_set():
-                busy = await self.step()
-                if not busy:
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(stop.wait(), self.poll_interval)
+                self._wave()
+                pause = self._until_next_slot() if self._backlog else self.poll_interval / 5
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), pause)
         finally:
+            await keeper
             await self.drain()
+
+    async def _keep(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                await self._housekeep()
+            except Exception:
+                log.exception("campaign housekeeping failed; trying again")
+                await asyncio.sleep(1.0)
+            pause = self.wave_interval * 2 if self._backlog or self._tasks else self.poll_interval
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), pause)
+
+    async def _housekeep(self) -> None:
+        await self._release_orphans()
+        await self._refresh()
+        await self._top_up()
+        if self._done and time.monotonic() - self._flushed_at >= self.wave_interval * 4:
+            await self._flush()
 
     def _register(self) -> None:
         """Register this process (the outbox sender does too, under the same id: whichever
@@ -139,43 +181,36 @@ class CampaignSender:
         except IntegrityError:
             log.debug("process already registered by the outbox sender")
 
+    def _until_next_slot(self) -> float:
+        soonest = min(self.bucket_for(n).free_in() for n in self.numbers)
+        return min(self.poll_interval, max(self.wave_interval, soonest))
+
     async def step(self) -> bool:
-        """Claim for every active campaign; True while there is work in hand."""
-        await self._release_orphans()
-        active = await asyncio.to_thread(queue.sendable, self.database)
-        claimed_any = False
-        for campaign in active:
-            free = min(self.claim_batch, self.max_in_flight - self.in_flight)
-            free = min(free, await self._daily_allowance())
-            claimed: list[ClaimedRecipient] = []
-            if free > 0:
-                claimed = await asyncio.to_thread(
-                    queue.claim, self.database, campaign, free, self.identity.id
-                )
-            for recipient in claimed:
-                task = asyncio.create_task(self._send(campaign, recipient))
-                tasks = self._inflight[campaign.id]
-                tasks.add(task)
-                task.add_done_callback(tasks.discard)
-            claimed_any = claimed_any or bool(claimed)
-            if not claimed and not self._inflight[campaign.id]:
-                await self._advance(campaign)
-        if not claimed_any and self.in_flight:
-            await asyncio.sleep(0.05)  # let the sends in hand progress before claiming again
-        return claimed_any
+        """Tests: claim what is due and send one wave; True while there is work in hand."""
+        await self._housekeep()
+        self._wave()
+        if self._launches:
+            await asyncio.wait(set(self._launches))
+        return bool(self._backlog or self._tasks)
 
     async def drain(self, timeout: float = 30.0) -> None:
-        tasks = {t for group in self._inflight.values() for t in group}
-        if tasks:
-            await asyncio.wait(tasks, timeout=timeout)
+        """Finish the requests on the wire, give the rest of the backlog back, record all."""
+        if self._launches:
+            await asyncio.wait(set(self._launches), timeout=timeout)
+        if self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=timeout)
+        self._give_back(lambda _campaign: True)
         await self._flush()
 
     async def run_until_idle(self, rounds: int = 1000) -> None:
         """Tests: send what is sendable now, advancing states, until nothing is left."""
         for _ in range(rounds):
+            self._active_at = -1e9
             busy = await self.step()
-            await self.drain()
-            if not busy and not self.in_flight:
+            if self._tasks:
+                await asyncio.wait(set(self._tasks))
+            await self._flush()
+            if not busy:
                 active = await asyncio.to_thread(queue.sendable, self.database)
                 if not active:
                     return
@@ -195,6 +230,44 @@ class CampaignSender:
                 extra={"not_sent": back - maybe, "maybe_sent": maybe},
             )
 
+    # -- claiming ------------------------------------------------------------------------------
+
+    async def _refresh(self) -> None:
+        """The active campaigns, read again every poll interval; the backlog of a campaign
+        that stopped (paused, cancelled) or moved on goes back unsent."""
+        if time.monotonic() - self._active_at < self.poll_interval:
+            return
+        self._active = await asyncio.to_thread(queue.sendable, self.database)
+        self._active_at = time.monotonic()
+        current = {c.id for c in self._active}
+        self._give_back(lambda campaign: campaign.id not in current)
+
+    def _give_back(self, stopped: Callable[[Sendable], bool]) -> None:
+        kept: deque[tuple[Sendable, ClaimedRecipient]] = deque()
+        for campaign, recipient in self._backlog:
+            if stopped(campaign):
+                self._held[campaign.id] -= 1
+                self._done.append(Outcome(recipient.id, "unclaimed"))
+            else:
+                kept.append((campaign, recipient))
+        self._backlog = kept
+
+    async def _top_up(self) -> None:
+        if len(self._backlog) >= self.claim_batch // 2 or not self._active:
+            return
+        free = min(self.claim_batch - len(self._backlog), await self._daily_allowance())
+        share = max(1, free // len(self._active)) if free > 0 else 0
+        for campaign in self._active:
+            claimed: list[ClaimedRecipient] = []
+            if share:
+                claimed = await asyncio.to_thread(
+                    queue.claim, self.database, campaign, share, self.identity.id
+                )
+            self._backlog.extend((campaign, recipient) for recipient in claimed)
+            self._held[campaign.id] += len(claimed)
+            if not claimed and not self._held[campaign.id]:
+                await self._advance(campaign)
+
     async def _daily_allowance(self) -> int:
         if not self.daily_limit:
             return 1 << 30
@@ -202,90 +275,80 @@ class CampaignSender:
         if time.monotonic() - at > 5.0:
             reached = await asyncio.to_thread(queue.reached_today, self.database)
             self._reached = (time.monotonic(), reached)
-        return max(0, self.daily_limit - reached - self.in_flight)
+        return max(0, self.daily_limit - reached - self.in_flight - len(self._backlog))
 
     async def _advance(self, campaign: Sendable) -> None:
-        if campaign.state == "canary":
-            left = await asyncio.to_thread(
-                queue.unfinished, self.database, campaign.id, canary=True
-            )
-            if left:
-                return
-            rate, last = await asyncio.to_thread(
-                queue.canary_failure_rate, self.database, campaign.id
-            )
-            if last is not None and clock.now() - last < self.canary_wait:
-                return
-            if rate > self.canary_max_failure:
-                log.warning("canary failed; campaign paused", extra={"campaign": campaign.id})
-                await asyncio.to_thread(
-                    queue.set_state,
-                    self.database,
-                    campaign.id,
-                    "canary",
-                    state="paused",
-                    resume_to="sending",
-                    pause_reason="canary_failed",
-                    paused_at=clock.now(),
-                )
-            else:
-                await asyncio.to_thread(
-                    queue.set_state,
-                    self.database,
-                    campaign.id,
-                    "canary",
-                    state="sending",
-                    canary_done_at=clock.now(),
-                )
+        moved = await asyncio.to_thread(
+            queue.advance, self.database, campaign, self.canary_wait, self.canary_max_failure
+        )
+        if moved:
+            self._active_at = -1e9  # read the campaigns again now
+
+    # -- sending: one wave ---------------------------------------------------------------------
+
+    def _wave(self) -> None:
+        """Take as many recipients as the numbers have slots free now and launch them: marked
+        on the wire in one commit, then sent concurrently. A few waves may be committing at
+        once (each on its own connection), so database latency does not idle the slots."""
+        if len(self._launches) >= self.max_launches:
             return
-        left = await asyncio.to_thread(queue.unfinished, self.database, campaign.id, canary=False)
-        if not left:
-            await asyncio.to_thread(
-                queue.set_state,
-                self.database,
-                campaign.id,
-                "sending",
-                state="done",
-                finished_at=clock.now(),
-            )
+        room = self.max_in_flight - len(self._tasks)
+        picked: list[tuple[Sendable, ClaimedRecipient, str]] = []
+        count = len(self.numbers)
+        for turn in range(count):
+            number = self.numbers[(self._next_number + turn) % count]
+            bucket = self.bucket_for(number)
+            while self._backlog and room > 0 and bucket.try_reserve():
+                campaign, recipient = self._backlog.popleft()
+                room -= 1
+                picked.append((campaign, recipient, number))
+        self._next_number += 1
+        if picked:
+            task = asyncio.create_task(self._launch(picked))
+            self._launches.add(task)
+            task.add_done_callback(self._launches.discard)
 
-    # -- writing: marks and outcomes in group commits ------------------------------------------
+    async def _launch(self, picked: list[tuple[Sendable, ClaimedRecipient, str]]) -> None:
+        ready: list[tuple[Sendable, ClaimedRecipient, str, Body]] = []
+        for campaign, recipient, number in picked:
+            body = await self._body(campaign, recipient)
+            if body is None:
+                self._held[campaign.id] -= 1
+            else:
+                ready.append((campaign, recipient, number, body))
+        if not ready:
+            return
+        marked = await self._mark([recipient.id for _, recipient, _, _ in ready])
+        for campaign, recipient, number, body in ready:
+            if recipient.id not in marked:
+                self._held[campaign.id] -= 1  # given to another process meanwhile
+                continue
+            task = asyncio.create_task(self._send(campaign, recipient, number, body))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
 
-    async def _flush(self) -> None:
-        async with self._write_lock:
-            if not self._on_wire and not self._done:
-                return
-            on_wire, self._on_wire = self._on_wire, []
-            done, self._done = self._done, []
-            try:
-                marked = await asyncio.to_thread(
-                    queue.write, self.database, self.identity.id, [i for i, _ in on_wire], done
-                )
-            except Exception as exc:
-                log.exception("recording campaign sends failed")
-                self._done[:0] = done
-                for _, future in on_wire:
-                    if not future.done():
-                        future.set_exception(exc)
-                return
-            for row_id, future in on_wire:
-                if not future.done():
-                    future.set_result(row_id in marked)
+    async def _body(self, campaign: Sendable, recipient: ClaimedRecipient) -> Body | None:
+        """The Graph API body, or None with the recipient failed when it cannot be rendered."""
+        try:
+            if not recipient.params:
+                # the same message for every recipient: rendered once, addressed to each
+                shared = self._shared.get(campaign.id)
+                if shared is None:
+                    shared = self._shared[campaign.id] = await self._render(campaign, None)
+                return {**shared, "to": recipient.citizen}
+            return await self._render(campaign, recipient)
+        except (ManamitraError, RenderError, KeyError, TypeError, ValueError) as exc:
+            log.warning("campaign message cannot be rendered", extra={"reason": str(exc)})
+            self._failed(None)
+            self._done.append(Outcome(recipient.id, "failed", error_code=None))
+            return None
 
-    async def _mark_on_wire(self, row_id: int) -> bool:
-        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        self._on_wire.append((row_id, future))
-        await self._flush()
-        return await future
-
-    async def _record(self, outcome: Outcome) -> None:
-        self._done.append(outcome)
-        await self._flush()
-        while any(waiting is outcome for waiting in self._done):
-            await asyncio.sleep(0.5)
-            await self._flush()
-
-    # -- one recipient -------------------------------------------------------------------------
+    async def _render(self, campaign: Sendable, recipient: ClaimedRecipient | None) -> Body:
+        info = await self._template(campaign)
+        params = campaign.params if recipient is None else self._params(campaign, recipient)
+        values = templates.body_parameters(info, params)
+        citizen = recipient.citizen if recipient is not None else "0"
+        return render(citizen, Template(info.name, info.language, tuple(values)))
 
     async def _template(self, campaign: Sendable) -> templates.TemplateInfo:
         key = (campaign.template, campaign.language)
@@ -297,15 +360,6 @@ class CampaignSender:
             self._templates[key] = info
         return info
 
-    async def _send(self, campaign: Sendable, recipient: ClaimedRecipient) -> None:
-        try:
-            outcome = await self._attempt(campaign, recipient)
-        except Exception as exc:
-            log.exception("a campaign send failed unexpectedly", extra={"recipient": recipient.id})
-            outcome = self._retry(recipient, None, f"internal: {type(exc).__name__}")
-        if outcome is not None:
-            await self._record(outcome)
-
     def _params(self, campaign: Sendable, recipient: ClaimedRecipient) -> Any:
         if not recipient.params:
             return campaign.params
@@ -314,34 +368,62 @@ class CampaignSender:
         fixed = {str(i + 1): v for i, v in enumerate(campaign.params or [])}
         return {**fixed, **recipient.params}
 
-    async def _attempt(self, campaign: Sendable, recipient: ClaimedRecipient) -> Outcome | None:
-        number = self.numbers[recipient.id % len(self.numbers)]
-        try:
-            info = await self._template(campaign)
-            values = templates.body_parameters(info, self._params(campaign, recipient))
-            body = render(recipient.citizen, Template(info.name, info.language, tuple(values)))
-        except (ManamitraError, RenderError, KeyError, TypeError, ValueError) as exc:
-            log.warning("campaign message cannot be rendered", extra={"reason": str(exc)})
-            return Outcome(recipient.id, "failed", error_code=None)
-        bucket = self.bucket_for(number)
-        async with self._pace[number]:
-            while not bucket.try_reserve():
-                await asyncio.sleep(max(bucket.free_in(), bucket.interval))
-        if not await self._mark_on_wire(recipient.id):
-            return None  # given to another process meanwhile
+    async def _send(
+        self, campaign: Sendable, recipient: ClaimedRecipient, number: str, body: Body
+    ) -> None:
         try:
             wamid = await self.graph.send_message(body, phone_number_id=number)
+            self.sent += 1
+            self.sent_by_number[number] += 1
+            outcome = Outcome(recipient.id, "sent", wamid=wamid, phone_number_id=number)
         except GraphApiError as exc:
-            return await self._refused(campaign, recipient, exc, bucket)
-        self.sent += 1
-        return Outcome(recipient.id, "sent", wamid=wamid, phone_number_id=number)
+            outcome = await self._refused(campaign, recipient, exc, number)
+        except Exception as exc:
+            log.exception("a campaign send failed unexpectedly", extra={"recipient": recipient.id})
+            outcome = self._retry(recipient, None, f"internal: {type(exc).__name__}")
+        self._held[campaign.id] -= 1
+        self._done.append(outcome)
+
+    # -- writing: wire marks and outcomes in group commits -------------------------------------
+
+    async def _mark(self, on_wire: list[int]) -> set[int]:
+        """Commit `wire_at` for requests about to leave, with every outcome finished so far
+        (one commit a wave); the ids still ours. When the database fails nothing leaves: they
+        go back to the queue, and the outcomes wait, with the next flush."""
+        done, self._done = self._done, []
+        try:
+            return await asyncio.to_thread(
+                queue.write, self.database, self.identity.id, on_wire, done
+            )
+        except Exception:
+            log.exception("marking campaign sends on the wire failed")
+            self._done[:0] = done
+            self._done.extend(Outcome(i, "unclaimed") for i in on_wire)
+            return set()
+
+    async def _flush(self) -> None:
+        """One commit for every outcome finished so far; on failure they wait for the next."""
+        async with self._write_lock:
+            done, self._done = self._done, []
+            self._flushed_at = time.monotonic()
+            if not done:
+                return
+            try:
+                await asyncio.to_thread(queue.write, self.database, self.identity.id, [], done)
+            except Exception:
+                log.exception("recording campaign sends failed")
+                self._done[:0] = done
+
+    def _failed(self, code: int | None) -> None:
+        self.failed += 1
+        self.failed_by_code[str(code) if code is not None else "none"] += 1
 
     async def _refused(
         self,
         campaign: Sendable,
         recipient: ClaimedRecipient,
         exc: GraphApiError,
-        bucket: TokenBucket,
+        number: str,
     ) -> Outcome:
         code = exc.error_code
         log.warning(
@@ -349,17 +431,19 @@ class CampaignSender:
             extra={"recipient": recipient.id, "status": exc.status, "error_code": code},
         )
         if code == THROUGHPUT:
-            bucket.pause(getattr(exc, "backoff", None) or 1.0)
+            self.throttled_by_number[number] += 1
+            self.bucket_for(number).pause(getattr(exc, "backoff", None) or 1.0)
             return self._retry(recipient, code, str(exc), soon=True)
         if code in TEMPLATE_STOPPED:
             await asyncio.to_thread(
                 pause_all, self.database, f"template_refused_{code}", template=campaign.template
             )
+            self._active_at = -1e9  # read the campaigns again: this one's backlog goes back
             return Outcome(recipient.id, "requeue", error_code=code)
         if code == PAIR_RATE:
             return self._retry(recipient, code, str(exc), hint=PAIR_WINDOW)
         if code in FINAL_FOR_RECIPIENT or not exc.retry:
-            self.failed += 1
+            self._failed(code)
             return Outcome(recipient.id, "failed", error_code=code)
         return self._retry(recipient, code, str(exc))
 
@@ -373,7 +457,7 @@ class CampaignSender:
         hint: float | None = None,
     ) -> Outcome:
         if recipient.attempts >= self.max_attempts:
-            self.failed += 1
+            self._failed(code)
             log.warning(
                 "campaign recipient given up",
                 extra={"recipient": recipient.id, "error": error[:200]},
