@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -164,8 +165,10 @@ def test_throughput_error_pauses_every_send(database: Database) -> None:
     fake.faults[RAVI] = [graph_error(400, 130429, "throughput")]
     queue(database, RAVI, Text("one"))
     s = sender(database, fake)
+    started = time.monotonic()
     drain(s)
-    assert s.bucket.reserve() >= 1.9
+    # the 2 s pause began during the drain: whatever of it is left, however slow the machine
+    assert s.bucket.reserve() >= 2.0 - (time.monotonic() - started) - 0.01
 
 
 @pytest.mark.parametrize("code", [131026, 131051, 100, 131047, 131009, 190])
