@@ -124,18 +124,24 @@ def fold_ended(session: Session) -> int:
         ended.calls += row.calls
         ended.errors += row.errors
         ended.not_found += row.not_found
-        if row.last_error_at is not None and (
-            ended.last_error_at is None or row.last_error_at > ended.last_error_at
-        ):
-            ended.last_error, ended.last_error_at = row.last_error, row.last_error_at
-        if row.last_success_at is not None and (
-            ended.last_success_at is None or row.last_success_at > ended.last_success_at
-        ):
-            ended.last_success_at = row.last_success_at
+        _keep_latest(ended, row)
         ended.published_at = max(ended.published_at, row.published_at)
         session.flush()
         folded += 1
     return folded
+
+
+def _keep_latest(into: Any, row: Any) -> None:
+    """The later of `into`'s and `row`'s last error (with its message) and last success,
+    kept on `into`."""
+    if row.last_error_at is not None and (
+        into.last_error_at is None or row.last_error_at > into.last_error_at
+    ):
+        into.last_error, into.last_error_at = row.last_error, row.last_error_at
+    if row.last_success_at is not None and (
+        into.last_success_at is None or row.last_success_at > into.last_success_at
+    ):
+        into.last_success_at = row.last_success_at
 
 
 def _quantile(values: list[int], quantile: float) -> int | None:
@@ -178,14 +184,7 @@ def platform_snapshots(session: Session, departments: Iterable[str]) -> dict[str
                 total.open_in += row.state == OPEN
                 if _SEVERITY.get(row.state, 0) > _SEVERITY[total.state]:
                     total.state = row.state
-        if row.last_error_at is not None and (
-            total.last_error_at is None or row.last_error_at > total.last_error_at
-        ):
-            total.last_error, total.last_error_at = row.last_error, row.last_error_at
-        if row.last_success_at is not None and (
-            total.last_success_at is None or row.last_success_at > total.last_success_at
-        ):
-            total.last_success_at = row.last_success_at
+        _keep_latest(total, row)
     return {
         name: {
             "department": name,
