@@ -16,7 +16,6 @@ from manamitra.services.registry import register_all
 from manamitra.store import Database
 from tests.support import databases
 
-
 # Every platform a test builds (in this process or one it starts) shares one catalogue parse
 # cache, as the processes of one deployment do; each file is still checked against its bytes.
 os.environ.setdefault(
