@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
+from fastapi.dependencies import models as fastapi_dependency_models
 
 from manamitra import clock
 from manamitra.console import auth
@@ -64,6 +65,26 @@ def database(database_url: str) -> Iterator[Database]:
     db = Database(database_url)
     yield db
     db.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _forget_finished_apps() -> Iterator[None]:
+    """FastAPI keeps up to 4,096 endpoint functions per process in classification caches; a
+    deployment builds one app, the suite builds one a test, and each endpoint's closure holds
+    its whole platform (catalogue included): about 40 platforms stayed alive per worker, 2 GB,
+    and every garbage collection walked them. Forget them when a test ends."""
+    yield
+    for name in _FASTAPI_CALLABLE_CACHES:
+        cached = getattr(fastapi_dependency_models, name, None)
+        if cached is not None and hasattr(cached, "cache_clear"):
+            cached.cache_clear()
+
+
+_FASTAPI_CALLABLE_CACHES = (
+    "_is_gen_callable_cached",
+    "_is_async_gen_callable_cached",
+    "_is_coroutine_callable_cached",
+)
 
 
 @pytest.fixture(autouse=True)
