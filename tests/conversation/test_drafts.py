@@ -23,10 +23,8 @@ TOTAL = count_questions(INCOME, {})
 
 @pytest.fixture(scope="module")
 def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    with databases.sqlite_url(tmp_path_factory.mktemp("drafts")) as url, databases.migrated(url):
-        db = Database(url)
+    with databases.sqlite_database(tmp_path_factory.mktemp("drafts")) as db:
         yield db
-        db.dispose()
 
 
 @pytest.fixture

@@ -23,10 +23,8 @@ def catalog():
 
 @pytest.fixture(scope="module")
 def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    with databases.sqlite_url(tmp_path_factory.mktemp("free_text")) as url, databases.migrated(url):
-        db = Database(url)
+    with databases.sqlite_database(tmp_path_factory.mktemp("free_text")) as db:
         yield db
-        db.dispose()
 
 
 @pytest.fixture

@@ -22,10 +22,8 @@ COUNTER = re.compile(r"^\((?:question (\d+) of (\d+)|ప్రశ్న (\d+)/(\
 
 @pytest.fixture(scope="module")
 def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    with databases.sqlite_url(tmp_path_factory.mktemp("counter")) as url, databases.migrated(url):
-        db = Database(url)
+    with databases.sqlite_database(tmp_path_factory.mktemp("counter")) as db:
         yield db
-        db.dispose()
 
 
 def counters(database: Database, spec_id: str, lang: str, picks: dict[str, str]) -> list:

@@ -25,10 +25,8 @@ CATALOG = load_checked_catalog()
 
 @pytest.fixture(scope="module")
 def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    with databases.sqlite_url(tmp_path_factory.mktemp("voice")) as url, databases.migrated(url):
-        db = Database(url)
+    with databases.sqlite_database(tmp_path_factory.mktemp("voice")) as db:
         yield db
-        db.dispose()
 
 
 @pytest.fixture

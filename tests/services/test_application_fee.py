@@ -25,10 +25,8 @@ INCOME = CATALOG.services["revenue.income_certificate"]
 
 @pytest.fixture(scope="module")
 def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    with databases.sqlite_url(tmp_path_factory.mktemp("fee")) as url, databases.migrated(url):
-        db = Database(url)
+    with databases.sqlite_database(tmp_path_factory.mktemp("fee")) as db:
         yield db
-        db.dispose()
 
 
 def to_review(session: Session, lang: str, citizen: str) -> Chat:

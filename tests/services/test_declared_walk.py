@@ -42,10 +42,8 @@ DECLARED_SPECS = [s for s in SPECS if _source(s) in OWNER]
 
 @contextmanager
 def _database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    with databases.sqlite_url(tmp_path_factory.mktemp("declared")) as url, databases.migrated(url):
-        db = Database(url)
+    with databases.sqlite_database(tmp_path_factory.mktemp("declared")) as db:
         yield db
-        db.dispose()
 
 
 def _walk(tmp_path_factory: pytest.TempPathFactory, engine: Engine, spec: ServiceSpec, lang: str):

@@ -24,10 +24,8 @@ INCOME = CATALOG.services["revenue.income_certificate"]
 
 @pytest.fixture(scope="module")
 def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    with databases.sqlite_url(tmp_path_factory.mktemp("docs")) as url, databases.migrated(url):
-        db = Database(url)
+    with databases.sqlite_database(tmp_path_factory.mktemp("docs")) as db:
         yield db
-        db.dispose()
 
 
 def test_every_listed_document_of_an_application_is_asked_for() -> None:

@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import psycopg
 
-from manamitra.store import migrate
+from manamitra.store import Database, migrate
 
 POSTGRES_URL_ENV = "MM_TEST_POSTGRES_URL"
 
@@ -42,6 +42,17 @@ def postgres_url(base_url: str) -> Iterator[str]:
     finally:
         with psycopg.connect(plain, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@contextmanager
+def sqlite_database(tmp_dir: Path) -> Iterator[Database]:
+    """A migrated SQLite database in `tmp_dir`, disposed of afterwards (for module fixtures)."""
+    with sqlite_url(tmp_dir) as url, migrated(url):
+        database = Database(url)
+        try:
+            yield database
+        finally:
+            database.dispose()
 
 
 @contextmanager
