@@ -35,6 +35,7 @@ from typing import Any
 import aiohttp
 import orjson
 import uvicorn
+from webhook import messages_webhook
 
 PORT = int(sys.argv[1])
 WEBHOOK = sys.argv[2]
@@ -194,32 +195,6 @@ async def _lifespan(receive: Receive, send: Send) -> None:
             return
 
 
-def _webhook(batch: list[dict[str, object]]) -> bytes:
-    return orjson.dumps(
-        {
-            "object": "whatsapp_business_account",
-            "entry": [
-                {
-                    "id": "102290129340398",
-                    "changes": [
-                        {
-                            "field": "messages",
-                            "value": {
-                                "messaging_product": "whatsapp",
-                                "metadata": {
-                                    "display_phone_number": "919552300009",
-                                    "phone_number_id": "106540352242922",
-                                },
-                                "statuses": batch,
-                            },
-                        }
-                    ],
-                }
-            ],
-        }
-    )
-
-
 async def poster() -> None:
     connector = aiohttp.TCPConnector(limit=8)
     async with aiohttp.ClientSession(
@@ -228,7 +203,7 @@ async def poster() -> None:
         inflight: set[asyncio.Task[None]] = set()
 
         async def post(batch: list[dict[str, object]]) -> None:
-            raw = _webhook(batch)
+            raw = messages_webhook({"statuses": batch})
             signature = "sha256=" + hmac.new(SECRET, raw, hashlib.sha256).hexdigest()
             headers = {"Content-Type": "application/json", "X-Hub-Signature-256": signature}
             for _ in range(20):

@@ -95,38 +95,30 @@ def process(
             proc.kill()
 
 
+def messages_webhook(value: dict[str, Any], number: str = PHONE_NUMBER_ID) -> bytes:
+    """A `messages` webhook as Meta posts it, `value` holding its messages or statuses."""
+    metadata = {"display_phone_number": "919552300009", "phone_number_id": number}
+    change = {"field": "messages", "value": {"messaging_product": "whatsapp", "metadata": metadata}}
+    change["value"].update(value)
+    entry = {"id": "102290129340398", "changes": [change]}
+    return orjson.dumps({"object": "whatsapp_business_account", "entry": [entry]})
+
+
 def webhook_body(citizen: str, index: int, run: str, number: str = PHONE_NUMBER_ID) -> bytes:
-    payload = {
-        "object": "whatsapp_business_account",
-        "entry": [
-            {
-                "id": "102290129340398",
-                "changes": [
-                    {
-                        "field": "messages",
-                        "value": {
-                            "messaging_product": "whatsapp",
-                            "metadata": {
-                                "display_phone_number": "919552300009",
-                                "phone_number_id": number,
-                            },
-                            "contacts": [{"profile": {"name": "Bench Citizen"}, "wa_id": citizen}],
-                            "messages": [
-                                {
-                                    "from": citizen,
-                                    "id": f"wamid.BENCH{run}{index:08d}",
-                                    "timestamp": str(int(time.time())),
-                                    "type": "text",
-                                    "text": {"body": "Hi"},
-                                }
-                            ],
-                        },
-                    }
-                ],
-            }
-        ],
+    message = {
+        "from": citizen,
+        "id": f"wamid.BENCH{run}{index:08d}",
+        "timestamp": str(int(time.time())),
+        "type": "text",
+        "text": {"body": "Hi"},
     }
-    return orjson.dumps(payload)
+    return messages_webhook(
+        {
+            "contacts": [{"profile": {"name": "Bench Citizen"}, "wa_id": citizen}],
+            "messages": [message],
+        },
+        number,
+    )
 
 
 def requests_for(
